@@ -1,0 +1,3 @@
+"""mentorbot: the platform-neutral core."""
+
+__version__ = "0.1.0"

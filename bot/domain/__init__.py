@@ -1,0 +1,1 @@
+"""Pure rules: recurrence, dates, states, permissions. Standard library and dateutil only."""
