@@ -1,0 +1,94 @@
+"""ConsoleChat: the ChatGateway of the terminal. Channels and threads live in memory; output is text."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from adapters.console.printer import TextRenderer
+from bot.clock import Clock
+from bot.messages import Message
+from bot.ports import ChannelPost, Destination, DirectMessage, SentRef, ThreadReply
+from bot.services.unit import UserInfo
+
+ZoneLookup = Callable[[list[str]], Awaitable[dict[str, ZoneInfo]]]
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    members: list[str]
+    threads: dict[str, str] = field(default_factory=dict)  # thread id → its parent's first line
+
+
+class ConsoleChat:
+    platform = "console"
+
+    def __init__(self, clock: Clock, zones: ZoneLookup, emit: Callable[[str], None] = print) -> None:
+        self.clock = clock
+        self.zones = zones
+        self.emit = emit
+        self.channels: dict[str, Channel] = {}
+        self.thread_channel: dict[str, str] = {}
+        self._sent: dict[str, SentRef] = {}
+        self._next_message = 0
+        self._next_thread = 0
+
+    def new_message_id(self) -> str:
+        self._next_message += 1
+        return str(self._next_message)
+
+    async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None:
+        return UserInfo(display_name=user_id)
+
+    async def open_home(self, workspace_id: str, user_ids: list[str], title: str) -> str:
+        for channel in self.channels.values():
+            if sorted(channel.members) == sorted(user_ids) and channel.name == title:
+                return channel.id
+        channel = Channel(id=f"C{len(self.channels) + 1}", name=title, members=list(user_ids))
+        self.channels[channel.id] = channel
+        self.emit(f"[#{title}] (created for {', '.join('@' + u for u in user_ids)})")
+        return channel.id
+
+    async def send(
+        self,
+        workspace_id: str,
+        to: Destination,
+        message: Message,
+        *,
+        idempotency_key: str,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef:
+        # The same key twice is a retried delivery: show it once, as a platform with dedupe would.
+        if idempotency_key in self._sent:
+            return self._sent[idempotency_key]
+        message_id = self.new_message_id()
+        readers, label, channel_id = self._where(to)
+        zones = await self.zones(readers)
+        lines = TextRenderer([zones[r] for r in readers if r in zones], self.clock.now()).render(message)
+        thread_id = None
+        if start_thread:
+            self._next_thread += 1
+            thread_id = str(self._next_thread)
+            self.thread_channel[thread_id] = channel_id
+            self.channels[channel_id].threads[thread_id] = lines[0] if lines else ""
+            label += f" (thread {thread_id}: reply with `@you >{thread_id} text`)"
+        self.emit(label + " " + (lines[0] if lines else ""))
+        for extra in lines[1:]:
+            self.emit("    " + extra)
+        ref = SentRef(channel_id, message_id, thread_id)
+        self._sent[idempotency_key] = ref
+        return ref
+
+    def _where(self, to: Destination) -> tuple[list[str], str, str]:
+        if isinstance(to, DirectMessage):
+            return [to.user_id], f"[dm → @{to.user_id}]", f"D-{to.user_id}"
+        if isinstance(to, ChannelPost):
+            channel = self.channels[to.channel_id]
+            return channel.members, f"[#{channel.name}]", channel.id
+        assert isinstance(to, ThreadReply)
+        channel = self.channels[to.channel_id]
+        return channel.members, f"[#{channel.name} › thread {to.thread_id}]", channel.id

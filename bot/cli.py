@@ -1,0 +1,119 @@
+"""`mentorbot`: run the bot (console, Slack, Discord), migrate the database, or play the demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bot.clock import Clock, SimulatedClock, SystemClock
+from bot.persistence.migrate import SchemaBehind
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger("mentorbot")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mentorbot", description="Mentorship check-ins for Slack, Discord and the terminal.")
+    p.add_argument("--database-url", help="SQLAlchemy URL (default: $DATABASE_URL, else a SQLite file in data/)")
+    p.add_argument("--data-dir", help="where the SQLite file lives (default: $MENTORBOT_DATA_DIR or ./data)")
+    sub = p.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run the bot (console when no platform tokens are set)")
+    run.add_argument("platform", nargs="?", choices=["console", "slack", "discord"])
+    run.add_argument("--clock", choices=["system", "simulated"],
+                     help="console only: simulated time (default when stdin is not a terminal)")
+    run.add_argument("--start", help="console only: the simulated clock's start, ISO 8601 (default: now)")
+    serve = sub.add_parser("serve", help="serve a platform over HTTP (production form)")
+    serve.add_argument("platform", choices=["slack"])
+    mig = sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
+    mig.add_argument("--revision", default="head")
+    demo = sub.add_parser("demo", help="play a scripted month of one mentorship in seconds")
+    demo.add_argument("--database-url", dest="demo_database_url",
+                      help="where the demo writes (default: a throwaway SQLite file)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(os.environ, database_url=args.database_url, data_dir=args.data_dir)
+    except SettingsError as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    command = args.command or "run"
+    try:
+        if command == "migrate":
+            return asyncio.run(_migrate(settings, args.revision))
+        if command == "demo":
+            from adapters.console.demo import play
+
+            return asyncio.run(play(args.demo_database_url))
+        if command == "serve":
+            return _serve(settings, args.platform)
+        platform = getattr(args, "platform", None) or settings.default_platform()
+        if platform == "console":
+            return asyncio.run(_console(settings, getattr(args, "clock", None), getattr(args, "start", None)))
+        return _run_platform(settings, platform)
+    except SettingsError as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return 2
+    except SchemaBehind as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return 1
+
+
+async def _migrate(settings: Settings, revision: str) -> int:
+    from bot.persistence.db import create_engine
+    from bot.persistence.migrate import schema_status, upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine, revision)
+        status = await schema_status(engine)
+    finally:
+        await engine.dispose()
+    print(f"mentorbot: database at revision {status.current} (newest: {status.head})")
+    return 0
+
+
+def _clock(kind: str | None, start: str | None) -> Clock:
+    simulated = kind == "simulated" or (kind is None and not sys.stdin.isatty())
+    if not simulated:
+        return SystemClock()
+    if start:
+        try:
+            when = datetime.fromisoformat(start)
+        except ValueError as exc:
+            raise SettingsError(f"--start must be an ISO 8601 time such as 2026-12-01T09:00Z, got {start!r}") from exc
+        return SimulatedClock(when if when.tzinfo else when.replace(tzinfo=UTC))
+    return SimulatedClock(SystemClock().now().replace(second=0, microsecond=0))
+
+
+async def _console(settings: Settings, clock_kind: str | None, start: str | None) -> int:
+    from adapters.console.run import run_console
+
+    return await run_console(settings.database_url, _clock(clock_kind, start), sys.stdin)
+
+
+def _run_platform(settings: Settings, platform: str) -> int:
+    if platform == "slack":
+        settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    else:
+        settings.require("DISCORD_TOKEN")
+    raise SettingsError(f"the {platform} adapter is not part of this build yet; use `mentorbot run console`")
+
+
+def _serve(settings: Settings, platform: str) -> int:
+    settings.require("SLACK_SIGNING_SECRET")
+    raise SettingsError("`serve slack` is not part of this build yet; use `mentorbot run console`")

@@ -1,0 +1,79 @@
+"""The text grammar shared by every platform: mentions, numbers, and trailing options such as `by DATE`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Slack and Discord send <@U123|name> / <@123> / <@!123>; the console and people typing send @name.
+MENTION = re.compile(r"<@!?(?P<id>[A-Za-z0-9_.\-]+)(?:\|[^>]*)?>|(?<![\w<@])@(?P<name>[A-Za-z0-9_.\-]*[A-Za-z0-9_])")
+SELECTOR = re.compile(r"(?i)(?<!\S)with\s+(?=<@|@)")
+NUMBER = re.compile(r"^#?(\d{1,12})$")
+
+
+@dataclass
+class Parsed:
+    """A command's words with the mentions taken out (kept in order) and the rest as text."""
+
+    words: list[str]
+    # Mentions in order, except the one after "with", which picks the mentorship (`selected`).
+    mentions: list[str] = field(default_factory=list)
+    selected: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+def split_mentions(text: str) -> Parsed:
+    mentions: list[str] = []
+    selected: list[str] = []
+    marked = SELECTOR.sub("\x00", text)
+
+    def take(match: re.Match[str]) -> str:
+        ident = match["id"] or match["name"].lower()
+        start = match.start()
+        if start > 0 and marked[start - 1] == "\x00":
+            selected.append(ident)
+        else:
+            mentions.append(ident)
+        return " "
+
+    rest = MENTION.sub(take, marked).replace("\x00", " ")
+    return Parsed(rest.split(), mentions, selected[0] if selected else None)
+
+
+def mention_ids(text: str) -> list[str]:
+    return split_mentions(text).mentions
+
+
+def leading_mention(text: str) -> tuple[str | None, str]:
+    """A mention at the very start picks the mentorship (`/checkin @sam shipped it`); the rest is text."""
+    stripped = text.lstrip()
+    match = MENTION.match(stripped)
+    if not match:
+        return None, text.strip()
+    return match["id"] or match["name"].lower(), stripped[match.end():].strip()
+
+
+def parse_number(word: str) -> int | None:
+    match = NUMBER.match(word.strip())
+    return int(match.group(1)) if match else None
+
+
+def take_option(words: list[str], keyword: str, max_words: int = 6) -> tuple[list[str], str | None]:
+    """Split off a trailing `keyword …` (the last occurrence): returns (words before, the option text)."""
+    lowered = [w.lower() for w in words]
+    for i in range(len(words) - 1, -1, -1):
+        if lowered[i] == keyword and 0 < len(words) - i - 1 <= max_words:
+            return words[:i], " ".join(words[i + 1:])
+    return words, None
+
+
+def subcommand(text: str) -> tuple[str, str]:
+    """First word (lower-cased) and the untouched rest."""
+    stripped = text.strip()
+    if not stripped:
+        return "", ""
+    head, _, rest = stripped.partition(" ")
+    return head.lower(), rest.strip()

@@ -1,0 +1,352 @@
+"""Routes slash commands, button presses and form submissions to the use-cases, and turns every
+failure into a friendly reply."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, timedelta
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot import wording
+from bot.domain.dates import parse_date
+from bot.domain.errors import ParseError, UserError
+from bot.domain.states import ActionState, parse_stage
+from bot.domain.timeparse import parse_duration
+from bot.interactions.grammar import Parsed, leading_mention, parse_number, split_mentions, subcommand, take_option
+from bot.messages import Reply, reply
+from bot.persistence.tables import CheckIn, Member, Mentorship
+from bot.services import actions, checkins, mentorships, profile
+from bot.services.access import get_mentorship, other_party_id
+from bot.services.members import Actor, actor_member, zone_of
+from bot.services.unit import Core, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("mentor", "checkin", "agenda", "actions", "timezone")
+
+
+class Router:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self._commands: dict[str, Callable[[UnitOfWork, Actor, str], Awaitable[Reply]]] = {
+            "mentor": self._mentor,
+            "checkin": self._checkin,
+            "agenda": self._agenda,
+            "actions": self._actions,
+            "timezone": self._timezone,
+        }
+
+    # ---- entry points ---------------------------------------------------------------------------
+
+    async def command(self, actor: Actor, command: str, text: str) -> Reply:
+        """`/mentor pair @sam …` arrives as command="mentor" (slash optional), text="pair @sam …"."""
+        name = command.strip().lstrip("/").lower()
+        handler = self._commands.get(name)
+        if handler is None:
+            return reply(wording.unknown_command(name), ok=False)
+        return await self._guard(lambda uow: handler(uow, actor, text))
+
+    async def action(self, actor: Actor, action_id: str) -> Reply:
+        """A button press; ids look like `actions:done:42`."""
+        return await self._guard(lambda uow: self._action(uow, actor, action_id))
+
+    async def form(self, actor: Actor, form_id: str, values: Mapping[str, str]) -> Reply:
+        return await self._guard(lambda uow: self._form(uow, actor, form_id, values))
+
+    async def thread_message(self, actor: Actor, text: str, external_id: str) -> Reply | None:
+        """A message in a thread: a status update when the thread is a check-in's."""
+        try:
+            async with self.core.unit() as uow:
+                return await checkins.thread_reply(uow, actor, text, external_id)
+        except (OperationalError, DBAPIError):
+            log.exception("database unavailable while saving a thread reply")
+            return reply(wording.TRY_AGAIN, ok=False)
+
+    async def thread_edit(self, actor: Actor, external_id: str, text: str) -> bool:
+        async with self.core.unit() as uow:
+            return await checkins.thread_edit(uow, actor, external_id, text)
+
+    async def thread_delete(self, platform: str, workspace_id: str, external_id: str) -> bool:
+        async with self.core.unit() as uow:
+            return await checkins.thread_delete(uow, platform, workspace_id, external_id)
+
+    async def _guard(self, call: Callable[[UnitOfWork], Awaitable[Reply]]) -> Reply:
+        try:
+            async with self.core.unit() as uow:
+                return await call(uow)
+        except UserError as exc:
+            return reply(exc.message, ok=False)
+        except (OperationalError, DBAPIError):
+            log.exception("database unavailable")
+            return reply(wording.TRY_AGAIN, ok=False)
+        except Exception:
+            log.exception("unexpected error handling a command")
+            return reply(wording.OOPS, ok=False)
+
+    # ---- /mentor ---------------------------------------------------------------------------------
+
+    async def _mentor(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
+        sub, rest = subcommand(text)
+        if sub in ("", "help") or rest.lower() == "help":
+            return help_reply("mentor", sub if rest.lower() == "help" else rest.lower() or None)
+        p = split_mentions(rest)
+        other = p.selected or (p.mentions[0] if p.mentions else None)
+        if sub == "pair":
+            return await self._pair(uow, actor, p)
+        if sub == "accept":
+            return await mentorships.accept(uow, actor, other)
+        if sub == "decline":
+            return await mentorships.decline(uow, actor, other, p.text)
+        if sub == "list":
+            return await mentorships.list_mentorships(uow, actor, everyone=p.text.lower() == "all")
+        if sub == "cadence":
+            if not p.text:
+                raise ParseError(wording.CADENCE_MISSING)
+            return await mentorships.set_cadence(uow, actor, p.text, other)
+        if sub == "next":
+            return await mentorships.next_checkin(uow, actor, other)
+        if sub in ("pause", "vacation"):
+            return await mentorships.pause(uow, actor, await self._until(uow, actor, p, sub), other)
+        if sub == "resume":
+            return await mentorships.resume(uow, actor, other)
+        if sub == "skip":
+            return await mentorships.skip(uow, actor, other)
+        if sub in ("reschedule", "move"):
+            if not p.text:
+                raise ParseError(wording.RESCHEDULE_MISSING)
+            return await mentorships.reschedule(uow, actor, p.text, other)
+        if sub in ("end", "conclude"):
+            return await mentorships.end(uow, actor, p.text, other)
+        if sub == "reflect":
+            return await mentorships.reflect(uow, actor, p.text, other)
+        if sub in ("keep-in-touch", "keep_in_touch", "keep"):
+            return await mentorships.keep_in_touch(uow, actor, other)
+        if sub == "stage":
+            stage = parse_stage(p.text)
+            if stage is None:
+                raise ParseError(wording.stage_bad(p.text))
+            return await mentorships.set_stage(uow, actor, stage, other)
+        if sub == "reminders":
+            return await mentorships.set_reminders(uow, actor, self._leads(p.words), other)
+        raise ParseError(wording.unknown_sub("mentor", sub))
+
+    async def _pair(self, uow: UnitOfWork, actor: Actor, p: Parsed) -> Reply:
+        if not p.mentions:
+            raise ParseError(wording.PAIR_MISSING)
+        if len(p.mentions) > 2:
+            raise ParseError(wording.PAIR_TOO_MANY)
+        words, focus = take_option(p.words, "focus", max_words=2)
+        words, by = take_option(words, "by")
+        target: date | None = None
+        if by is not None:
+            try:
+                target = parse_date(by, await self._today(uow, actor))
+            except ParseError:
+                # "learn by doing" is part of a goal, not a date.
+                words, target = [*words, "by", *by.split()], None
+        mentor_id, mentee_id = (p.mentions[0], p.mentions[1]) if len(p.mentions) == 2 else (None, p.mentions[0])
+        if target is not None and target <= await self._today(uow, actor):
+            raise ParseError(wording.target_past(target))
+        req = mentorships.PairRequest(mentee_id, " ".join(words), target, focus or "", mentor_id)
+        return await mentorships.pair(uow, actor, req)
+
+    async def _today(self, uow: UnitOfWork, actor: Actor) -> date:
+        _ws, me = await actor_member(uow, actor)
+        return uow.now.astimezone(zone_of(me)).date()
+
+    async def _until(self, uow: UnitOfWork, actor: Actor, p: Parsed, sub: str) -> date | None:
+        words = p.words
+        if words and words[0].lower() in ("until", "till", "to"):
+            words = words[1:]
+        if not words:
+            if sub == "vacation":
+                raise ParseError(wording.VACATION_MISSING)
+            return None
+        return parse_date(" ".join(words), await self._today(uow, actor))
+
+    @staticmethod
+    def _leads(words: list[str]) -> list[timedelta]:
+        if [w.lower() for w in words] in (["off"], ["none"]):
+            return []
+        if not words:
+            raise ParseError(wording.reminders_bad())
+        try:
+            return [parse_duration(w) for w in words]
+        except ParseError as exc:
+            raise ParseError(wording.reminders_bad()) from exc
+
+    # ---- /checkin, /agenda -----------------------------------------------------------------------
+
+    async def _checkin(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
+        other, body = leading_mention(text)
+        sub, rest = subcommand(body)
+        if sub == "help" and not rest:
+            return help_reply("checkin", None)
+        if not body:
+            return await checkins.overview(uow, actor, other)
+        if sub in ("notes", "held", "done") and rest:
+            return await checkins.record_notes(uow, actor, rest, other)
+        if sub in ("notes", "held", "done"):
+            raise ParseError(wording.NOTES_MISSING)
+        if sub == "missed" and not rest:
+            return await checkins.mark_missed(uow, actor, other)
+        return await checkins.post_update(uow, actor, body, other)
+
+    async def _agenda(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
+        sub, rest = subcommand(text)
+        if sub == "help":
+            return help_reply("agenda", None)
+        if sub == "add":
+            other, question = leading_mention(rest)
+            return await checkins.add_question(uow, actor, question, other)
+        if sub == "":
+            return await checkins.show_agenda(uow, actor, None)
+        other, remaining = leading_mention(text)
+        if other and not remaining:
+            return await checkins.show_agenda(uow, actor, other)
+        raise ParseError(wording.unknown_sub("agenda", sub))
+
+    # ---- /actions --------------------------------------------------------------------------------
+
+    async def _actions(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
+        sub, rest = subcommand(text)
+        if sub == "help":
+            return help_reply("actions", None)
+        if sub in ("", "list"):
+            p = split_mentions(rest)
+            return await actions.list_open(uow, actor, p.mentions[0] if p.mentions else None)
+        if sub == "add":
+            return await self._add_action(uow, actor, rest)
+        if sub in ("done", "drop", "snooze"):
+            number = parse_number(rest.split()[0]) if rest.split() else None
+            if number is None:
+                raise ParseError(wording.action_number(sub, rest))
+            if sub == "snooze":
+                return await actions.snooze(uow, actor, number)
+            return await actions.close(uow, actor, number, ActionState.DONE if sub == "done" else ActionState.DROPPED)
+        raise ParseError(wording.unknown_sub("actions", sub))
+
+    async def _add_action(self, uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+        p = split_mentions(rest)
+        words, due_text = take_option(p.words, "due")
+        due = parse_date(due_text, await self._today(uow, actor)) if due_text else None
+        owner = p.mentions[0] if p.mentions else None
+        return await actions.add(uow, actor, " ".join(words), owner, due, p.selected)
+
+    # ---- /timezone -------------------------------------------------------------------------------
+
+    async def _timezone(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
+        sub, rest = subcommand(text)
+        if sub == "help":
+            return help_reply("timezone", None)
+        if sub == "":
+            return await profile.show_timezone(uow, actor)
+        if sub == "hours":
+            return await profile.set_hours(uow, actor, rest)
+        return await profile.set_timezone(uow, actor, text)
+
+    # ---- buttons and forms ----------------------------------------------------------------------
+
+    async def _party_of(self, uow: UnitOfWork, actor: Actor, mentorship_id: int) -> tuple[Mentorship, str]:
+        """The mentorship behind a button, checked, and the user id that selects it in the use-cases."""
+        _ws, me = await actor_member(uow, actor)
+        m = await get_mentorship(uow, me, mentorship_id)
+        selector_id = other_party_id(me, m) if me.id in (m.mentor_id, m.mentee_id) else m.mentee_id
+        selector = await uow.session.get(Member, selector_id)
+        assert selector is not None
+        return m, selector.external_id
+
+    async def _checkin_of(self, uow: UnitOfWork, actor: Actor, checkin_id: int) -> tuple[CheckIn, str]:
+        c = await uow.session.get(CheckIn, checkin_id)
+        if c is None:
+            raise UserError(wording.BUTTON_STALE)
+        _m, other = await self._party_of(uow, actor, c.mentorship_id)
+        return c, other
+
+    async def _action(self, uow: UnitOfWork, actor: Actor, action_id: str) -> Reply:
+        parts = action_id.split(":")
+        if len(parts) != 3 or not parts[2].isdigit():
+            log.warning("unknown action id %r", action_id)
+            return reply(wording.BUTTON_STALE, ok=False)
+        scope, verb, ident = parts[0], parts[1], int(parts[2])
+        if scope == "actions" and verb in ("done", "drop"):
+            return await actions.close(uow, actor, ident, ActionState.DONE if verb == "done" else ActionState.DROPPED)
+        if scope == "actions" and verb == "snooze":
+            return await actions.snooze(uow, actor, ident)
+        if scope == "actions" and verb == "add":
+            await self._party_of(uow, actor, ident)
+            return Reply(wording.form_message(wording.action_form(ident)))
+        if scope == "checkin":
+            c, other = await self._checkin_of(uow, actor, ident) if verb in ("skip", "notes", "missed") else (
+                None, "")
+            if verb == "skip":
+                assert c is not None
+                if c.state != "upcoming" or c.scheduled_at <= uow.now:
+                    return reply(wording.BUTTON_STALE, ok=False)
+                return await mentorships.skip(uow, actor, other)
+            if verb == "notes":
+                return Reply(wording.form_message(wording.single_form(
+                    f"checkin:notes:{ident}", "Check-in notes", "What did you discuss and decide?")))
+            if verb == "missed":
+                return await checkins.mark_missed(uow, actor, other)
+            if verb == "update":
+                await self._party_of(uow, actor, ident)
+                return Reply(wording.form_message(wording.update_form(ident)))
+        if scope == "agenda" and verb == "add":
+            await self._party_of(uow, actor, ident)
+            return Reply(wording.form_message(wording.single_form(
+                f"agenda:add:{ident}", "Add to the agenda", "Your question for the next check-in")))
+        if scope == "mentorship":
+            m, other = await self._party_of(uow, actor, ident)
+            if verb == "accept":
+                return await mentorships.accept(uow, actor, other)
+            if verb == "decline":
+                return await mentorships.decline(uow, actor, other, "")
+            if verb == "pause":
+                return await mentorships.pause(uow, actor, await self._today(uow, actor) + timedelta(days=30), other)
+            if verb == "keep":
+                return await mentorships.keep_in_touch(uow, actor, other)
+            if verb in ("end", "reflect"):
+                title = "End the mentorship" if verb == "end" else "Reflect on the mentorship"
+                return Reply(wording.form_message(wording.single_form(
+                    f"mentorship:{verb}:{ident}", title, "A short reflection: what went well, what would you change?",
+                    required=verb == "reflect")))
+        log.warning("unknown action id %r", action_id)
+        return reply(wording.BUTTON_STALE, ok=False)
+
+    async def _form(self, uow: UnitOfWork, actor: Actor, form_id: str, values: Mapping[str, str]) -> Reply:
+        parts = form_id.split(":")
+        if len(parts) != 3 or not parts[2].isdigit():
+            return reply(wording.BUTTON_STALE, ok=False)
+        scope, verb, ident = parts[0], parts[1], int(parts[2])
+        text = (values.get("text") or "").strip()
+        if (scope, verb) == ("checkin", "update"):
+            _m, other = await self._party_of(uow, actor, ident)
+            return await checkins.post_update(uow, actor, wording.update_from_form(values), other)
+        if (scope, verb) == ("checkin", "notes"):
+            _c, other = await self._checkin_of(uow, actor, ident)
+            if not text:
+                raise ParseError(wording.NOTES_MISSING)
+            return await checkins.record_notes(uow, actor, text, other)
+        if (scope, verb) == ("agenda", "add"):
+            _m, other = await self._party_of(uow, actor, ident)
+            return await checkins.add_question(uow, actor, text, other)
+        if (scope, verb) == ("actions", "add"):
+            _m, other = await self._party_of(uow, actor, ident)
+            due_text = (values.get("due") or "").strip()
+            due = parse_date(due_text, await self._today(uow, actor)) if due_text else None
+            owner = split_mentions(values.get("owner") or "").mentions
+            return await actions.add(uow, actor, text, owner[0] if owner else None, due, other)
+        if (scope, verb) == ("mentorship", "end"):
+            _m, other = await self._party_of(uow, actor, ident)
+            return await mentorships.end(uow, actor, text, other)
+        if (scope, verb) == ("mentorship", "reflect"):
+            _m, other = await self._party_of(uow, actor, ident)
+            return await mentorships.reflect(uow, actor, text, other)
+        return reply(wording.BUTTON_STALE, ok=False)
+
+
+def help_reply(command: str, sub: str | None) -> Reply:
+    return Reply(wording.help_message(command, sub))

@@ -1,0 +1,67 @@
+"""The outbound port every chat platform implements: FakeChat, ConsoleChat, SlackChat, DiscordChat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.messages import Message
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ChannelPost:
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class ThreadReply:
+    channel_id: str
+    thread_id: str
+
+
+Destination = DirectMessage | ChannelPost | ThreadReply
+
+
+@dataclass(frozen=True)
+class SentRef:
+    """Where a message landed; `thread_id` is set when the send opened a thread under it."""
+
+    channel_id: str
+    message_id: str
+    thread_id: str | None = None
+
+
+class DeliveryError(Exception):
+    """A send failed. `permanent` means retrying will not help (user left, DMs closed, channel gone)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class ChatGateway(Protocol):
+    platform: str
+
+    async def send(
+        self,
+        workspace_id: str,
+        to: Destination,
+        message: Message,
+        *,
+        idempotency_key: str,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef:
+        """Deliver a message; with `start_thread` the reply carries the id of a new thread under it."""
+        ...
+
+    async def open_home(self, workspace_id: str, user_ids: list[str], title: str) -> str:
+        """Open (or find) the shared place of these people and return its channel id."""
+        ...

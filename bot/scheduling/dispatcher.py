@@ -1,0 +1,226 @@
+"""The dispatcher: claims due outbox rows, renders them from current data, sends, and records the result."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import outbox, wording
+from bot.clock import Clock
+from bot.domain.states import OutboxStatus
+from bot.messages import Message
+from bot.persistence.tables import OutboxRow, Workspace
+from bot.ports import ChatGateway, DeliveryError, Destination, SentRef
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Send:
+    to: Destination
+    message: Message
+    start_thread: bool = False
+    thread_title: str = ""
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Do not send: the row is settled with this status (missed, withdrawn) and reason."""
+
+    status: OutboxStatus
+    reason: str
+
+
+@dataclass
+class DeliveryContext:
+    """What a handler works in: one transaction (a `Tx`), the gateway, and how late the row is."""
+
+    session: AsyncSession
+    now: datetime
+    # How late the row is being sent compared with its due time (zero when on time or within grace).
+    late_by: timedelta
+    platform: str
+    gateway: ChatGateway
+    workspace_external_id: str
+
+    async def plan(self, workspace: Workspace, planned: outbox.Planned) -> None:
+        await outbox.enqueue(self.session, workspace.id, workspace.platform, planned, self.now)
+
+    async def withdraw(self, topic: str, *, kinds: tuple[str, ...] = (), prefix: bool = False) -> int:
+        if prefix:
+            return await outbox.withdraw_prefix(self.session, topic, kinds=kinds)
+        return await outbox.withdraw(self.session, topic, kinds=kinds)
+
+
+class Handler(Protocol):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop: ...
+
+    async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None: ...
+
+    async def after_failed(self, ctx: DeliveryContext, row: OutboxRow, reason: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 6
+    base: timedelta = timedelta(seconds=30)
+    cap: timedelta = timedelta(hours=1)
+
+    def delay(self, attempt: int, retry_after: float | None) -> timedelta:
+        backoff = min(self.cap, self.base * (2 ** max(0, attempt - 1)))
+        if retry_after is not None:
+            return max(backoff, timedelta(seconds=retry_after))
+        return backoff
+
+
+@dataclass
+class DispatchStats:
+    sent: int = 0
+    dropped: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.dropped + self.retried + self.failed
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        gateways: Mapping[str, ChatGateway],
+        handlers: Mapping[str, Handler],
+        clock: Clock,
+        *,
+        worker: str | None = None,
+        lease: timedelta = timedelta(minutes=2),
+        batch: int = 50,
+        late_grace: timedelta = timedelta(minutes=10),
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.gateways = dict(gateways)
+        self.handlers = dict(handlers)
+        self.clock = clock
+        self.worker = worker or f"dispatcher-{uuid.uuid4().hex[:12]}"
+        self.lease = lease
+        self.batch = batch
+        self.late_grace = late_grace
+        self.retry = retry or RetryPolicy()
+        self.platforms = tuple(sorted(self.gateways))
+        self.stats = DispatchStats()
+        self._workspaces: dict[int, str] = {}
+
+    async def run_due(self, max_rounds: int = 1000) -> int:
+        """Send everything due now; returns how many rows were handled."""
+        handled = 0
+        for _ in range(max_rounds):
+            now = self.clock.now()
+            async with self.sessions.begin() as session:
+                rows = await outbox.claim(
+                    session, self.worker, now, self.platforms, lease=self.lease, limit=self.batch
+                )
+            if not rows:
+                break
+            for row in rows:
+                await self._process(row)
+                handled += 1
+        return handled
+
+    async def next_due_at(self) -> datetime | None:
+        async with self.sessions() as session:
+            return await outbox.next_due_at(session, self.platforms)
+
+    async def _process(self, row: OutboxRow) -> None:
+        handler = self.handlers.get(row.kind)
+        now = self.clock.now()
+        if handler is None:
+            await self._settle(row, OutboxStatus.FAILED, f"no handler for kind {row.kind!r}")
+            log.error("outbox row %s has unknown kind %s", row.id, row.kind)
+            self.stats.failed += 1
+            return
+        late_by = max(timedelta(0), now - row.due_at)
+        try:
+            async with self.sessions.begin() as session:
+                ctx = await self._context(session, row, now, late_by if late_by > self.late_grace else timedelta(0))
+                outcome = await handler.render(ctx, row)
+        except Exception as exc:  # a bug or an outage while rendering must not lose the row
+            log.exception("rendering outbox row %s (%s) failed", row.id, row.kind)
+            await self._failed_attempt(row, handler, f"render: {exc!r}", None, permanent=False)
+            return
+        if isinstance(outcome, Drop):
+            await self._settle(row, outcome.status, outcome.reason)
+            self.stats.dropped += 1
+            return
+        if ctx.late_by:
+            outcome = replace(outcome, message=wording.sent_late(outcome.message, row.due_at))
+        gateway = self.gateways[row.platform]
+        try:
+            ref = await gateway.send(
+                ctx.workspace_external_id,
+                outcome.to,
+                outcome.message,
+                idempotency_key=row.key,
+                start_thread=outcome.start_thread,
+                thread_title=outcome.thread_title,
+            )
+        except DeliveryError as exc:
+            await self._failed_attempt(row, handler, exc.reason, exc.retry_after, permanent=exc.permanent)
+            return
+        except Exception as exc:  # an adapter bug or network fault counts as a failed attempt
+            log.exception("sending outbox row %s (%s) failed", row.id, row.kind)
+            await self._failed_attempt(row, handler, repr(exc), None, permanent=False)
+            return
+        async with self.sessions.begin() as session:
+            ctx = await self._context(session, row, self.clock.now(), late_by)
+            recorded = await outbox.mark_sent(session, row.id, self.worker, ctx.now, _ref_text(ref))
+            if recorded:
+                await handler.after_sent(ctx, row, ref)
+            else:
+                log.warning("lease on outbox row %s was lost before it was marked sent", row.id)
+        self.stats.sent += 1
+
+    async def _failed_attempt(
+        self, row: OutboxRow, handler: Handler, reason: str, retry_after: float | None, *, permanent: bool
+    ) -> None:
+        now = self.clock.now()
+        if permanent or row.attempts >= self.retry.max_attempts:
+            log.error("giving up on outbox row %s (%s) after %s attempts: %s", row.id, row.kind, row.attempts,
+                      reason)
+            async with self.sessions.begin() as session:
+                await outbox.settle(session, row.id, self.worker, OutboxStatus.FAILED, reason)
+                ctx = await self._context(session, row, now, timedelta(0))
+                await handler.after_failed(ctx, row, reason)
+            self.stats.failed += 1
+            return
+        when = now + self.retry.delay(row.attempts, retry_after)
+        log.warning("outbox row %s (%s) attempt %s failed, retrying at %s: %s", row.id, row.kind, row.attempts,
+                    when.isoformat(), reason)
+        async with self.sessions.begin() as session:
+            await outbox.retry_later(session, row.id, self.worker, when, reason)
+        self.stats.retried += 1
+
+    async def _context(
+        self, session: AsyncSession, row: OutboxRow, now: datetime, late_by: timedelta
+    ) -> DeliveryContext:
+        external = self._workspaces.get(row.workspace_id)
+        if external is None:
+            ws = await session.get(Workspace, row.workspace_id)
+            external = ws.external_id if ws is not None else ""
+            self._workspaces[row.workspace_id] = external
+        return DeliveryContext(session, now, late_by, row.platform, self.gateways[row.platform], external)
+
+    async def _settle(self, row: OutboxRow, status: OutboxStatus, reason: str) -> None:
+        async with self.sessions.begin() as session:
+            await outbox.settle(session, row.id, self.worker, status, reason)
+
+
+def _ref_text(ref: SentRef) -> str:
+    return f"{ref.channel_id}/{ref.message_id}" + (f"/{ref.thread_id}" if ref.thread_id else "")

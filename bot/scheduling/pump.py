@@ -1,0 +1,87 @@
+"""What makes the dispatcher run: APScheduler on the real clock, or explicit steps on a simulated one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import SimulatedClock
+from bot.scheduling.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+
+
+class RealTimePump:
+    """APScheduler 3 as an alarm clock: one job at the next due time, and a safety-net interval.
+
+    The database stays the truth; the scheduler only holds "wake me at T" in memory, so a restart
+    loses nothing."""
+
+    def __init__(self, dispatcher: Dispatcher, safety_interval: timedelta = timedelta(seconds=30)) -> None:
+        self.dispatcher = dispatcher
+        self.safety_interval = safety_interval
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._lock = asyncio.Lock()
+        self._armed: datetime | None = None
+
+    async def start(self) -> None:
+        self.scheduler.start()
+        self.scheduler.add_job(self.run, "interval", seconds=self.safety_interval.total_seconds(),
+                               id="safety-net", max_instances=1, coalesce=True)
+        await self.run()
+
+    async def run(self) -> None:
+        async with self._lock:
+            self._armed = None
+            try:
+                await self.dispatcher.run_due()
+                nxt = await self.dispatcher.next_due_at()
+            except Exception:  # the safety net tries again; a crash here must not kill the scheduler
+                log.exception("dispatcher run failed")
+                return
+        if nxt is not None:
+            self.poke(nxt)
+
+    def poke(self, when: datetime) -> None:
+        """Something falls due at `when`: make sure we wake by then."""
+        if self._armed is not None and self._armed <= when:
+            return
+        self._armed = when
+        run_at = max(when, datetime.now(UTC))
+        self.scheduler.add_job(self.run, "date", run_date=run_at, id="next-due", replace_existing=True,
+                               misfire_grace_time=None)
+
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+
+class SimulatedPump:
+    """Steps a simulated clock from one due time to the next, firing what falls due in order."""
+
+    def __init__(self, dispatcher: Dispatcher, clock: SimulatedClock) -> None:
+        self.dispatcher = dispatcher
+        self.clock = clock
+
+    def poke(self, when: datetime) -> None:
+        """Nothing to arm: the console and tests call `flush` and `advance`."""
+
+    async def flush(self) -> int:
+        return await self.dispatcher.run_due()
+
+    async def advance(self, delta: timedelta) -> int:
+        return await self.advance_to(self.clock.now() + delta)
+
+    async def advance_to(self, target: datetime) -> int:
+        handled = await self.flush()
+        while True:
+            nxt = await self.dispatcher.next_due_at()
+            if nxt is None or nxt > target:
+                break
+            self.clock.set(max(nxt, self.clock.now()))
+            handled += await self.flush()
+        self.clock.set(target)
+        return handled + await self.flush()

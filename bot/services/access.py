@@ -1,0 +1,99 @@
+"""Who may see or change a mentorship, and how a command picks one of several."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+
+from bot import wording
+from bot.domain.errors import NotAllowed, NotFound, UserError
+from bot.domain.states import OPEN_MENTORSHIP_STATES, MentorshipState
+from bot.persistence.tables import Member, Mentorship, Workspace
+from bot.services.members import find_member
+from bot.services.unit import UnitOfWork
+
+
+def is_party(member: Member, m: Mentorship) -> bool:
+    return member.id in (m.mentor_id, m.mentee_id)
+
+
+def can_access(member: Member, m: Mentorship) -> bool:
+    """Only the two people of a mentorship, and admins of its workspace, may see or change it."""
+    return m.workspace_id == member.workspace_id and (is_party(member, m) or member.is_admin)
+
+
+def require_access(member: Member, m: Mentorship) -> None:
+    if not can_access(member, m):
+        raise NotAllowed(wording.not_yours())
+
+
+def other_party_id(member: Member, m: Mentorship) -> int:
+    return m.mentee_id if member.id == m.mentor_id else m.mentor_id
+
+
+async def mentorships_of(
+    uow: UnitOfWork, member: Member, states: Sequence[str] = tuple(OPEN_MENTORSHIP_STATES)
+) -> list[Mentorship]:
+    rows = await uow.session.scalars(
+        select(Mentorship)
+        .where(
+            Mentorship.workspace_id == member.workspace_id,
+            or_(Mentorship.mentor_id == member.id, Mentorship.mentee_id == member.id),
+            Mentorship.state.in_([str(s) for s in states]),
+        )
+        .order_by(Mentorship.id)
+    )
+    return list(rows)
+
+
+async def get_mentorship(uow: UnitOfWork, member: Member, mentorship_id: int) -> Mentorship:
+    """By id, scoped to the member's workspace: another tenant's id answers "not found"."""
+    m = await uow.session.get(Mentorship, mentorship_id)
+    if m is None or m.workspace_id != member.workspace_id:
+        raise NotFound(wording.mentorship_not_found())
+    require_access(member, m)
+    return m
+
+
+async def pick(
+    uow: UnitOfWork,
+    ws: Workspace,
+    me: Member,
+    other_user_id: str | None,
+    states: Sequence[MentorshipState] = tuple(OPEN_MENTORSHIP_STATES),
+    example: str = "/mentor next",
+) -> Mentorship:
+    """The mentorship a command is about: the only one, or the one with the mentioned person."""
+    mine = await mentorships_of(uow, me, states)
+    if other_user_id is not None:
+        other = await find_member(uow, ws, other_user_id)
+        if other is None:
+            raise NotFound(wording.no_mentorship_with(other_user_id))
+        with_other = [m for m in mine if other.id in (m.mentor_id, m.mentee_id) and other.id != me.id]
+        if with_other:
+            return with_other[-1] if len(with_other) > 1 else with_other[0]
+        if me.is_admin:
+            theirs = await mentorships_of(uow, other, states)
+            if len(theirs) == 1:
+                return theirs[0]
+            if len(theirs) > 1:
+                names = await _names(uow, theirs, other)
+                raise UserError(wording.which_mentorship(names, example))
+        raise NotFound(wording.no_mentorship_with(other.display_name))
+    if not mine:
+        raise NotFound(wording.no_mentorships(bool(states) and MentorshipState.ACTIVE in states))
+    if len(mine) > 1:
+        names = await _names(uow, mine, me)
+        raise UserError(wording.which_mentorship(names, example))
+    return mine[0]
+
+
+async def _names(uow: UnitOfWork, ms: list[Mentorship], me: Member) -> list[tuple[str, str, str]]:
+    """(other person's platform id, their name, focus) for each mentorship, as seen by `me`."""
+    out = []
+    for m in ms:
+        other = await uow.session.get(Member, other_party_id(me, m))
+        assert other is not None
+        out.append((other.external_id, other.display_name, m.focus))
+    return out

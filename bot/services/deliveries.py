@@ -1,0 +1,332 @@
+"""What each kind of outbox row says, rendered from current data at send time, and what follows it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot import wording
+from bot.domain.states import CheckInState, MentorshipState, OutboxStatus
+from bot.outbox import Planned
+from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, OutboxRow, StatusUpdate, Workspace
+from bot.ports import ChannelPost, DirectMessage, Destination, SentRef, ThreadReply
+from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
+from bot.services import planning
+from bot.services.checkins import agenda_of, missed, updates_of
+from bot.services.mentorships import auto_resume
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Pair:
+    """A mentorship with its workspace and both people, loaded for rendering."""
+
+    ws: Workspace
+    m: Mentorship
+    mentor: Member
+    mentee: Member
+
+    def person(self, member_id: int) -> Member:
+        return self.mentor if member_id == self.mentor.id else self.mentee
+
+    def other(self, member_id: int) -> Member:
+        return self.mentee if member_id == self.mentor.id else self.mentor
+
+
+async def load_pair(ctx: DeliveryContext, mentorship_id: int) -> Pair | None:
+    m = await ctx.session.get(Mentorship, mentorship_id)
+    if m is None:
+        return None
+    ws = await ctx.session.get(Workspace, m.workspace_id)
+    mentor = await ctx.session.get(Member, m.mentor_id)
+    mentee = await ctx.session.get(Member, m.mentee_id)
+    assert ws is not None and mentor is not None and mentee is not None
+    return Pair(ws, m, mentor, mentee)
+
+
+async def ensure_home(ctx: DeliveryContext, p: Pair) -> str:
+    """The pair's shared place, opened on first need and remembered."""
+    if not p.m.home_channel:
+        p.m.home_channel = await ctx.gateway.open_home(
+            ctx.workspace_external_id,
+            [p.mentor.external_id, p.mentee.external_id],
+            wording.home_title(p.mentor, p.mentee, p.m.focus),
+        )
+    return p.m.home_channel
+
+
+async def checkin_place(ctx: DeliveryContext, p: Pair, c: CheckIn) -> Destination:
+    """The check-in's thread once it has one, else the pair's home."""
+    if c.thread_channel and c.thread_id:
+        return ThreadReply(c.thread_channel, c.thread_id)
+    return ChannelPost(await ensure_home(ctx, p))
+
+
+def dm(member: Member) -> DirectMessage:
+    return DirectMessage(member.external_id)
+
+
+GONE = Drop(OutboxStatus.WITHDRAWN, "the mentorship or check-in no longer exists")
+
+
+class BaseHandler:
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        raise NotImplementedError
+
+    async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
+        return None
+
+    async def after_failed(self, ctx: DeliveryContext, row: OutboxRow, reason: str) -> None:
+        """Never silently: tell the pair's home (or, when that failed, each person) what did not arrive."""
+        p = await load_pair(ctx, int(row.payload.get("mentorship_id", 0)))
+        if p is None:
+            return
+        to = "home" if row.payload.get("to", "").startswith("dm:") or row.kind == "checkin.remind" else "dms"
+        await ctx.plan(
+            p.ws,
+            Planned("delivery.failed", f"failed:{row.id}", planning.topic_mentorship(p.m), ctx.now,
+                    {"mentorship_id": p.m.id, "failed_kind": row.kind, "reason": reason[:300], "to": to,
+                     "member_id": row.payload.get("member_id")}),
+        )
+
+
+class CheckinHandler(BaseHandler):
+    """Shared loading for rows about one check-in: drops rows the check-in no longer needs."""
+
+    needs_upcoming = True
+
+    async def load(self, ctx: DeliveryContext, row: OutboxRow) -> tuple[Pair, CheckIn] | Drop:
+        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        c = await ctx.session.get(CheckIn, int(row.payload["checkin_id"]))
+        if p is None or c is None:
+            return GONE
+        if self.needs_upcoming:
+            if c.state != CheckInState.UPCOMING.value:
+                return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
+            planned_at = row.payload.get("scheduled_at")
+            if planned_at and datetime.fromisoformat(planned_at) != c.scheduled_at:
+                return Drop(OutboxStatus.WITHDRAWN, "check-in was rescheduled")
+        return p, c
+
+
+class Announce(CheckinHandler):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        loaded = await self.load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        p, c = loaded
+        actions = await planning.open_actions(ctx, p.m)
+        if c.thread_id and c.thread_channel:
+            return Send(ThreadReply(c.thread_channel, c.thread_id), wording.checkin_moved(p.m, c))
+        message = wording.checkin_announcement(p.m, p.mentor, p.mentee, c, actions)
+        return Send(ChannelPost(await ensure_home(ctx, p)), message, start_thread=True,
+                    thread_title=wording.thread_title(c))
+
+    async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
+        c = await ctx.session.get(CheckIn, int(row.payload["checkin_id"]))
+        if c is not None and ref.thread_id and not c.thread_id:
+            c.thread_channel, c.thread_id = ref.channel_id, ref.thread_id
+
+
+class Remind(CheckinHandler):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        loaded = await self.load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        p, c = loaded
+        if c.scheduled_at <= ctx.now:
+            return Drop(OutboxStatus.MISSED, "the check-in had already started when the reminder could be sent")
+        person = p.person(int(row.payload["member_id"]))
+        agenda = await agenda_of(ctx, c)
+        updates = await updates_of(ctx, c)
+        actions = await planning.open_actions(ctx, p.m)
+        people = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
+        if person.id == p.mentee.id:
+            message = wording.reminder_mentee(p.m, p.mentor, c, agenda, actions, people)
+        else:
+            message = wording.reminder_mentor(p.m, p.mentee, c, agenda, updates, actions, people)
+        return Send(dm(person), message)
+
+
+class Wrapup(CheckinHandler):
+    """The session's time is over: ask both for takeaways, and put the next occurrence on the calendar."""
+
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        loaded = await self.load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        p, c = loaded
+        nxt = await planning.schedule_next(ctx, p.ws, p.m, c.slot_at)
+        return Send(await checkin_place(ctx, p, c), wording.wrapup_prompt(p.mentor, p.mentee, c, nxt))
+
+
+class Followup(CheckinHandler):
+    """A day after the session: with no notes recorded, it counts as missed."""
+
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        loaded = await self.load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        p, c = loaded
+        await missed(ctx, p.ws, p.m, c)
+        return Send(await checkin_place(ctx, p, c), wording.marked_missed(p.mentor, p.mentee))
+
+
+class Summary(CheckinHandler):
+    needs_upcoming = False
+
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        loaded = await self.load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        p, c = loaded
+        if c.state != CheckInState.HELD.value:
+            return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
+        person = p.person(int(row.payload["member_id"]))
+        new_items = list(
+            await ctx.session.scalars(select(ActionItem).where(ActionItem.checkin_id == c.id).order_by(ActionItem.id))
+        )
+        open_items = await planning.open_actions(ctx, p.m)
+        nxt = await planning.next_open_checkin(ctx, p.m)
+        people = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
+        recorder = p.person(c.recorded_by_id) if c.recorded_by_id else None
+        message = wording.followup_summary(person, p.other(person.id), c, recorder, new_items, open_items, nxt,
+                                           people, bool(row.payload.get("updated")))
+        return Send(dm(person), message)
+
+    async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
+        c = await ctx.session.get(CheckIn, int(row.payload["checkin_id"]))
+        if c is not None:
+            c.summary_sent_at = ctx.now
+
+
+class UpdatePost(CheckinHandler):
+    needs_upcoming = False
+
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        loaded = await self.load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        p, c = loaded
+        update = await ctx.session.get(StatusUpdate, int(row.payload["update_id"]))
+        if update is None or update.deleted_at is not None:
+            return Drop(OutboxStatus.WITHDRAWN, "the update was deleted")
+        author = p.person(update.author_id)
+        return Send(await checkin_place(ctx, p, c), wording.status_update_post(author, update.text))
+
+    async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
+        update = await ctx.session.get(StatusUpdate, int(row.payload["update_id"]))
+        # The bot's own post of the update carries its platform id, so edits of it could map back.
+        if update is not None and update.external_id is None:
+            update.external_id = f"bot:{ref.channel_id}:{ref.message_id}"
+
+
+class Welcome(BaseHandler):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        if p is None or p.m.state == MentorshipState.CONCLUDED.value:
+            return GONE
+        return Send(ChannelPost(await ensure_home(ctx, p)), wording.welcome(p.m, p.mentor, p.mentee))
+
+
+class Notice(BaseHandler):
+    """One-off notices: proposals, pauses, skips, endings; the wording module says each."""
+
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        if p is None:
+            return GONE
+        event = str(row.payload["event"])
+        if event == "proposal" and p.m.state != MentorshipState.PROPOSED.value:
+            return Drop(OutboxStatus.WITHDRAWN, f"the proposal is already {p.m.state}")
+        to = str(row.payload["to"])
+        people = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
+        if to == "home":
+            return Send(ChannelPost(await ensure_home(ctx, p)),
+                        wording.notice(event, p.m, p.mentor, p.mentee, None, row.payload, people))
+        viewer = p.person(int(to.split(":", 1)[1]))
+        return Send(dm(viewer), wording.notice(event, p.m, p.mentor, p.mentee, viewer, row.payload, people))
+
+
+class Resume(BaseHandler):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        if p is None or not await auto_resume(ctx, p.ws, p.m):
+            return Drop(OutboxStatus.WITHDRAWN, "not paused any more")
+        c = await planning.upcoming_checkin(ctx, p.m)
+        return Send(ChannelPost(await ensure_home(ctx, p)), wording.auto_resumed(p.mentor, p.mentee, c))
+
+
+class Silence(BaseHandler):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        if p is None or p.m.state != MentorshipState.ACTIVE.value:
+            return Drop(OutboxStatus.WITHDRAWN, "not active")
+        if p.m.last_activity_at + planning.SILENCE > ctx.now + timedelta(minutes=1):
+            return Drop(OutboxStatus.WITHDRAWN, "there was activity since")
+        return Send(ChannelPost(await ensure_home(ctx, p)),
+                    wording.gone_quiet(p.m, p.mentor, p.mentee, p.m.last_activity_at))
+
+    async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
+        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        if p is not None:
+            due = ctx.now + planning.SILENCE
+            await ctx.plan(p.ws, Planned("mentorship.silence", f"silence:{p.m.id}:{planning.stamp(due)}",
+                                         planning.topic_mentorship(p.m), due, {"mentorship_id": p.m.id}))
+
+
+class ActionFollowup(BaseHandler):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        item = await ctx.session.get(ActionItem, int(row.payload["action_id"]))
+        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        if item is None or p is None or item.state != "open":
+            return Drop(OutboxStatus.WITHDRAWN, "the action item is closed")
+        if p.m.state != MentorshipState.ACTIVE.value:
+            return Drop(OutboxStatus.WITHDRAWN, f"the mentorship is {p.m.state}")
+        owner = p.person(item.owner_id)
+        today = ctx.now.astimezone(planning.zone_of(owner)).date()
+        return Send(dm(owner), wording.action_followup(item, p.other(owner.id), today))
+
+    async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
+        item = await ctx.session.get(ActionItem, int(row.payload["action_id"]))
+        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        if item is not None and p is not None:
+            await planning.plan_action_followup(ctx, p.ws, item, p.person(item.owner_id))
+
+
+class DeliveryFailed(BaseHandler):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
+        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        if p is None:
+            return GONE
+        member_id = row.payload.get("member_id")
+        missing = p.person(int(member_id)) if member_id else None
+        message = wording.delivery_failed(str(row.payload["failed_kind"]), missing, str(row.payload["reason"]))
+        if row.payload.get("to") == "home":
+            return Send(ChannelPost(await ensure_home(ctx, p)), message)
+        return Send(dm(p.mentor), message)
+
+    async def after_failed(self, ctx: DeliveryContext, row: OutboxRow, reason: str) -> None:
+        # A report that cannot be delivered is logged (by the dispatcher) rather than reported again.
+        return None
+
+
+def handlers() -> dict[str, Handler]:
+    return {
+        "checkin.announce": Announce(),
+        "checkin.remind": Remind(),
+        "checkin.wrapup": Wrapup(),
+        "checkin.followup": Followup(),
+        "checkin.summary": Summary(),
+        "checkin.update": UpdatePost(),
+        "mentorship.welcome": Welcome(),
+        "mentorship.notice": Notice(),
+        "mentorship.resume": Resume(),
+        "mentorship.silence": Silence(),
+        "action.followup": ActionFollowup(),
+        "delivery.failed": DeliveryFailed(),
+    }

@@ -1,0 +1,358 @@
+"""Use-cases of a mentorship's life: pair, accept, cadence, pause, resume, skip, reschedule, end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot import wording
+from bot.domain.dates import parse_datetime
+from bot.domain.errors import NotAllowed, UserError
+from bot.domain.recurrence import parse_recurrence
+from bot.domain.states import (
+    MAX_MENTORS_PER_MENTEE,
+    OPEN_MENTORSHIP_STATES,
+    CheckInState,
+    MentorshipState,
+    Stage,
+    can_move,
+)
+from bot.messages import Reply
+from bot.outbox import Planned
+from bot.persistence.tables import Member, Mentorship, Reflection, Workspace
+from bot.services import planning
+from bot.services.access import is_party, mentorships_of, other_party_id, pick, require_access
+from bot.services.members import Actor, actor_member, ensure_member, find_member, zone_of
+from bot.services.unit import Tx, UnitOfWork
+
+GOALS_MAX = 1000
+FOCUS_MAX = 40
+REFLECTION_MAX = 3000
+
+
+@dataclass(frozen=True)
+class PairRequest:
+    mentee_user_id: str
+    goals: str = ""
+    target: date | None = None
+    focus: str = ""
+    # Set when an admin pairs two other people.
+    mentor_user_id: str | None = None
+
+
+async def _members(uow: UnitOfWork, m: Mentorship) -> tuple[Member, Member]:
+    mentor = await uow.session.get(Member, m.mentor_id)
+    mentee = await uow.session.get(Member, m.mentee_id)
+    assert mentor is not None and mentee is not None
+    return mentor, mentee
+
+
+async def _notice(uow: UnitOfWork, ws: Workspace, m: Mentorship, event: str, to: str, **params: object) -> None:
+    """Plan a one-off notice (a DM or a post in the pair's home) rendered by the wording module."""
+    key = f"notice:{m.id}:{event}:{to}:{planning.stamp(uow.now)}:{uow.now.microsecond}"
+    payload = {"mentorship_id": m.id, "event": event, "to": to, **params}
+    await uow.plan(ws, Planned("mentorship.notice", key, planning.topic_mentorship(m), uow.now, payload))
+
+
+async def pair(uow: UnitOfWork, actor: Actor, req: PairRequest) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    if req.mentor_user_id is not None and req.mentor_user_id != actor.user_id:
+        if not me.is_admin:
+            raise NotAllowed(wording.pair_others_admin_only())
+        mentor = await ensure_member(uow, ws, req.mentor_user_id)
+    else:
+        mentor = me
+    mentee = await ensure_member(uow, ws, req.mentee_user_id)
+    if mentee.id == mentor.id:
+        raise UserError(wording.pair_self())
+    if len(req.goals) > GOALS_MAX:
+        raise UserError(wording.too_long("Goals", GOALS_MAX, len(req.goals)))
+    focus = req.focus.strip().lower()[:FOCUS_MAX]
+    existing = [m for m in await mentorships_of(uow, mentee) if m.mentor_id == mentor.id]
+    if existing:
+        raise UserError(wording.already_paired(mentor.display_name, mentee.display_name, existing[0].state))
+    as_mentee = [m for m in await mentorships_of(uow, mentee) if m.mentee_id == mentee.id]
+    if len(as_mentee) >= MAX_MENTORS_PER_MENTEE:
+        raise UserError(wording.too_many_mentors(mentee.display_name, MAX_MENTORS_PER_MENTEE))
+    if focus and any(m.focus == focus for m in as_mentee):
+        raise UserError(wording.focus_taken(mentee.display_name, focus))
+    m = Mentorship(
+        workspace_id=ws.id,
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        created_by_id=me.id,
+        goals=req.goals.strip(),
+        target_date=req.target,
+        focus=focus,
+        stage=Stage.GETTING_STARTED.value,
+        state=MentorshipState.PROPOSED.value,
+        duration_minutes=30,
+        reminder_leads=[1440, 60],
+        keep_in_touch=False,
+        created_at=uow.now,
+        last_activity_at=uow.now,
+    )
+    uow.session.add(m)
+    await uow.session.flush()
+    # Whoever did not ask is the one who must agree; an admin's pairing asks both.
+    askees = [p for p in (mentor, mentee) if p.id != me.id]
+    for person in askees:
+        await _notice(uow, ws, m, "proposal", f"dm:{person.id}", proposer_id=me.id)
+    return Reply(wording.pair_proposed(m, mentor, mentee, [p.display_name for p in askees]))
+
+
+async def _pending_for(uow: UnitOfWork, ws: Workspace, me: Member, other: str | None) -> Mentorship:
+    m = await pick(uow, ws, me, other, (MentorshipState.PROPOSED,), "/mentor accept")
+    if not is_party(me, m):
+        raise NotAllowed(wording.not_yours())
+    if m.created_by_id == me.id:
+        raise UserError(wording.cannot_accept_own())
+    return m
+
+
+async def accept(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await _pending_for(uow, ws, me, other)
+    m.state = MentorshipState.ACTIVE.value
+    m.activated_at = uow.now
+    await planning.touch(uow, ws, m)
+    await uow.plan(
+        ws, Planned("mentorship.welcome", f"welcome:{m.id}", planning.topic_mentorship(m), uow.now,
+                    {"mentorship_id": m.id})
+    )
+    mentor, mentee = await _members(uow, m)
+    return Reply(wording.accepted(mentor, mentee))
+
+
+async def decline(uow: UnitOfWork, actor: Actor, other: str | None, message: str) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await _pending_for(uow, ws, me, other)
+    m.state = MentorshipState.DECLINED.value
+    m.ended_at = uow.now
+    await _notice(uow, ws, m, "declined", f"dm:{m.created_by_id}", by_id=me.id, message=message[:500])
+    return Reply(wording.declined_ack())
+
+
+async def list_mentorships(uow: UnitOfWork, actor: Actor, everyone: bool = False) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    if everyone:
+        if not me.is_admin:
+            raise NotAllowed(wording.admins_only("/mentor list all"))
+        ms = list(
+            await uow.session.scalars(
+                select(Mentorship)
+                .where(Mentorship.workspace_id == ws.id, Mentorship.state.in_(OPEN_MENTORSHIP_STATES))
+                .order_by(Mentorship.id)
+            )
+        )
+    else:
+        ms = await mentorships_of(uow, me)
+    rows = []
+    for m in ms:
+        mentor, mentee = await _members(uow, m)
+        nxt = await planning.next_open_checkin(uow, m)
+        rows.append((m, mentor, mentee, nxt))
+    return Reply(wording.mentorship_list(me, rows, everyone))
+
+
+async def set_cadence(uow: UnitOfWork, actor: Actor, phrase: str, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor cadence")
+    require_access(me, m)
+    rec = parse_recurrence(phrase, zone_of(me), uow.now)
+    m.cadence_rule = rec.rule
+    m.cadence_phrase = rec.phrase[:300]
+    m.duration_minutes = int(rec.duration.total_seconds() // 60)
+    await planning.cancel_upcoming(uow, m, CheckInState.CANCELLED)
+    nxt = await planning.schedule_next(uow, ws, m, uow.now)
+    await planning.touch(uow, ws, m)
+    mentor, mentee = await _members(uow, m)
+    other_person = mentee if me.id == mentor.id else mentor
+    await _notice(uow, ws, m, "cadence", "home", by_id=me.id)
+    return Reply(
+        wording.cadence_set(rec, rec.occurrences_after(uow.now, 3), other_person, m.state, nxt is not None),
+        public=False,
+    )
+
+
+async def next_checkin(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor next")
+    require_access(me, m)
+    mentor, mentee = await _members(uow, m)
+    c = await planning.upcoming_checkin(uow, m)
+    rec = planning.recurrence_of(m)
+    return Reply(wording.next_checkin(m, mentor, mentee, c, rec, uow.now))
+
+
+async def pause(uow: UnitOfWork, actor: Actor, until: date | None, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor pause")
+    require_access(me, m)
+    today = uow.now.astimezone(zone_of(me)).date()
+    if until is not None and until <= today:
+        raise UserError(wording.pause_date_past(until))
+    m.state = MentorshipState.PAUSED.value
+    m.paused_until = until
+    await planning.cancel_upcoming(uow, m, CheckInState.CANCELLED)
+    await uow.withdraw(planning.topic_mentorship(m), kinds=("mentorship.silence", "mentorship.resume"))
+    if until is not None:
+        due = planning.local_morning(until, me)
+        await uow.plan(
+            ws,
+            Planned("mentorship.resume", f"resume:{m.id}:{until.isoformat()}", planning.topic_mentorship(m),
+                    due, {"mentorship_id": m.id}),
+        )
+    await _notice(uow, ws, m, "paused", "home", by_id=me.id, until=until.isoformat() if until else None)
+    return Reply(wording.paused_ack(until))
+
+
+async def resume_mentorship(uow: Tx, ws: Workspace, m: Mentorship) -> None:
+    """Back to active: the cadence picks up with its next occurrence, open action items are followed up."""
+    m.state = MentorshipState.ACTIVE.value
+    m.paused_until = None
+    await uow.withdraw(planning.topic_mentorship(m), kinds=("mentorship.resume",))
+    await planning.schedule_next(uow, ws, m, uow.now)
+    await planning.touch(uow, ws, m)
+    for item in await planning.open_actions(uow, m):
+        owner = await uow.session.get(Member, item.owner_id)
+        assert owner is not None
+        await planning.plan_action_followup(uow, ws, item, owner)
+
+
+async def resume(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.PAUSED,), "/mentor resume")
+    require_access(me, m)
+    await resume_mentorship(uow, ws, m)
+    await _notice(uow, ws, m, "resumed", "home", by_id=me.id)
+    c = await planning.upcoming_checkin(uow, m)
+    return Reply(wording.resumed_ack(c, m.cadence_rule is not None))
+
+
+async def skip(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor skip")
+    require_access(me, m)
+    c = await planning.next_open_checkin(uow, m)
+    if c is None:
+        raise UserError(wording.nothing_to_skip())
+    c.state = CheckInState.SKIPPED.value
+    await planning.withdraw_checkin(uow, c)
+    nxt = await planning.schedule_next(uow, ws, m, c.slot_at)
+    await _notice(uow, ws, m, "skipped", "home", by_id=me.id, skipped_at=c.scheduled_at.isoformat())
+    return Reply(wording.skipped_ack(c, nxt))
+
+
+async def reschedule(uow: UnitOfWork, actor: Actor, when_text: str, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor reschedule")
+    require_access(me, m)
+    c = await planning.next_open_checkin(uow, m)
+    if c is None:
+        raise UserError(wording.nothing_to_reschedule())
+    when = parse_datetime(when_text, zone_of(me), uow.now)
+    if when <= uow.now:
+        raise UserError(wording.reschedule_past())
+    following = planning.recurrence_of(m)
+    after_slot = following.next_after(c.slot_at) if following else None
+    if after_slot is not None and when >= after_slot:
+        raise UserError(wording.reschedule_past_next(after_slot, zone_of(me)))
+    old = c.scheduled_at
+    await planning.withdraw_checkin(uow, c)
+    c.scheduled_at = when
+    await planning.plan_checkin(uow, ws, m, c)
+    await planning.touch(uow, ws, m)
+    await _notice(uow, ws, m, "rescheduled", "home", by_id=me.id, old=old.isoformat(), new=when.isoformat())
+    return Reply(wording.rescheduled_ack(old, when))
+
+
+async def end(uow: UnitOfWork, actor: Actor, feedback: str, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, tuple(OPEN_MENTORSHIP_STATES), "/mentor end")
+    require_access(me, m)
+    if not can_move(MentorshipState(m.state), MentorshipState.CONCLUDED):
+        raise UserError(wording.already_ended())
+    if len(feedback) > REFLECTION_MAX:
+        raise UserError(wording.too_long("Feedback", REFLECTION_MAX, len(feedback)))
+    was_proposed = m.state == MentorshipState.PROPOSED.value
+    m.state = MentorshipState.CONCLUDED.value
+    m.ended_at = uow.now
+    await planning.cancel_upcoming(uow, m, CheckInState.CANCELLED)
+    await uow.withdraw(planning.topic_mentorship(m), prefix=True)
+    if feedback.strip() and is_party(me, m):
+        uow.session.add(Reflection(mentorship_id=m.id, member_id=me.id, text=feedback.strip(), created_at=uow.now))
+    if not was_proposed:
+        for person_id in (m.mentor_id, m.mentee_id):
+            await _notice(uow, ws, m, "ended", f"dm:{person_id}", by_id=me.id,
+                          reflected=bool(feedback.strip()) and person_id == me.id)
+    else:
+        await _notice(uow, ws, m, "withdrawn", f"dm:{other_party_id(me, m)}", by_id=me.id)
+    return Reply(wording.ended_ack(bool(feedback.strip())))
+
+
+async def _concluded(uow: UnitOfWork, ws: Workspace, me: Member, other: str | None, example: str) -> Mentorship:
+    m = await pick(uow, ws, me, other, (MentorshipState.CONCLUDED,), example)
+    if not is_party(me, m):
+        raise NotAllowed(wording.not_yours())
+    return m
+
+
+async def reflect(uow: UnitOfWork, actor: Actor, text: str, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    if not text.strip():
+        raise UserError(wording.reflect_empty())
+    if len(text) > REFLECTION_MAX:
+        raise UserError(wording.too_long("A reflection", REFLECTION_MAX, len(text)))
+    mine = await mentorships_of(uow, me, (MentorshipState.ACTIVE, MentorshipState.PAUSED))
+    m = mine[0] if len(mine) == 1 and other is None else await _concluded(uow, ws, me, other, "/mentor reflect")
+    uow.session.add(Reflection(mentorship_id=m.id, member_id=me.id, text=text.strip(), created_at=uow.now))
+    return Reply(wording.reflection_saved())
+
+
+async def keep_in_touch(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await _concluded(uow, ws, me, other, "/mentor keep-in-touch")
+    if not m.keep_in_touch:
+        m.keep_in_touch = True
+        await _notice(uow, ws, m, "keep_in_touch", f"dm:{other_party_id(me, m)}", by_id=me.id)
+    return Reply(wording.keep_in_touch_ack())
+
+
+async def set_stage(uow: UnitOfWork, actor: Actor, stage: Stage, other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor stage")
+    require_access(me, m)
+    m.stage = stage.value
+    await planning.touch(uow, ws, m)
+    return Reply(wording.stage_set(stage))
+
+
+async def set_reminders(uow: UnitOfWork, actor: Actor, leads: list[timedelta], other: str | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor reminders")
+    require_access(me, m)
+    minutes = sorted({int(d.total_seconds() // 60) for d in leads}, reverse=True)
+    if any(x < 5 or x > 14 * 1440 for x in minutes) or len(minutes) > 4:
+        raise UserError(wording.reminders_bad())
+    m.reminder_leads = minutes
+    c = await planning.next_open_checkin(uow, m)
+    if c is not None:
+        # Re-plan this check-in's reminders with the new lead times.
+        await uow.withdraw(planning.topic_checkin(c), kinds=("checkin.remind",))
+        await planning.plan_checkin(uow, ws, m, c)
+    return Reply(wording.reminders_set(minutes))
+
+
+async def auto_resume(uow: Tx, ws: Workspace, m: Mentorship) -> bool:
+    """The pause-until date arrived: resume if still paused."""
+    if m.state != MentorshipState.PAUSED.value:
+        return False
+    await resume_mentorship(uow, ws, m)
+    return True
+
+
+def as_dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

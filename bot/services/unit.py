@@ -1,0 +1,108 @@
+"""The unit of work every use-case runs in: one transaction, plus the outbox rows it planned."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import outbox
+from bot.clock import Clock
+from bot.persistence.tables import Workspace
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """What a platform tells about a user: their name, and their time zone when it knows it."""
+
+    display_name: str
+    tz: str | None = None
+    is_admin: bool = False
+    is_bot: bool = False
+
+
+class Tx(Protocol):
+    """One transaction with a notion of now and the ability to plan and withdraw outbox rows.
+
+    Use-cases get a UnitOfWork; delivery handlers get the dispatcher's DeliveryContext."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    @property
+    def now(self) -> datetime: ...
+
+    async def plan(self, workspace: Workspace, planned: outbox.Planned) -> None: ...
+
+    async def withdraw(self, topic: str, *, kinds: tuple[str, ...] = (), prefix: bool = False) -> int: ...
+
+
+class UserDirectory(Protocol):
+    async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None: ...
+
+
+Waker = Callable[[datetime], Awaitable[None] | None]
+
+
+@dataclass
+class Core:
+    """What every use-case needs: storage, the clock, the platform's user directory, and a way to wake
+    the dispatcher when something new falls due."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    directory: UserDirectory | None = None
+    wakers: list[Waker] = field(default_factory=list)
+
+    def unit(self) -> UnitOfWork:
+        return UnitOfWork(self)
+
+
+class UnitOfWork:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.now = core.clock.now()
+        self._earliest: datetime | None = None
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        assert self._session is not None, "use the unit of work inside `async with`"
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self.core.sessions()
+        await self._session.begin()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._session is not None
+        try:
+            if exc_type is None:
+                await self._session.commit()
+            else:
+                await self._session.rollback()
+        finally:
+            await self._session.close()
+        if exc_type is None and self._earliest is not None:
+            for wake in self.core.wakers:
+                result = wake(self._earliest)
+                if result is not None:
+                    await result
+
+    async def plan(self, workspace: Workspace, planned: outbox.Planned) -> None:
+        """Add an outbox row in this transaction; the dispatcher is woken after commit."""
+        await outbox.enqueue(self.session, workspace.id, workspace.platform, planned, self.now)
+        if self._earliest is None or planned.due_at < self._earliest:
+            self._earliest = planned.due_at
+
+    async def withdraw(self, topic: str, *, kinds: tuple[str, ...] = (), prefix: bool = False) -> int:
+        if prefix:
+            return await outbox.withdraw_prefix(self.session, topic, kinds=kinds)
+        return await outbox.withdraw(self.session, topic, kinds=kinds)
