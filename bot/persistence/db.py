@@ -48,7 +48,15 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    parsed = make_url(url)
+    search_path = parsed.query.get("search_path")
+    if search_path:
+        # `?search_path=schema` keeps mentorbot's tables in their own schema (and each test in its own).
+        parsed = parsed.difference_update_query(["search_path"])
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("server_settings", {})["search_path"] = str(search_path)
+        kwargs["connect_args"] = connect_args
+    return create_async_engine(parsed, **kwargs)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
