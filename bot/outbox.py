@@ -92,7 +92,7 @@ def _claimable(now: datetime, platforms: tuple[str, ...]) -> Any:
         or_(
             and_(OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.available_at <= now),
             # A claimer that crashed or hung: its lease ran out, so the row is up for grabs again.
-            and_(OutboxRow.status == OutboxStatus.CLAIMED.value, OutboxRow.claimed_until < now),
+            and_(OutboxRow.status == OutboxStatus.CLAIMED.value, OutboxRow.claimed_until <= now),
         ),
     )
 
@@ -107,16 +107,20 @@ async def claim(
     limit: int,
 ) -> list[OutboxRow]:
     """Atomically take up to `limit` due rows for this worker (SKIP LOCKED on PostgreSQL)."""
-    candidates = (
+    # A materialized CTE runs the LIMIT-ed, locking SELECT exactly once; as a plain IN (subquery)
+    # PostgreSQL may evaluate it again per row and claim more than `limit`.
+    due = (
         select(OutboxRow.id)
         .where(_claimable(now, platforms))
         .order_by(OutboxRow.available_at, OutboxRow.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("due")
+        .prefix_with("MATERIALIZED")
     )
     stmt = (
         update(OutboxRow)
-        .where(OutboxRow.id.in_(candidates.scalar_subquery()), _claimable(now, platforms))
+        .where(OutboxRow.id.in_(select(due.c.id)), _claimable(now, platforms))
         .values(
             status=OutboxStatus.CLAIMED.value,
             claimed_by=worker,

@@ -458,6 +458,9 @@ _WEEKDAY_GROUPS = {
 _UNSUPPORTED_UNITS = frozenset(
     {"year", "years", "yearly", "annually", "annual", "hour", "hours", "hourly", "minute", "minutes"}
 )
+_REPEATING_WORDS = (
+    frozenset({"every", "each"}) | _ADVERBS.keys() | _WEEKDAY_GROUPS.keys() | _UNSUPPORTED_UNITS
+)
 _FREQ_WORDS = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly"}
 _UNIT_NAMES = {"DAILY": "days", "WEEKLY": "weeks", "MONTHLY": "months"}
 _BARE_NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)
@@ -511,11 +514,13 @@ def _split_duration(phrase: str) -> tuple[str, timedelta]:
 
 
 def _is_one_off(words: list[str]) -> bool:
-    """ "once …" (but not "once a week"), or anything naming a calendar date."""
+    """ "once …" (but not "once a week"), or a calendar date without any word that makes it repeat."""
     if not words:
         return False
     if words[0] == "once":
         return len(words) == 1 or words[1] not in ("a", "an", "per", "every", "each")
+    if any(word in _REPEATING_WORDS for word in words):
+        return False  # "every tuesday in march" is a (not understood) cadence, not a date
     return any(
         _ISO_DATE.fullmatch(word) or match_month(word) is not None or word in ("today", "tomorrow", "tmrw")
         for word in words

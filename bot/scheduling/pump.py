@@ -81,7 +81,12 @@ class SimulatedPump:
             nxt = await self.dispatcher.next_due_at()
             if nxt is None or nxt > target:
                 break
-            self.clock.set(max(nxt, self.clock.now()))
+            if nxt <= self.clock.now():
+                # Due now yet nothing was claimable (a row another worker holds): step past it.
+                nxt = self.clock.now() + timedelta(seconds=1)
+                if nxt > target:
+                    break
+            self.clock.set(nxt)
             handled += await self.flush()
         self.clock.set(target)
         return handled + await self.flush()
