@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.persistence.migrate import SchemaBehind
@@ -109,11 +111,24 @@ async def _console(settings: Settings, clock_kind: str | None, start: str | None
 def _run_platform(settings: Settings, platform: str) -> int:
     if platform == "slack":
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-    else:
-        settings.require("DISCORD_TOKEN")
-    raise SettingsError(f"the {platform} adapter is not part of this build yet; use `mentorbot run console`")
+        run_slack = _adapter("adapters.slack.run", "run_socket_mode", "slack")
+        return asyncio.run(run_slack(settings))
+    settings.require("DISCORD_TOKEN")
+    run_discord = _adapter("adapters.discord.run", "run_gateway", "discord")
+    return asyncio.run(run_discord(settings))
 
 
 def _serve(settings: Settings, platform: str) -> int:
     settings.require("SLACK_SIGNING_SECRET")
-    raise SettingsError("`serve slack` is not part of this build yet; use `mentorbot run console`")
+    if not (settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret)):
+        raise SettingsError("missing setting: SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)")
+    serve_slack = _adapter("adapters.slack.run", "serve_http", "slack")
+    return asyncio.run(serve_slack(settings))
+
+
+def _adapter(module: str, name: str, extra: str) -> Any:
+    """Import an adapter's entry point; a missing optional dependency is a one-line message."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        raise SettingsError(f"the {extra} adapter needs its extra: pip install 'mentorbot[{extra}]' ({exc.name})") from exc
