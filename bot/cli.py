@@ -20,22 +20,32 @@ log = logging.getLogger("mentorbot")
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mentorbot", description="Mentorship check-ins for Slack, Discord and the terminal.")
-    p.add_argument("--database-url", help="SQLAlchemy URL (default: $DATABASE_URL, else a SQLite file in data/)")
+    p = argparse.ArgumentParser(
+        prog="mentorbot", description="Mentorship check-ins for Slack, Discord and the terminal."
+    )
+    p.add_argument(
+        "--database-url", help="SQLAlchemy URL (default: $DATABASE_URL, else a SQLite file in data/)"
+    )
     p.add_argument("--data-dir", help="where the SQLite file lives (default: $MENTORBOT_DATA_DIR or ./data)")
     sub = p.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run the bot (console when no platform tokens are set)")
     run.add_argument("platform", nargs="?", choices=["console", "slack", "discord"])
-    run.add_argument("--clock", choices=["system", "simulated"],
-                     help="console only: simulated time (default when stdin is not a terminal)")
+    run.add_argument(
+        "--clock",
+        choices=["system", "simulated"],
+        help="console only: simulated time (default when stdin is not a terminal)",
+    )
     run.add_argument("--start", help="console only: the simulated clock's start, ISO 8601 (default: now)")
     serve = sub.add_parser("serve", help="serve a platform over HTTP (production form)")
     serve.add_argument("platform", choices=["slack"])
     mig = sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
     mig.add_argument("--revision", default="head")
     demo = sub.add_parser("demo", help="play a scripted month of one mentorship in seconds")
-    demo.add_argument("--database-url", dest="demo_database_url",
-                      help="where the demo writes (default: a throwaway SQLite file)")
+    demo.add_argument(
+        "--database-url",
+        dest="demo_database_url",
+        help="where the demo writes (default: a throwaway SQLite file)",
+    )
     return p
 
 
@@ -46,8 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     command = args.command or "run"
     try:
         if command == "migrate":
@@ -97,7 +108,9 @@ def _clock(kind: str | None, start: str | None) -> Clock:
         try:
             when = datetime.fromisoformat(start)
         except ValueError as exc:
-            raise SettingsError(f"--start must be an ISO 8601 time such as 2026-12-01T09:00Z, got {start!r}") from exc
+            raise SettingsError(
+                f"--start must be an ISO 8601 time such as 2026-12-01T09:00Z, got {start!r}"
+            ) from exc
         return SimulatedClock(when if when.tzinfo else when.replace(tzinfo=UTC))
     return SimulatedClock(SystemClock().now().replace(second=0, microsecond=0))
 
@@ -121,7 +134,9 @@ def _run_platform(settings: Settings, platform: str) -> int:
 def _serve(settings: Settings, platform: str) -> int:
     settings.require("SLACK_SIGNING_SECRET")
     if not (settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret)):
-        raise SettingsError("missing setting: SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)")
+        raise SettingsError(
+            "missing setting: SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)"
+        )
     serve_slack = _adapter("adapters.slack.run", "serve_http", "slack")
     return asyncio.run(serve_slack(settings))
 
@@ -131,4 +146,6 @@ def _adapter(module: str, name: str, extra: str) -> Any:
     try:
         return getattr(importlib.import_module(module), name)
     except ModuleNotFoundError as exc:
-        raise SettingsError(f"the {extra} adapter needs its extra: pip install 'mentorbot[{extra}]' ({exc.name})") from exc
+        raise SettingsError(
+            f"the {extra} adapter needs its extra: pip install 'mentorbot[{extra}]' ({exc.name})"
+        ) from exc

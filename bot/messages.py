@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-
 # ---- inline parts -------------------------------------------------------------------------------
 
 

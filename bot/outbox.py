@@ -31,7 +31,9 @@ class Planned:
     payload: dict[str, Any]
 
 
-async def enqueue(session: AsyncSession, workspace_id: int, platform: str, planned: Planned, now: datetime) -> bool:
+async def enqueue(
+    session: AsyncSession, workspace_id: int, platform: str, planned: Planned, now: datetime
+) -> bool:
     """Insert the row unless its key exists already; returns whether it was new."""
     values = {
         "workspace_id": workspace_id,
@@ -140,7 +142,9 @@ async def mark_sent(session: AsyncSession, row_id: int, worker: str, now: dateti
     result = await session.execute(
         update(OutboxRow)
         .where(OutboxRow.id == row_id, OutboxRow.claimed_by == worker)
-        .values(status=OutboxStatus.SENT.value, sent_at=now, sent_ref=ref, claimed_until=None, last_error=None)
+        .values(
+            status=OutboxStatus.SENT.value, sent_at=now, sent_ref=ref, claimed_until=None, last_error=None
+        )
         .returning(OutboxRow.id)
     )
     return result.first() is not None

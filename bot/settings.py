@@ -29,8 +29,9 @@ class Settings:
     port: int = 3000
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], *, database_url: str | None = None,
-                 data_dir: str | None = None) -> Settings:
+    def from_env(
+        cls, env: Mapping[str, str], *, database_url: str | None = None, data_dir: str | None = None
+    ) -> Settings:
         directory = Path(data_dir or env.get("MENTORBOT_DATA_DIR") or "data")
         url = database_url or env.get("DATABASE_URL") or default_sqlite_url(directory.resolve())
         port_text = env.get("PORT", "3000")

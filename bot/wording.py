@@ -20,8 +20,8 @@ from bot.messages import (
     Paragraph,
     Strong,
     Text,
-    TimeStyle,
     Timestamp,
+    TimeStyle,
     line,
     simple,
 )
@@ -111,7 +111,9 @@ def no_mentorships(active: bool) -> str:
 
 
 def pair_others_admin_only() -> str:
-    return "Only workspace admins can pair two other people. To mentor someone yourself: `/mentor pair @mentee`."
+    return (
+        "Only workspace admins can pair two other people. To mentor someone yourself: `/mentor pair @mentee`."
+    )
 
 
 def pair_self() -> str:
@@ -149,7 +151,9 @@ def admins_only(command: str) -> str:
 
 
 def pause_date_past(until: date) -> str:
-    return f"{format_date(until)} is not in the future. Try `/mentor pause until <date>`, e.g. `until jan 10`."
+    return (
+        f"{format_date(until)} is not in the future. Try `/mentor pause until <date>`, e.g. `until jan 10`."
+    )
 
 
 def nothing_to_skip() -> str:
@@ -189,7 +193,9 @@ def reminders_bad() -> str:
 def no_checkin_for_update(state: str) -> str:
     if state == "paused":
         return "This mentorship is paused, so there's no check-in to post to. `/mentor resume` picks it up again."
-    return "There's no check-in scheduled yet. Set one with `/mentor cadence every 2 weeks on Tuesday at 10:00`."
+    return (
+        "There's no check-in scheduled yet. Set one with `/mentor cadence every 2 weeks on Tuesday at 10:00`."
+    )
 
 
 no_checkin_for_agenda = no_checkin_for_update
@@ -282,7 +288,11 @@ def _goal_fields(m: Mentorship) -> list[tuple[str, Line]]:
 
 def accepted(mentor: Member, mentee: Member) -> Message:
     return simple(
-        "You're on! ", who(mentor), " and ", who(mentee), " are now a mentorship. I'm opening a shared space for "
+        "You're on! ",
+        who(mentor),
+        " and ",
+        who(mentee),
+        " are now a mentorship. I'm opening a shared space for "
         "you two; set your rhythm there with `/mentor cadence every 2 weeks on Tuesday at 10:00`.",
         summary="Mentorship accepted",
     )
@@ -326,8 +336,10 @@ def cadence_set(
     if state == "paused":
         b.para("The mentorship is paused; check-ins start again when you `/mentor resume`.")
     elif scheduled:
-        b.para("I've posted the next check-in in your shared space and will remind you both before it. "
-               "Not right? Set it again, or move one session with `/mentor reschedule`.")
+        b.para(
+            "I've posted the next check-in in your shared space and will remind you both before it. "
+            "Not right? Set it again, or move one session with `/mentor reschedule`."
+        )
     return b.build(summary="Cadence set")
 
 
@@ -339,14 +351,27 @@ def next_checkin(
         until = f" until {format_date(m.paused_until)}" if m.paused_until else ""
         return b.para(f"This mentorship is paused{until}. `/mentor resume` picks it up again.").build()
     if c is None:
-        return b.para("No check-in is scheduled. Set a rhythm with `/mentor cadence every 2 weeks on tue 10am`.").build()
-    b.para("Next check-in of ", who(mentor), " and ", who(mentee), ": ", when(c.scheduled_at), " (",
-           relative(c.scheduled_at), f"), {c.duration_minutes} min.")
+        return b.para(
+            "No check-in is scheduled. Set a rhythm with `/mentor cadence every 2 weeks on tue 10am`."
+        ).build()
+    b.para(
+        "Next check-in of ",
+        who(mentor),
+        " and ",
+        who(mentee),
+        ": ",
+        when(c.scheduled_at),
+        " (",
+        relative(c.scheduled_at),
+        f"), {c.duration_minutes} min.",
+    )
     if rec is not None:
         following = rec.occurrences_after(c.slot_at, 2)
         if following:
             b.para("After that: ", *_joined([when(t) for t in following]))
-    b.buttons(Button("Skip this check-in", f"checkin:skip:{c.id}"), Button("Add to agenda", f"agenda:add:{m.id}"))
+    b.buttons(
+        Button("Skip this check-in", f"checkin:skip:{c.id}"), Button("Add to agenda", f"agenda:add:{m.id}")
+    )
     return b.build(summary="Next check-in")
 
 
@@ -361,7 +386,9 @@ def _joined(parts: Sequence[Any], sep: str = ", ") -> list[Any]:
 
 def paused_ack(until: date | None) -> Message:
     if until is not None:
-        return simple(f"Paused until {format_date(until)}. I'll withdraw the reminders and pick things up again then.")
+        return simple(
+            f"Paused until {format_date(until)}. I'll withdraw the reminders and pick things up again then."
+        )
     return simple("Paused. Reminders are off until one of you runs `/mentor resume`.")
 
 
@@ -375,13 +402,26 @@ def resumed_ack(c: CheckIn | None, has_cadence: bool) -> Message:
 
 def skipped_ack(c: CheckIn, nxt: CheckIn | None) -> Message:
     if nxt is not None:
-        return simple("Skipped the check-in of ", when(c.scheduled_at), ". The next one is ", when(nxt.scheduled_at), ".")
-    return simple("Skipped the check-in of ", when(c.scheduled_at), ". There are no more dates in this cadence.")
+        return simple(
+            "Skipped the check-in of ",
+            when(c.scheduled_at),
+            ". The next one is ",
+            when(nxt.scheduled_at),
+            ".",
+        )
+    return simple(
+        "Skipped the check-in of ", when(c.scheduled_at), ". There are no more dates in this cadence."
+    )
 
 
 def rescheduled_ack(old: datetime, new: datetime) -> Message:
-    return simple("Moved this one check-in from ", when(old), " to ", when(new),
-                  ". The cadence carries on as before after it.")
+    return simple(
+        "Moved this one check-in from ",
+        when(old),
+        " to ",
+        when(new),
+        ". The cadence carries on as before after it.",
+    )
 
 
 def ended_ack(with_feedback: bool) -> Message:
@@ -394,7 +434,9 @@ def reflection_saved() -> Message:
 
 
 def keep_in_touch_ack() -> Message:
-    return simple("Noted — I've told them you'd like to keep in touch. No reminders; reach out whenever you like.")
+    return simple(
+        "Noted — I've told them you'd like to keep in touch. No reminders; reach out whenever you like."
+    )
 
 
 def stage_set(stage: Stage) -> Message:
@@ -404,7 +446,9 @@ def stage_set(stage: Stage) -> Message:
 def reminders_set(minutes: Sequence[int]) -> Message:
     if not minutes:
         return simple("Reminders are off for this mentorship. `/mentor reminders 24h 1h` turns them back on.")
-    return simple("Reminders will come " + " and ".join(_minutes(n) for n in minutes) + " before each check-in.")
+    return simple(
+        "Reminders will come " + " and ".join(_minutes(n) for n in minutes) + " before each check-in."
+    )
 
 
 def checkin_overview(
@@ -429,13 +473,19 @@ def checkin_overview(
         b.bullets([line(a.text) for a in agenda] or [line("Nothing yet — `/agenda add <question>`.")])
         if updates:
             b.para(Strong("Updates so far"))
-            b.bullets([line(who(people[u.author_id]) if people.get(u.author_id) else "?", ": ", u.text)  # type: ignore[arg-type]
-                       for u in updates[-5:]])
+            b.bullets(
+                [
+                    line(who(people[u.author_id]) if people.get(u.author_id) else "?", ": ", u.text)  # type: ignore[arg-type]
+                    for u in updates[-5:]
+                ]
+            )
     b.para(Strong("Open action items"))
     b.bullets([_action_line(a, people) for a in actions] or [line("None open.")])
     if c is not None:
-        b.buttons(Button("Post an update", f"checkin:update:{m.id}", ButtonStyle.PRIMARY),
-                  Button("Add to agenda", f"agenda:add:{m.id}"))
+        b.buttons(
+            Button("Post an update", f"checkin:update:{m.id}", ButtonStyle.PRIMARY),
+            Button("Add to agenda", f"agenda:add:{m.id}"),
+        )
     return b.build(summary="Your next check-in")
 
 
@@ -445,7 +495,9 @@ def update_posted(c: CheckIn) -> Message:
 
 def notes_recorded(first_time: bool) -> Message:
     if first_time:
-        return simple("Notes saved and the check-in marked as held. I'm sending you both the follow-up summary.")
+        return simple(
+            "Notes saved and the check-in marked as held. I'm sending you both the follow-up summary."
+        )
     return simple("Notes updated. I'm sending you both the updated summary.")
 
 
@@ -485,7 +537,9 @@ def action_added(item: ActionItem, owner: Member, me: Member) -> Message:
     return MessageBuilder().para(*parts).buttons(*_item_buttons(item)).build(summary="Action item added")
 
 
-def action_list(me: Member, items: Sequence[ActionItem], people: Mapping[int, Member | None], today: date) -> Message:
+def action_list(
+    me: Member, items: Sequence[ActionItem], people: Mapping[int, Member | None], today: date
+) -> Message:
     if not items:
         return simple("No open action items. Add one with `/actions add <text> [@owner] [due <date>]`.")
     b = MessageBuilder().heading("Open action items")
@@ -518,12 +572,16 @@ def timezone_show(me: Member, now: datetime) -> Message:
     from zoneinfo import ZoneInfo
 
     if not me.tz:
-        return simple("You haven't set a time zone, so I'm using UTC. Set yours with `/timezone Europe/Berlin`.")
+        return simple(
+            "You haven't set a time zone, so I'm using UTC. Set yours with `/timezone Europe/Berlin`."
+        )
     source = " (from your profile)" if me.tz_source == "platform" else ""
     hours = ""
     if me.work_start_minute is not None and me.work_end_minute is not None:
-        hours = (f" Working hours {me.work_start_minute // 60:02d}:{me.work_start_minute % 60:02d}–"
-                 f"{me.work_end_minute // 60:02d}:{me.work_end_minute % 60:02d}.")
+        hours = (
+            f" Working hours {me.work_start_minute // 60:02d}:{me.work_start_minute % 60:02d}–"
+            f"{me.work_end_minute // 60:02d}:{me.work_end_minute % 60:02d}."
+        )
     return simple(f"Your time zone is {me.tz}{source}; it's {format_local(now, ZoneInfo(me.tz))}.{hours}")
 
 
@@ -544,11 +602,18 @@ def thread_title(c: CheckIn) -> str:
 
 def welcome(m: Mentorship, mentor: Member, mentee: Member) -> Message:
     b = MessageBuilder().heading("Welcome to your mentorship")
-    b.para(who(mentor), " is mentoring ", who(mentee), ". This is your shared space: each check-in gets a thread "
-           "here, and replies in it are status updates.")
+    b.para(
+        who(mentor),
+        " is mentoring ",
+        who(mentee),
+        ". This is your shared space: each check-in gets a thread "
+        "here, and replies in it are status updates.",
+    )
     b.fields(_goal_fields(m))
-    b.para("Next step: agree on a rhythm, e.g. `/mentor cadence every 2 weeks on Tuesday at 10:00` or "
-           "`/mentor cadence monthly on the first Thursday at 17:00`.")
+    b.para(
+        "Next step: agree on a rhythm, e.g. `/mentor cadence every 2 weeks on Tuesday at 10:00` or "
+        "`/mentor cadence monthly on the first Thursday at 17:00`."
+    )
     return b.build(summary="Welcome to your mentorship")
 
 
@@ -556,22 +621,38 @@ def checkin_announcement(
     m: Mentorship, mentor: Member, mentee: Member, c: CheckIn, actions: Sequence[ActionItem]
 ) -> Message:
     b = MessageBuilder().heading("Next check-in")
-    b.para(who(mentor), " & ", who(mentee), ": ", when(c.scheduled_at), " (", relative(c.scheduled_at),
-           f"), {c.duration_minutes} min.")
+    b.para(
+        who(mentor),
+        " & ",
+        who(mentee),
+        ": ",
+        when(c.scheduled_at),
+        " (",
+        relative(c.scheduled_at),
+        f"), {c.duration_minutes} min.",
+    )
     b.para("Reply in this thread with updates as they happen; bring specific questions with `/agenda add …`.")
     if actions:
         people = {mentor.id: mentor, mentee.id: mentee}
         b.para(Strong("Open action items"))
         b.bullets([_action_line(a, people) for a in actions[:10]])
-    b.buttons(Button("Post an update", f"checkin:update:{m.id}", ButtonStyle.PRIMARY),
-              Button("Add to agenda", f"agenda:add:{m.id}"),
-              Button("Skip this check-in", f"checkin:skip:{c.id}"))
+    b.buttons(
+        Button("Post an update", f"checkin:update:{m.id}", ButtonStyle.PRIMARY),
+        Button("Add to agenda", f"agenda:add:{m.id}"),
+        Button("Skip this check-in", f"checkin:skip:{c.id}"),
+    )
     return b.build(summary="Next check-in")
 
 
 def checkin_moved(m: Mentorship, c: CheckIn) -> Message:
-    return simple("This check-in moved to ", when(c.scheduled_at), " (", relative(c.scheduled_at), ").",
-                  summary="Check-in moved")
+    return simple(
+        "This check-in moved to ",
+        when(c.scheduled_at),
+        " (",
+        relative(c.scheduled_at),
+        ").",
+        summary="Check-in moved",
+    )
 
 
 def reminder_mentee(
@@ -593,9 +674,11 @@ def reminder_mentee(
     if actions:
         b.para(Strong("Your open action items"))
         b.bullets([_action_line(a, people) for a in actions[:10]])
-    b.buttons(Button("Add to agenda", f"agenda:add:{m.id}", ButtonStyle.PRIMARY),
-              Button("Post an update", f"checkin:update:{m.id}"),
-              Button("Skip this check-in", f"checkin:skip:{c.id}"))
+    b.buttons(
+        Button("Add to agenda", f"agenda:add:{m.id}", ButtonStyle.PRIMARY),
+        Button("Post an update", f"checkin:update:{m.id}"),
+        Button("Skip this check-in", f"checkin:skip:{c.id}"),
+    )
     return b.build(summary="Check-in reminder")
 
 
@@ -626,23 +709,32 @@ def reminder_mentor(
 
 
 def wrapup_prompt(mentor: Member, mentee: Member, c: CheckIn, nxt: CheckIn | None) -> Message:
-    b = MessageBuilder().para(who(mentor), " ", who(mentee), " — how did it go? Write down what you agreed "
-                              "while it's fresh:")
-    b.bullets([line("takeaways: `/checkin notes <what we discussed and decided>`"),
-               line("action items: `/actions add <text> @owner due <date>`"),
-               line("didn't meet? `/checkin missed`")])
+    b = MessageBuilder().para(
+        who(mentor), " ", who(mentee), " — how did it go? Write down what you agreed while it's fresh:"
+    )
+    b.bullets(
+        [
+            line("takeaways: `/checkin notes <what we discussed and decided>`"),
+            line("action items: `/actions add <text> @owner due <date>`"),
+            line("didn't meet? `/checkin missed`"),
+        ]
+    )
     if nxt is not None:
         b.para("Next check-in: ", when(nxt.scheduled_at), ".")
-    b.buttons(Button("Add notes", f"checkin:notes:{c.id}", ButtonStyle.PRIMARY),
-              Button("Add action item", f"actions:add:{c.mentorship_id}"),
-              Button("We didn't meet", f"checkin:missed:{c.id}"))
+    b.buttons(
+        Button("Add notes", f"checkin:notes:{c.id}", ButtonStyle.PRIMARY),
+        Button("Add action item", f"actions:add:{c.mentorship_id}"),
+        Button("We didn't meet", f"checkin:missed:{c.id}"),
+    )
     return b.build(summary="How did the check-in go?")
 
 
 def marked_missed(mentor: Member, mentee: Member) -> Message:
     return simple(
         "No notes were recorded for this check-in, so I've marked it as missed. If you did meet, "
-        "`/checkin notes <takeaways>` fixes that.", summary="Check-in marked as missed")
+        "`/checkin notes <takeaways>` fixes that.",
+        summary="Check-in marked as missed",
+    )
 
 
 def followup_summary(
@@ -659,7 +751,8 @@ def followup_summary(
     b = MessageBuilder().heading("Check-in summary" + (" (updated)" if updated else ""))
     b.para("Your check-in with ", who(other), " on ", when(c.scheduled_at), ".")
     if c.takeaways:
-        b.para(Strong("Takeaways"), *([" (by ", who(recorder), ")"] if recorder else []))
+        by: list[Any] = [" (by ", who(recorder), ")"] if recorder else []
+        b.para(Strong("Takeaways"), *by)
         b.para(c.takeaways)
     mine = [a for a in open_items if a.owner_id == person.id]
     theirs = [a for a in open_items if a.owner_id != person.id]
@@ -677,7 +770,11 @@ def followup_summary(
 
 
 def status_update_post(author: Member, text: str) -> Message:
-    return MessageBuilder().para(Strong("Update from "), who(author), Strong(": "), text).build(summary="Status update")
+    return (
+        MessageBuilder()
+        .para(Strong("Update from "), who(author), Strong(": "), text)
+        .build(summary="Status update")
+    )
 
 
 def notice(
@@ -701,24 +798,33 @@ def notice(
             b.para(*actor, " would like you to mentor ", who(mentee), ".")
         b.fields(_goal_fields(m))
         b.para("Accept with `/mentor accept`, or decline with `/mentor decline [a kind note]`.")
-        b.buttons(Button("Accept", f"mentorship:accept:{m.id}", ButtonStyle.PRIMARY),
-                  Button("Decline", f"mentorship:decline:{m.id}", ButtonStyle.DANGER))
+        b.buttons(
+            Button("Accept", f"mentorship:accept:{m.id}", ButtonStyle.PRIMARY),
+            Button("Decline", f"mentorship:decline:{m.id}", ButtonStyle.DANGER),
+        )
         return b.build(summary="Mentorship proposal")
     if event == "declined":
         note = str(payload.get("message") or "").strip()
         b = MessageBuilder().para(*actor, " declined the mentorship proposal" + (":" if note else "."))
         if note:
             b.para(f"“{note}”")
-        b.para("That's no judgement on you — timing and fit matter. `/mentor pair` someone else when you're ready.")
+        b.para(
+            "That's no judgement on you — timing and fit matter. `/mentor pair` someone else when you're ready."
+        )
         return b.build(summary="Mentorship declined")
     if event == "withdrawn":
         return simple(*actor, " withdrew the mentorship proposal.", summary="Proposal withdrawn")
     if event == "cadence":
-        return simple(*actor, f" set the cadence: {m.cadence_phrase}. Each check-in gets its own thread here.",
-                      summary="Cadence set")
+        return simple(
+            *actor,
+            f" set the cadence: {m.cadence_phrase}. Each check-in gets its own thread here.",
+            summary="Cadence set",
+        )
     if event == "paused":
         until = payload.get("until")
-        tail = f" until {format_date(date.fromisoformat(until))}" if until else "; `/mentor resume` picks it up"
+        tail = (
+            f" until {format_date(date.fromisoformat(until))}" if until else "; `/mentor resume` picks it up"
+        )
         return simple(*actor, f" paused this mentorship{tail}. No reminders meanwhile.", summary="Paused")
     if event == "resumed":
         return simple(*actor, " resumed this mentorship. Welcome back!", summary="Resumed")
@@ -731,16 +837,27 @@ def notice(
     if event == "ended":
         return _ended(m, viewer, actor, bool(payload.get("reflected")))
     if event == "keep_in_touch":
-        return simple(*actor, " would like to keep in touch, ad hoc. Reach out whenever it helps.",
-                      summary="Keep in touch")
+        return simple(
+            *actor,
+            " would like to keep in touch, ad hoc. Reach out whenever it helps.",
+            summary="Keep in touch",
+        )
     if event == "missed_twice":
-        b = MessageBuilder().para("The last two check-ins didn't happen. That's a signal, not a failure — "
-                                  "what would make the rhythm work?")
-        b.bullets([line("a different rhythm: `/mentor cadence every 3 weeks on thu 16:00`"),
-                   line("a break: `/mentor pause until <date>`"),
-                   line("closing well: `/mentor end <a word of feedback>`")])
-        b.buttons(Button("Pause a month", f"mentorship:pause:{m.id}"),
-                  Button("End the mentorship", f"mentorship:end:{m.id}", ButtonStyle.DANGER))
+        b = MessageBuilder().para(
+            "The last two check-ins didn't happen. That's a signal, not a failure — "
+            "what would make the rhythm work?"
+        )
+        b.bullets(
+            [
+                line("a different rhythm: `/mentor cadence every 3 weeks on thu 16:00`"),
+                line("a break: `/mentor pause until <date>`"),
+                line("closing well: `/mentor end <a word of feedback>`"),
+            ]
+        )
+        b.buttons(
+            Button("Pause a month", f"mentorship:pause:{m.id}"),
+            Button("End the mentorship", f"mentorship:end:{m.id}", ButtonStyle.DANGER),
+        )
         return b.build(summary="Two check-ins missed")
     raise ValueError(f"unknown notice {event!r}")
 
@@ -751,11 +868,15 @@ def _ended(m: Mentorship, viewer: Member | None, actor: list[Any], reflected: bo
     if reflected:
         b.para("Your feedback is saved. Anything to add? `/mentor reflect <text>`.")
     else:
-        b.para("A short reflection helps you both: what went well, what would you change? "
-               "`/mentor reflect <text>`.")
+        b.para(
+            "A short reflection helps you both: what went well, what would you change? "
+            "`/mentor reflect <text>`."
+        )
     b.para("Want to stay in touch without a schedule? `/mentor keep-in-touch`.")
-    b.buttons(Button("Write a reflection", f"mentorship:reflect:{m.id}", ButtonStyle.PRIMARY),
-              Button("Keep in touch ad hoc", f"mentorship:keep:{m.id}"))
+    b.buttons(
+        Button("Write a reflection", f"mentorship:reflect:{m.id}", ButtonStyle.PRIMARY),
+        Button("Keep in touch ad hoc", f"mentorship:keep:{m.id}"),
+    )
     return b.build(summary="Mentorship concluded")
 
 
@@ -767,13 +888,25 @@ def auto_resumed(mentor: Member, mentee: Member, c: CheckIn | None) -> Message:
 
 
 def gone_quiet(m: Mentorship, mentor: Member, mentee: Member, last: datetime) -> Message:
-    b = MessageBuilder().para(who(mentor), " ", who(mentee), " — nothing has happened here since ", when(last),
-                              ". Still on? Pick a next step so this doesn't fade out:")
-    b.bullets([line("meet again: `/mentor cadence every 2 weeks on tue 10am`"),
-               line("take a break: `/mentor pause until <date>`"),
-               line("close well: `/mentor end <feedback>`")])
-    b.buttons(Button("Pause a month", f"mentorship:pause:{m.id}"),
-              Button("End the mentorship", f"mentorship:end:{m.id}", ButtonStyle.DANGER))
+    b = MessageBuilder().para(
+        who(mentor),
+        " ",
+        who(mentee),
+        " — nothing has happened here since ",
+        when(last),
+        ". Still on? Pick a next step so this doesn't fade out:",
+    )
+    b.bullets(
+        [
+            line("meet again: `/mentor cadence every 2 weeks on tue 10am`"),
+            line("take a break: `/mentor pause until <date>`"),
+            line("close well: `/mentor end <feedback>`"),
+        ]
+    )
+    b.buttons(
+        Button("Pause a month", f"mentorship:pause:{m.id}"),
+        Button("End the mentorship", f"mentorship:end:{m.id}", ButtonStyle.DANGER),
+    )
     return b.build(summary="It's been quiet")
 
 
@@ -793,13 +926,21 @@ def action_followup(item: ActionItem, other: Member, today: date) -> Message:
 def delivery_failed(kind: str, missing: Member | None, reason: str) -> Message:
     what = "a check-in reminder" if kind == "checkin.remind" else "a message"
     if missing is not None:
-        return simple("I couldn't deliver ", what, " to ", who(missing), f" by direct message ({reason}). "
-                      "Could you check their DM settings?", summary="Delivery failed")
+        return simple(
+            "I couldn't deliver ",
+            what,
+            " to ",
+            who(missing),
+            f" by direct message ({reason}). Could you check their DM settings?",
+            summary="Delivery failed",
+        )
     return simple(f"I couldn't deliver {what} to your shared space ({reason}).", summary="Delivery failed")
 
 
 def sent_late(message: Message, due_at: datetime) -> Message:
-    note: Block = Paragraph(line("⏰ Sent late — this was due ", when(due_at), ", while mentorbot was offline."))
+    note: Block = Paragraph(
+        line("⏰ Sent late — this was due ", when(due_at), ", while mentorbot was offline.")
+    )
     return Message((note, *message.blocks), summary=message.summary, form=message.form)
 
 
@@ -811,8 +952,12 @@ def update_form(mentorship_id: int) -> Form:
         f"checkin:update:{mentorship_id}",
         "Post an update",
         (
-            FormField("progress", "Progress since last time", multiline=True, placeholder="What moved forward?"),
-            FormField("blockers", "Blockers", multiline=True, required=False, placeholder="What's in the way?"),
+            FormField(
+                "progress", "Progress since last time", multiline=True, placeholder="What moved forward?"
+            ),
+            FormField(
+                "blockers", "Blockers", multiline=True, required=False, placeholder="What's in the way?"
+            ),
             FormField("questions", "Questions for next time", multiline=True, required=False),
         ),
         submit_label="Post",
@@ -820,8 +965,11 @@ def update_form(mentorship_id: int) -> Form:
 
 
 def single_form(form_id: str, title: str, label: str, placeholder: str = "", required: bool = True) -> Form:
-    return Form(form_id, title, (FormField("text", label, multiline=True, required=required,
-                                           placeholder=placeholder),))
+    return Form(
+        form_id,
+        title,
+        (FormField("text", label, multiline=True, required=required, placeholder=placeholder),),
+    )
 
 
 def form_message(form: Form) -> Message:
@@ -832,23 +980,31 @@ def form_message(form: Form) -> Message:
 
 TRY_AGAIN = "I can't reach my database right now, so nothing was changed. Please try again in a minute."
 OOPS = "Something went wrong on my side and nothing was changed. Please try again; if it keeps happening, tell an admin."
-BUTTON_STALE = "That button is out of date — the thing it was for has changed. `/mentor next` shows where things stand."
+BUTTON_STALE = (
+    "That button is out of date — the thing it was for has changed. `/mentor next` shows where things stand."
+)
 CADENCE_MISSING = (
     "Tell me the rhythm, e.g. `/mentor cadence every 2 weeks on Tuesday at 10:00` or "
     "`/mentor cadence monthly on the first Thursday at 17:00`."
 )
-RESCHEDULE_MISSING = "Tell me when, e.g. `/mentor reschedule tomorrow 15:00` or `/mentor reschedule dec 3 at 10am`."
-PAIR_MISSING = (
-    "Mention the person you'd like to mentor, e.g. `/mentor pair @sam ready for promotion by June focus career`."
+RESCHEDULE_MISSING = (
+    "Tell me when, e.g. `/mentor reschedule tomorrow 15:00` or `/mentor reschedule dec 3 at 10am`."
 )
-PAIR_TOO_MANY = "Mention one mentee (or, as an admin, a mentor and then a mentee): `/mentor pair @mentor @mentee <goal>`."
+PAIR_MISSING = "Mention the person you'd like to mentor, e.g. `/mentor pair @sam ready for promotion by June focus career`."
+PAIR_TOO_MANY = (
+    "Mention one mentee (or, as an admin, a mentor and then a mentee): `/mentor pair @mentor @mentee <goal>`."
+)
 VACATION_MISSING = "Until when? e.g. `/mentor vacation until jan 6` (or `/mentor pause` with no date)."
-NOTES_MISSING = "Add the takeaways, e.g. `/checkin notes Agreed to draft the promotion case; Sam reviews Friday.`"
+NOTES_MISSING = (
+    "Add the takeaways, e.g. `/checkin notes Agreed to draft the promotion case; Sam reviews Friday.`"
+)
 
 
 def stage_bad(text: str) -> str:
-    return (f"“{text}” isn't a stage I know. Stages: getting started, coaching, close-in, succession — "
-            "e.g. `/mentor stage coaching`.")
+    return (
+        f"“{text}” isn't a stage I know. Stages: getting started, coaching, close-in, succession — "
+        "e.g. `/mentor stage coaching`."
+    )
 
 
 def target_past(target: date) -> str:
@@ -887,7 +1043,9 @@ def unknown_command(name: str) -> str:
 
 
 def unknown_sub(command: str, sub: str) -> str:
-    return f"`/{command} {sub}` isn't something I know. " + _SUBS_HINT.get(command, f"`/{command} help` lists what works.")
+    return f"`/{command} {sub}` isn't something I know. " + _SUBS_HINT.get(
+        command, f"`/{command} help` lists what works."
+    )
 
 
 _SUBS_HINT = {
@@ -901,8 +1059,11 @@ HELP: dict[str, list[tuple[str, str]]] = {
         ("pair @mentee [goal] [by DATE] [focus F]", "propose to mentor someone; they accept or decline"),
         ("accept [@who] · decline [@who] [note]", "answer a proposal"),
         ("list [all]", "your mentorships (admins: `all`)"),
-        ("cadence <phrase>", "set the rhythm, e.g. every 2 weeks on Tuesday at 10:00; monthly on the first "
-                             "Thursday at 17:00; every 6 weeks on thu 16:30; weekdays at 9:15"),
+        (
+            "cadence <phrase>",
+            "set the rhythm, e.g. every 2 weeks on Tuesday at 10:00; monthly on the first "
+            "Thursday at 17:00; every 6 weeks on thu 16:30; weekdays at 9:15",
+        ),
         ("next", "the next check-in in your time"),
         ("skip · reschedule <date time>", "drop or move just the next check-in"),
         ("pause [until DATE] · vacation until DATE · resume", "take a break; reminders stop meanwhile"),
@@ -935,7 +1096,12 @@ def help_message(command: str, sub: str | None) -> Message:
     if sub:
         entries = [e for e in entries if e[0].split()[0] == sub or sub in e[0].split(" · ")[0]] or entries
     b = MessageBuilder().heading(f"/{command}")
-    b.bullets([line(Strong(f"/{command} {usage}".replace(" (nothing)", "")), f" — {what}") for usage, what in entries])
+    b.bullets(
+        [
+            line(Strong(f"/{command} {usage}".replace(" (nothing)", "")), f" — {what}")
+            for usage, what in entries
+        ]
+    )
     if command == "mentor" and not sub:
         b.para("With several mentorships, mention the other person to pick one: `/mentor next @sam`.")
     return b.build(summary=f"/{command} help")

@@ -1,6 +1,6 @@
 """The ChatGateway contract: every implementation (FakeChat, ConsoleChat, SlackChat, DiscordChat) passes it.
 
-Adapter test suites call `check_gateway_contract(gateway, workspace_id, users)` against their fake platform."""
+Adapter suites call `check_gateway_contract(gateway, workspace_id, users)` against their fake platform."""
 
 from __future__ import annotations
 
@@ -24,14 +24,28 @@ async def check_gateway_contract(gateway: ChatGateway, workspace_id: str, users:
     assert gateway.platform
     home = await gateway.open_home(workspace_id, users, "mentorship-contract")
     assert home, "open_home returns a channel id"
-    parent = await gateway.send(workspace_id, ChannelPost(home), RICH, idempotency_key="contract:1",
-                                start_thread=True, thread_title="Check-in")
+    parent = await gateway.send(
+        workspace_id,
+        ChannelPost(home),
+        RICH,
+        idempotency_key="contract:1",
+        start_thread=True,
+        thread_title="Check-in",
+    )
     assert parent.thread_id, "start_thread returns the new thread's id"
-    reply = await gateway.send(workspace_id, ThreadReply(parent.channel_id, parent.thread_id),
-                               simple("Update from someone"), idempotency_key="contract:2")
+    reply = await gateway.send(
+        workspace_id,
+        ThreadReply(parent.channel_id, parent.thread_id),
+        simple("Update from someone"),
+        idempotency_key="contract:2",
+    )
     assert reply.message_id
-    dm = await gateway.send(workspace_id, DirectMessage(users[0]), simple("A reminder"), idempotency_key="contract:3")
+    dm = await gateway.send(
+        workspace_id, DirectMessage(users[0]), simple("A reminder"), idempotency_key="contract:3"
+    )
     assert dm.message_id
-    plain = await gateway.send(workspace_id, ChannelPost(home), simple("no thread"), idempotency_key="contract:4")
+    plain = await gateway.send(
+        workspace_id, ChannelPost(home), simple("no thread"), idempotency_key="contract:4"
+    )
     assert plain.thread_id is None
     return [parent, reply, dm, plain]

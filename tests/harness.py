@@ -23,7 +23,9 @@ def render(message: Message, tz: str = "UTC", now: datetime = START) -> str:
 
 
 class Harness:
-    def __init__(self, app: Application, chat: FakeChat, clock: SimulatedClock, workspace: str = "W1") -> None:
+    def __init__(
+        self, app: Application, chat: FakeChat, clock: SimulatedClock, workspace: str = "W1"
+    ) -> None:
         self.app = app
         self.chat = chat
         self.clock = clock
@@ -32,16 +34,26 @@ class Harness:
         self.admins: set[str] = set()
 
     @classmethod
-    async def create(cls, url: str, start: datetime = START, retry: RetryPolicy | None = None,
-                     worker: str | None = None) -> Harness:
+    async def create(
+        cls, url: str, start: datetime = START, retry: RetryPolicy | None = None, worker: str | None = None
+    ) -> Harness:
         clock = SimulatedClock(start)
         chat = FakeChat(clock)
         app = await build_app(url, {"console": chat}, clock, directory=chat, retry=retry, worker=worker)
         return cls(app, chat, clock)
 
-    def actor(self, user: str, workspace: str | None = None, **extra: object) -> Actor:
-        return Actor(platform="console", workspace_id=workspace or self.workspace, user_id=user, display_name=user,
-                     is_admin=True if user in self.admins else None, **extra)  # type: ignore[arg-type]
+    def actor(
+        self, user: str, workspace: str | None = None, channel_id: str | None = None, thread_id: str | None = None
+    ) -> Actor:
+        return Actor(
+            platform="console",
+            workspace_id=workspace or self.workspace,
+            user_id=user,
+            display_name=user,
+            is_admin=True if user in self.admins else None,
+            channel_id=channel_id,
+            thread_id=thread_id,
+        )
 
     async def say(self, user: str, line: str, *, workspace: str | None = None, flush: bool = True) -> Reply:
         """`line` is "/command text"; delivers what the command made due, like the console does."""

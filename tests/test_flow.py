@@ -72,7 +72,9 @@ async def test_reminders_fall_due_as_the_clock_advances(h: Harness) -> None:
     h.chat.clear()
     await h.advance("1d")  # Tue 08:00 UTC: the 24 h reminders went out on Monday 10:00
     bo = h.chat.dms("bo")
-    assert len(bo) == 1 and "How do I scope the design doc?" in bo[0].text and "specific questions" in bo[0].text
+    assert (
+        len(bo) == 1 and "How do I scope the design doc?" in bo[0].text and "specific questions" in bo[0].text
+    )
     ann = h.chat.dms("ann")
     assert len(ann) == 1 and "Their questions" in ann[0].text
     await h.advance("3h")  # past 09:00 (1 h reminder) and 10:00 + 30 min (wrap-up)

@@ -23,7 +23,9 @@ from tests.harness import START, Harness
 
 async def statuses(h: Harness, kind: str) -> list[str]:
     async with h.app.core.sessions() as s:
-        return list((await s.scalars(select(OutboxRow.status).where(OutboxRow.kind == kind).order_by(OutboxRow.id))))
+        return list(
+            await s.scalars(select(OutboxRow.status).where(OutboxRow.kind == kind).order_by(OutboxRow.id))
+        )
 
 
 async def test_rows_due_while_down_are_sent_late_saying_so_or_marked_missed(database_url: str) -> None:
@@ -94,30 +96,35 @@ async def test_a_crashed_claimers_rows_are_picked_up_after_its_lease(h: Harness)
         from bot.services.members import ensure_workspace
 
         ws = await ensure_workspace(uow, "console", "W1")
-        await uow.plan(ws, outbox.Planned("mentorship.silence", "k1", "m:0", h.clock.now(), {"mentorship_id": 0}))
+        await uow.plan(
+            ws, outbox.Planned("mentorship.silence", "k1", "m:0", h.clock.now(), {"mentorship_id": 0})
+        )
     async with h.app.core.sessions.begin() as s:
-        taken = await outbox.claim(s, "crashed-worker", h.clock.now(), ("console",), lease=timedelta(minutes=2),
-                                   limit=10)
+        taken = await outbox.claim(
+            s, "crashed-worker", h.clock.now(), ("console",), lease=timedelta(minutes=2), limit=10
+        )
     assert [r.key for r in taken] == ["k1"]
     assert await h.pump.flush() == 0  # still leased to the crashed worker
     await h.advance("3m")
     assert await statuses(h, "mentorship.silence") == ["withdrawn"]  # picked up and handled
 
 
-async def _plan_many(sessions, n: int, now) -> None:  # type: ignore[no-untyped-def]
+async def _plan_many(sessions, n: int, now) -> None:
     async with sessions.begin() as s:
         ws = Workspace(platform="console", external_id="W1", name="W1", settings={}, created_at=now)
         s.add(ws)
         await s.flush()
         for i in range(n):
-            await outbox.enqueue(s, ws.id, "console", outbox.Planned("test.ping", f"ping:{i}", "t", now, {"i": i}), now)
+            await outbox.enqueue(
+                s, ws.id, "console", outbox.Planned("test.ping", f"ping:{i}", "t", now, {"i": i}), now
+            )
 
 
 class PingHandler:
     def __init__(self, delay: float) -> None:
         self.delay = delay
 
-    async def render(self, ctx, row):  # type: ignore[no-untyped-def]
+    async def render(self, ctx, row):
         from bot.messages import simple
         from bot.ports import DirectMessage
         from bot.scheduling.dispatcher import Send
@@ -125,10 +132,10 @@ class PingHandler:
         await asyncio.sleep(self.delay)  # lets the other dispatcher interleave
         return Send(DirectMessage("u"), simple(f"ping {row.payload['i']}"))
 
-    async def after_sent(self, ctx, row, ref) -> None:  # type: ignore[no-untyped-def]
+    async def after_sent(self, ctx, row, ref) -> None:
         return None
 
-    async def after_failed(self, ctx, row, reason) -> None:  # type: ignore[no-untyped-def]
+    async def after_failed(self, ctx, row, reason) -> None:
         return None
 
 
@@ -142,8 +149,14 @@ async def test_two_dispatchers_never_send_the_same_row(h: Harness, database_url:
     engines = [create_engine(database_url) for _ in range(2)]
     try:
         dispatchers = [
-            Dispatcher(session_factory(e), {"console": chat}, {"test.ping": PingHandler(0.001)}, clock,
-                       worker=f"w{i}", batch=7)
+            Dispatcher(
+                session_factory(e),
+                {"console": chat},
+                {"test.ping": PingHandler(0.001)},
+                clock,
+                worker=f"w{i}",
+                batch=7,
+            )
             for i, e in enumerate(engines)
         ]
         counts = await asyncio.gather(*(d.run_due() for d in dispatchers))
@@ -169,7 +182,9 @@ async def test_enqueue_is_idempotent_by_key(h: Harness) -> None:
     await _plan_many(h.app.core.sessions, 1, now)
     async with h.app.core.sessions.begin() as s:
         ws_id = (await s.scalars(select(Workspace.id))).one()
-        again = await outbox.enqueue(s, ws_id, "console", outbox.Planned("test.ping", "ping:0", "t", now, {}), now)
+        again = await outbox.enqueue(
+            s, ws_id, "console", outbox.Planned("test.ping", "ping:0", "t", now, {}), now
+        )
     assert again is False
     async with h.app.core.sessions() as s:
         assert len((await s.scalars(select(OutboxRow))).all()) == 1
@@ -190,5 +205,12 @@ async def test_unknown_kinds_fail_loudly_instead_of_vanishing(h: Harness) -> Non
 
 
 async def test_all_handlers_are_registered() -> None:
-    assert set(handlers()) >= {"checkin.announce", "checkin.remind", "checkin.wrapup", "checkin.followup",
-                               "checkin.summary", "action.followup", "mentorship.notice"}
+    assert set(handlers()) >= {
+        "checkin.announce",
+        "checkin.remind",
+        "checkin.wrapup",
+        "checkin.followup",
+        "checkin.summary",
+        "action.followup",
+        "mentorship.notice",
+    }

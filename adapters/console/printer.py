@@ -20,8 +20,8 @@ from bot.messages import (
     Paragraph,
     Strong,
     Text,
-    TimeStyle,
     Timestamp,
+    TimeStyle,
 )
 
 
@@ -71,6 +71,8 @@ class TextRenderer:
                 out.append("  " + "  ".join(f"[{b.label} → :press {b.action_id}]" for b in block.buttons))
         if message.form is not None:
             fields = ", ".join(f.name + ("" if f.required else "?") for f in message.form.fields)
-            out.append(f"  (form “{message.form.title}”: `:form {message.form.form_id} {fields.split(',')[0]}=…`"
-                       f" — fields: {fields})")
+            out.append(
+                f"  (form “{message.form.title}”: `:form {message.form.form_id} {fields.split(',')[0]}=…`"
+                f" — fields: {fields})"
+            )
         return out

@@ -21,7 +21,6 @@ from bot.domain.timeparse import parse_duration
 from bot.messages import Reply
 from bot.scheduling.pump import RealTimePump, SimulatedPump
 from bot.services.members import Actor, ensure_member, ensure_workspace, zones_for
-from bot.services.profile import resolve_zone
 
 WORKSPACE = "console"
 UTC_ZONE = ZoneInfo("UTC")
@@ -58,8 +57,13 @@ class Console:
         self.people: set[str] = set()
 
     def actor(self, name: str) -> Actor:
-        return Actor(platform="console", workspace_id=WORKSPACE, user_id=name.lower(), display_name=name.lower(),
-                     workspace_name="console")
+        return Actor(
+            platform="console",
+            workspace_id=WORKSPACE,
+            user_id=name.lower(),
+            display_name=name.lower(),
+            workspace_name="console",
+        )
 
     async def run_lines(self, lines: Iterable[str], echo: bool) -> None:
         for raw in lines:
@@ -113,18 +117,22 @@ class Console:
             command, _, args = rest[1:].partition(" ")
             await self._show(name, await router.command(actor, command, args))
         elif rest.startswith(":press"):
-            await self._show(name, await router.action(actor, rest[len(":press"):].strip()))
+            await self._show(name, await router.action(actor, rest[len(":press") :].strip()))
         elif rest.startswith(":form"):
-            form_id, _, body = rest[len(":form"):].strip().partition(" ")
+            form_id, _, body = rest[len(":form") :].strip().partition(" ")
             values = dict(
-                (k.strip(), v.strip()) for k, _, v in (part.partition("=") for part in body.split(";")) if k.strip()
+                (k.strip(), v.strip())
+                for k, _, v in (part.partition("=") for part in body.split(";"))
+                if k.strip()
             )
             await self._show(name, await router.form(actor, form_id, values))
         elif (thread := THREAD.match(rest)) is not None:
             await self._thread_reply(actor, thread["thread"], thread["text"])
         elif rest:
-            self.emit(f"  (@{name} said “{rest}”. Commands start with /, e.g. `/checkin`; reply in a check-in "
-                      "thread with `>N text`.)")
+            self.emit(
+                f"  (@{name} said “{rest}”. Commands start with /, e.g. `/checkin`; reply in a check-in "
+                "thread with `>N text`.)"
+            )
         else:
             self.emit("  Say something after the name, e.g. `@ann /mentor help`.")
 
@@ -156,7 +164,9 @@ class Console:
         assert form is not None
         values = {}
         for f in form.fields:
-            values[f.name] = await asyncio.to_thread(input, f"  {f.label}{'' if f.required else ' (optional)'}: ")
+            values[f.name] = await asyncio.to_thread(
+                input, f"  {f.label}{'' if f.required else ' (optional)'}: "
+            )
         await self._show(name, await self.app.router.form(self.actor(name), form.form_id, values))
         await self._deliver()
 
@@ -202,8 +212,10 @@ class Console:
             self.emit(f"  {exc.message} e.g. `:advance 3d` or `:advance 90m`.")
             return
         handled = await self.pump.advance(delta)
-        self.emit(f"⏩ {format_local(self.clock.now(), UTC_ZONE, show_year=True)} "
-                  f"(+{_short(delta)}, {handled} {'delivery' if handled == 1 else 'deliveries'})")
+        self.emit(
+            f"⏩ {format_local(self.clock.now(), UTC_ZONE, show_year=True)} "
+            f"(+{_short(delta)}, {handled} {'delivery' if handled == 1 else 'deliveries'})"
+        )
 
     async def _now(self) -> None:
         self.emit(f"  It is {format_local(self.clock.now(), UTC_ZONE, show_year=True)}.")

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 # Slack and Discord send <@U123|name> / <@123> / <@!123>; the console and people typing send @name.
-MENTION = re.compile(r"<@!?(?P<id>[A-Za-z0-9_.\-]+)(?:\|[^>]*)?>|(?<![\w<@])@(?P<name>[A-Za-z0-9_.\-]*[A-Za-z0-9_])")
+MENTION = re.compile(
+    r"<@!?(?P<id>[A-Za-z0-9_.\-]+)(?:\|[^>]*)?>|(?<![\w<@])@(?P<name>[A-Za-z0-9_.\-]*[A-Za-z0-9_])"
+)
 SELECTOR = re.compile(r"(?i)(?<!\S)with\s+(?=<@|@)")
 NUMBER = re.compile(r"^#?(\d{1,12})$")
 
@@ -53,7 +55,7 @@ def leading_mention(text: str) -> tuple[str | None, str]:
     match = MENTION.match(stripped)
     if not match:
         return None, text.strip()
-    return match["id"] or match["name"].lower(), stripped[match.end():].strip()
+    return match["id"] or match["name"].lower(), stripped[match.end() :].strip()
 
 
 def parse_number(word: str) -> int | None:
@@ -66,7 +68,7 @@ def take_option(words: list[str], keyword: str, max_words: int = 6) -> tuple[lis
     lowered = [w.lower() for w in words]
     for i in range(len(words) - 1, -1, -1):
         if lowered[i] == keyword and 0 < len(words) - i - 1 <= max_words:
-            return words[:i], " ".join(words[i + 1:])
+            return words[:i], " ".join(words[i + 1 :])
     return words, None
 
 

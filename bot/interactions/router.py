@@ -14,7 +14,14 @@ from bot.domain.dates import parse_date
 from bot.domain.errors import ParseError, UserError
 from bot.domain.states import ActionState, parse_stage
 from bot.domain.timeparse import parse_duration
-from bot.interactions.grammar import Parsed, leading_mention, parse_number, split_mentions, subcommand, take_option
+from bot.interactions.grammar import (
+    Parsed,
+    leading_mention,
+    parse_number,
+    split_mentions,
+    subcommand,
+    take_option,
+)
 from bot.messages import Reply, reply
 from bot.persistence.tables import CheckIn, Member, Mentorship
 from bot.services import actions, checkins, mentorships, profile
@@ -146,7 +153,9 @@ class Router:
             except ParseError:
                 # "learn by doing" is part of a goal, not a date.
                 words, target = [*words, "by", *by.split()], None
-        mentor_id, mentee_id = (p.mentions[0], p.mentions[1]) if len(p.mentions) == 2 else (None, p.mentions[0])
+        mentor_id, mentee_id = (
+            (p.mentions[0], p.mentions[1]) if len(p.mentions) == 2 else (None, p.mentions[0])
+        )
         if target is not None and target <= await self._today(uow, actor):
             raise ParseError(wording.target_past(target))
         req = mentorships.PairRequest(mentee_id, " ".join(words), target, focus or "", mentor_id)
@@ -225,7 +234,9 @@ class Router:
                 raise ParseError(wording.action_number(sub, rest))
             if sub == "snooze":
                 return await actions.snooze(uow, actor, number)
-            return await actions.close(uow, actor, number, ActionState.DONE if sub == "done" else ActionState.DROPPED)
+            return await actions.close(
+                uow, actor, number, ActionState.DONE if sub == "done" else ActionState.DROPPED
+            )
         raise ParseError(wording.unknown_sub("actions", sub))
 
     async def _add_action(self, uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
@@ -272,23 +283,33 @@ class Router:
             return reply(wording.BUTTON_STALE, ok=False)
         scope, verb, ident = parts[0], parts[1], int(parts[2])
         if scope == "actions" and verb in ("done", "drop"):
-            return await actions.close(uow, actor, ident, ActionState.DONE if verb == "done" else ActionState.DROPPED)
+            return await actions.close(
+                uow, actor, ident, ActionState.DONE if verb == "done" else ActionState.DROPPED
+            )
         if scope == "actions" and verb == "snooze":
             return await actions.snooze(uow, actor, ident)
         if scope == "actions" and verb == "add":
             await self._party_of(uow, actor, ident)
             return Reply(wording.form_message(wording.action_form(ident)))
         if scope == "checkin":
-            c, other = await self._checkin_of(uow, actor, ident) if verb in ("skip", "notes", "missed") else (
-                None, "")
+            c, other = (
+                await self._checkin_of(uow, actor, ident)
+                if verb in ("skip", "notes", "missed")
+                else (None, "")
+            )
             if verb == "skip":
                 assert c is not None
                 if c.state != "upcoming" or c.scheduled_at <= uow.now:
                     return reply(wording.BUTTON_STALE, ok=False)
                 return await mentorships.skip(uow, actor, other)
             if verb == "notes":
-                return Reply(wording.form_message(wording.single_form(
-                    f"checkin:notes:{ident}", "Check-in notes", "What did you discuss and decide?")))
+                return Reply(
+                    wording.form_message(
+                        wording.single_form(
+                            f"checkin:notes:{ident}", "Check-in notes", "What did you discuss and decide?"
+                        )
+                    )
+                )
             if verb == "missed":
                 return await checkins.mark_missed(uow, actor, other)
             if verb == "update":
@@ -296,23 +317,37 @@ class Router:
                 return Reply(wording.form_message(wording.update_form(ident)))
         if scope == "agenda" and verb == "add":
             await self._party_of(uow, actor, ident)
-            return Reply(wording.form_message(wording.single_form(
-                f"agenda:add:{ident}", "Add to the agenda", "Your question for the next check-in")))
+            return Reply(
+                wording.form_message(
+                    wording.single_form(
+                        f"agenda:add:{ident}", "Add to the agenda", "Your question for the next check-in"
+                    )
+                )
+            )
         if scope == "mentorship":
-            m, other = await self._party_of(uow, actor, ident)
+            _m, other = await self._party_of(uow, actor, ident)
             if verb == "accept":
                 return await mentorships.accept(uow, actor, other)
             if verb == "decline":
                 return await mentorships.decline(uow, actor, other, "")
             if verb == "pause":
-                return await mentorships.pause(uow, actor, await self._today(uow, actor) + timedelta(days=30), other)
+                return await mentorships.pause(
+                    uow, actor, await self._today(uow, actor) + timedelta(days=30), other
+                )
             if verb == "keep":
                 return await mentorships.keep_in_touch(uow, actor, other)
             if verb in ("end", "reflect"):
                 title = "End the mentorship" if verb == "end" else "Reflect on the mentorship"
-                return Reply(wording.form_message(wording.single_form(
-                    f"mentorship:{verb}:{ident}", title, "A short reflection: what went well, what would you change?",
-                    required=verb == "reflect")))
+                return Reply(
+                    wording.form_message(
+                        wording.single_form(
+                            f"mentorship:{verb}:{ident}",
+                            title,
+                            "A short reflection: what went well, what would you change?",
+                            required=verb == "reflect",
+                        )
+                    )
+                )
         log.warning("unknown action id %r", action_id)
         return reply(wording.BUTTON_STALE, ok=False)
 

@@ -231,3 +231,5 @@ __all__ = [
     "StatusUpdate",
     "Workspace",
 ]
+
+from bot.persistence import slack_tables  # noqa: F401, E402  (the Slack adapter's tables, on the same metadata)

@@ -149,7 +149,9 @@ class Dispatcher:
         late_by = max(timedelta(0), now - row.due_at)
         try:
             async with self.sessions.begin() as session:
-                ctx = await self._context(session, row, now, late_by if late_by > self.late_grace else timedelta(0))
+                ctx = await self._context(
+                    session, row, now, late_by if late_by > self.late_grace else timedelta(0)
+                )
                 outcome = await handler.render(ctx, row)
         except Exception as exc:  # a bug or an outage while rendering must not lose the row
             log.exception("rendering outbox row %s (%s) failed", row.id, row.kind)
@@ -192,8 +194,13 @@ class Dispatcher:
     ) -> None:
         now = self.clock.now()
         if permanent or row.attempts >= self.retry.max_attempts:
-            log.error("giving up on outbox row %s (%s) after %s attempts: %s", row.id, row.kind, row.attempts,
-                      reason)
+            log.error(
+                "giving up on outbox row %s (%s) after %s attempts: %s",
+                row.id,
+                row.kind,
+                row.attempts,
+                reason,
+            )
             async with self.sessions.begin() as session:
                 await outbox.settle(session, row.id, self.worker, OutboxStatus.FAILED, reason)
                 ctx = await self._context(session, row, now, timedelta(0))
@@ -201,8 +208,14 @@ class Dispatcher:
             self.stats.failed += 1
             return
         when = now + self.retry.delay(row.attempts, retry_after)
-        log.warning("outbox row %s (%s) attempt %s failed, retrying at %s: %s", row.id, row.kind, row.attempts,
-                    when.isoformat(), reason)
+        log.warning(
+            "outbox row %s (%s) attempt %s failed, retrying at %s: %s",
+            row.id,
+            row.kind,
+            row.attempts,
+            when.isoformat(),
+            reason,
+        )
         async with self.sessions.begin() as session:
             await outbox.retry_later(session, row.id, self.worker, when, reason)
         self.stats.retried += 1

@@ -29,8 +29,14 @@ class RealTimePump:
 
     async def start(self) -> None:
         self.scheduler.start()
-        self.scheduler.add_job(self.run, "interval", seconds=self.safety_interval.total_seconds(),
-                               id="safety-net", max_instances=1, coalesce=True)
+        self.scheduler.add_job(
+            self.run,
+            "interval",
+            seconds=self.safety_interval.total_seconds(),
+            id="safety-net",
+            max_instances=1,
+            coalesce=True,
+        )
         await self.run()
 
     async def run(self) -> None:
@@ -51,8 +57,9 @@ class RealTimePump:
             return
         self._armed = when
         run_at = max(when, datetime.now(UTC))
-        self.scheduler.add_job(self.run, "date", run_date=run_at, id="next-due", replace_existing=True,
-                               misfire_grace_time=None)
+        self.scheduler.add_job(
+            self.run, "date", run_date=run_at, id="next-due", replace_existing=True, misfire_grace_time=None
+        )
 
     async def stop(self) -> None:
         if self.scheduler.running:

@@ -82,9 +82,7 @@ async def list_open(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     items: list[ActionItem] = []
     for m in ms:
         items.extend(await planning.open_actions(uow, m))
-    people = {
-        pid: await uow.session.get(Member, pid) for pid in {i.owner_id for i in items} | {me.id}
-    }
+    people = {pid: await uow.session.get(Member, pid) for pid in {i.owner_id for i in items} | {me.id}}
     today = uow.now.astimezone(zone_of(me)).date()
     return Reply(wording.action_list(me, items, people, today))
 
@@ -113,7 +111,7 @@ async def close(uow: UnitOfWork, actor: Actor, number: int, state: ActionState) 
 
 async def snooze(uow: UnitOfWork, actor: Actor, number: int, days: int = 1) -> Reply:
     ws, me = await actor_member(uow, actor)
-    item, m = await _item(uow, ws, me, number)
+    item, _m = await _item(uow, ws, me, number)
     if item.state != ActionState.OPEN.value:
         return Reply(wording.action_already(item))
     today = uow.now.astimezone(zone_of(me)).date()

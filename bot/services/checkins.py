@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot import wording
 from bot.domain.errors import NotFound, UserError
 from bot.domain.states import CheckInState, MentorshipState, Stage
-from bot.messages import Reply
+from bot.messages import Reply, reply
 from bot.outbox import Planned
 from bot.persistence.tables import AgendaItem, CheckIn, Member, Mentorship, StatusUpdate, Workspace
 from bot.services import planning
@@ -32,13 +32,15 @@ async def _mentorship(
     return ws, me, m
 
 
-async def agenda_of(uow: UnitOfWork, c: CheckIn) -> list[AgendaItem]:
+async def agenda_of(uow: Tx, c: CheckIn) -> list[AgendaItem]:
     return list(
-        await uow.session.scalars(select(AgendaItem).where(AgendaItem.checkin_id == c.id).order_by(AgendaItem.id))
+        await uow.session.scalars(
+            select(AgendaItem).where(AgendaItem.checkin_id == c.id).order_by(AgendaItem.id)
+        )
     )
 
 
-async def updates_of(uow: UnitOfWork, c: CheckIn) -> list[StatusUpdate]:
+async def updates_of(uow: Tx, c: CheckIn) -> list[StatusUpdate]:
     return list(
         await uow.session.scalars(
             select(StatusUpdate)
@@ -50,7 +52,7 @@ async def updates_of(uow: UnitOfWork, c: CheckIn) -> list[StatusUpdate]:
 
 async def overview(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     """`/checkin` with no text: the next check-in, its agenda, and open action items."""
-    ws, me, m = await _mentorship(uow, actor, other, "/checkin")
+    _ws, me, m = await _mentorship(uow, actor, other, "/checkin")
     mentor = await uow.session.get(Member, m.mentor_id)
     mentee = await uow.session.get(Member, m.mentee_id)
     assert mentor is not None and mentee is not None
@@ -77,8 +79,13 @@ async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: str | Non
     await planning.touch(uow, ws, m)
     await uow.plan(
         ws,
-        Planned("checkin.update", f"update:{update.id}", planning.topic_checkin(c), uow.now,
-                {"mentorship_id": m.id, "checkin_id": c.id, "update_id": update.id}),
+        Planned(
+            "checkin.update",
+            f"update:{update.id}",
+            planning.topic_checkin(c),
+            uow.now,
+            {"mentorship_id": m.id, "checkin_id": c.id, "update_id": update.id},
+        ),
     )
     return Reply(wording.update_posted(c))
 
@@ -100,9 +107,18 @@ async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: str | N
     for person_id in (m.mentor_id, m.mentee_id):
         await uow.plan(
             ws,
-            Planned("checkin.summary", f"summary:{c.id}:{person_id}:{version}", planning.topic_checkin(c),
-                    uow.now, {"mentorship_id": m.id, "checkin_id": c.id, "member_id": person_id,
-                              "updated": not first_time}),
+            Planned(
+                "checkin.summary",
+                f"summary:{c.id}:{person_id}:{version}",
+                planning.topic_checkin(c),
+                uow.now,
+                {
+                    "mentorship_id": m.id,
+                    "checkin_id": c.id,
+                    "member_id": person_id,
+                    "updated": not first_time,
+                },
+            ),
         )
     return Reply(wording.notes_recorded(first_time))
 
@@ -136,8 +152,13 @@ async def missed(uow: Tx, ws: Workspace, m: Mentorship, c: CheckIn) -> bool:
         for person_id in (m.mentor_id, m.mentee_id):
             await uow.plan(
                 ws,
-                Planned("mentorship.notice", f"missed2:{c.id}:{person_id}", planning.topic_mentorship(m), uow.now,
-                        {"mentorship_id": m.id, "event": "missed_twice", "to": f"dm:{person_id}"}),
+                Planned(
+                    "mentorship.notice",
+                    f"missed2:{c.id}:{person_id}",
+                    planning.topic_mentorship(m),
+                    uow.now,
+                    {"mentorship_id": m.id, "event": "missed_twice", "to": f"dm:{person_id}"},
+                ),
             )
         return True
     return False
@@ -169,7 +190,7 @@ async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: str 
 
 
 async def show_agenda(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
-    ws, me, m = await _mentorship(uow, actor, other, "/agenda")
+    _ws, _me, m = await _mentorship(uow, actor, other, "/agenda")
     c = await planning.next_open_checkin(uow, m)
     if c is None:
         raise UserError(wording.no_checkin_for_agenda(m.state))
@@ -208,9 +229,10 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
         return None
     text = text.strip()
     if len(text) > UPDATE_MAX:
-        return Reply(wording.too_long("A status update", UPDATE_MAX, len(text)), ok=False)
-    uow.session.add(StatusUpdate(checkin_id=c.id, author_id=me.id, text=text, external_id=external_id,
-                                 created_at=uow.now))
+        return reply(wording.too_long("A status update", UPDATE_MAX, len(text)), ok=False)
+    uow.session.add(
+        StatusUpdate(checkin_id=c.id, author_id=me.id, text=text, external_id=external_id, created_at=uow.now)
+    )
     await planning.touch(uow, ws, m)
     return Reply(wording.thread_update_saved())
 

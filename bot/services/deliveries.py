@@ -12,7 +12,7 @@ from bot import wording
 from bot.domain.states import CheckInState, MentorshipState, OutboxStatus
 from bot.outbox import Planned
 from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, OutboxRow, StatusUpdate, Workspace
-from bot.ports import ChannelPost, DirectMessage, Destination, SentRef, ThreadReply
+from bot.ports import ChannelPost, Destination, DirectMessage, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
 from bot.services import planning
 from bot.services.checkins import agenda_of, missed, updates_of
@@ -88,9 +88,19 @@ class BaseHandler:
         to = "home" if row.payload.get("to", "").startswith("dm:") or row.kind == "checkin.remind" else "dms"
         await ctx.plan(
             p.ws,
-            Planned("delivery.failed", f"failed:{row.id}", planning.topic_mentorship(p.m), ctx.now,
-                    {"mentorship_id": p.m.id, "failed_kind": row.kind, "reason": reason[:300], "to": to,
-                     "member_id": row.payload.get("member_id")}),
+            Planned(
+                "delivery.failed",
+                f"failed:{row.id}",
+                planning.topic_mentorship(p.m),
+                ctx.now,
+                {
+                    "mentorship_id": p.m.id,
+                    "failed_kind": row.kind,
+                    "reason": reason[:300],
+                    "to": to,
+                    "member_id": row.payload.get("member_id"),
+                },
+            ),
         )
 
 
@@ -123,8 +133,12 @@ class Announce(CheckinHandler):
         if c.thread_id and c.thread_channel:
             return Send(ThreadReply(c.thread_channel, c.thread_id), wording.checkin_moved(p.m, c))
         message = wording.checkin_announcement(p.m, p.mentor, p.mentee, c, actions)
-        return Send(ChannelPost(await ensure_home(ctx, p)), message, start_thread=True,
-                    thread_title=wording.thread_title(c))
+        return Send(
+            ChannelPost(await ensure_home(ctx, p)),
+            message,
+            start_thread=True,
+            thread_title=wording.thread_title(c),
+        )
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
         c = await ctx.session.get(CheckIn, int(row.payload["checkin_id"]))
@@ -139,7 +153,9 @@ class Remind(CheckinHandler):
             return loaded
         p, c = loaded
         if c.scheduled_at <= ctx.now:
-            return Drop(OutboxStatus.MISSED, "the check-in had already started when the reminder could be sent")
+            return Drop(
+                OutboxStatus.MISSED, "the check-in had already started when the reminder could be sent"
+            )
         person = p.person(int(row.payload["member_id"]))
         agenda = await agenda_of(ctx, c)
         updates = await updates_of(ctx, c)
@@ -188,14 +204,25 @@ class Summary(CheckinHandler):
             return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
         person = p.person(int(row.payload["member_id"]))
         new_items = list(
-            await ctx.session.scalars(select(ActionItem).where(ActionItem.checkin_id == c.id).order_by(ActionItem.id))
+            await ctx.session.scalars(
+                select(ActionItem).where(ActionItem.checkin_id == c.id).order_by(ActionItem.id)
+            )
         )
         open_items = await planning.open_actions(ctx, p.m)
         nxt = await planning.next_open_checkin(ctx, p.m)
         people = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
         recorder = p.person(c.recorded_by_id) if c.recorded_by_id else None
-        message = wording.followup_summary(person, p.other(person.id), c, recorder, new_items, open_items, nxt,
-                                           people, bool(row.payload.get("updated")))
+        message = wording.followup_summary(
+            person,
+            p.other(person.id),
+            c,
+            recorder,
+            new_items,
+            open_items,
+            nxt,
+            people,
+            bool(row.payload.get("updated")),
+        )
         return Send(dm(person), message)
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
@@ -244,10 +271,16 @@ class Notice(BaseHandler):
         if event == "proposal" and p.m.state != MentorshipState.PROPOSED.value:
             return Drop(OutboxStatus.WITHDRAWN, f"the proposal is already {p.m.state}")
         to = str(row.payload["to"])
-        people = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
+        people: dict[int, Member | None] = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
+        actor_id = int(row.payload.get("by_id") or row.payload.get("proposer_id") or 0)
+        if actor_id and actor_id not in people:
+            # An admin acting on someone else's mentorship.
+            people[actor_id] = await ctx.session.get(Member, actor_id)
         if to == "home":
-            return Send(ChannelPost(await ensure_home(ctx, p)),
-                        wording.notice(event, p.m, p.mentor, p.mentee, None, row.payload, people))
+            return Send(
+                ChannelPost(await ensure_home(ctx, p)),
+                wording.notice(event, p.m, p.mentor, p.mentee, None, row.payload, people),
+            )
         viewer = p.person(int(to.split(":", 1)[1]))
         return Send(dm(viewer), wording.notice(event, p.m, p.mentor, p.mentee, viewer, row.payload, people))
 
@@ -268,15 +301,25 @@ class Silence(BaseHandler):
             return Drop(OutboxStatus.WITHDRAWN, "not active")
         if p.m.last_activity_at + planning.SILENCE > ctx.now + timedelta(minutes=1):
             return Drop(OutboxStatus.WITHDRAWN, "there was activity since")
-        return Send(ChannelPost(await ensure_home(ctx, p)),
-                    wording.gone_quiet(p.m, p.mentor, p.mentee, p.m.last_activity_at))
+        return Send(
+            ChannelPost(await ensure_home(ctx, p)),
+            wording.gone_quiet(p.m, p.mentor, p.mentee, p.m.last_activity_at),
+        )
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
         p = await load_pair(ctx, int(row.payload["mentorship_id"]))
         if p is not None:
             due = ctx.now + planning.SILENCE
-            await ctx.plan(p.ws, Planned("mentorship.silence", f"silence:{p.m.id}:{planning.stamp(due)}",
-                                         planning.topic_mentorship(p.m), due, {"mentorship_id": p.m.id}))
+            await ctx.plan(
+                p.ws,
+                Planned(
+                    "mentorship.silence",
+                    f"silence:{p.m.id}:{planning.stamp(due)}",
+                    planning.topic_mentorship(p.m),
+                    due,
+                    {"mentorship_id": p.m.id},
+                ),
+            )
 
 
 class ActionFollowup(BaseHandler):
@@ -305,7 +348,9 @@ class DeliveryFailed(BaseHandler):
             return GONE
         member_id = row.payload.get("member_id")
         missing = p.person(int(member_id)) if member_id else None
-        message = wording.delivery_failed(str(row.payload["failed_kind"]), missing, str(row.payload["reason"]))
+        message = wording.delivery_failed(
+            str(row.payload["failed_kind"]), missing, str(row.payload["reason"])
+        )
         if row.payload.get("to") == "home":
             return Send(ChannelPost(await ensure_home(ctx, p)), message)
         return Send(dm(p.mentor), message)

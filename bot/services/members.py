@@ -44,8 +44,13 @@ async def ensure_workspace(uow: UnitOfWork, platform: str, external_id: str, nam
         select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
     )
     if ws is None:
-        ws = Workspace(platform=platform, external_id=external_id, name=name or external_id, settings={},
-                       created_at=uow.now)
+        ws = Workspace(
+            platform=platform,
+            external_id=external_id,
+            name=name or external_id,
+            settings={},
+            created_at=uow.now,
+        )
         uow.session.add(ws)
         await uow.session.flush()
     return ws
@@ -100,7 +105,9 @@ async def actor_member(uow: UnitOfWork, actor: Actor) -> tuple[Workspace, Member
     return ws, member
 
 
-async def zones_for(uow: UnitOfWork, platform: str, workspace_id: str, user_ids: list[str]) -> dict[str, ZoneInfo]:
+async def zones_for(
+    uow: UnitOfWork, platform: str, workspace_id: str, user_ids: list[str]
+) -> dict[str, ZoneInfo]:
     """Each user's zone (UTC when unknown), for adapters that render times themselves."""
     ws = await ensure_workspace(uow, platform, workspace_id)
     rows = await uow.session.scalars(

@@ -24,7 +24,7 @@ from bot.outbox import Planned
 from bot.persistence.tables import Member, Mentorship, Reflection, Workspace
 from bot.services import planning
 from bot.services.access import is_party, mentorships_of, other_party_id, pick, require_access
-from bot.services.members import Actor, actor_member, ensure_member, find_member, zone_of
+from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.unit import Tx, UnitOfWork
 
 GOALS_MAX = 1000
@@ -49,7 +49,9 @@ async def _members(uow: UnitOfWork, m: Mentorship) -> tuple[Member, Member]:
     return mentor, mentee
 
 
-async def _notice(uow: UnitOfWork, ws: Workspace, m: Mentorship, event: str, to: str, **params: object) -> None:
+async def _notice(
+    uow: UnitOfWork, ws: Workspace, m: Mentorship, event: str, to: str, **params: object
+) -> None:
     """Plan a one-off notice (a DM or a post in the pair's home) rendered by the wording module."""
     key = f"notice:{m.id}:{event}:{to}:{planning.stamp(uow.now)}:{uow.now.microsecond}"
     payload = {"mentorship_id": m.id, "event": event, "to": to, **params}
@@ -119,8 +121,14 @@ async def accept(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     m.activated_at = uow.now
     await planning.touch(uow, ws, m)
     await uow.plan(
-        ws, Planned("mentorship.welcome", f"welcome:{m.id}", planning.topic_mentorship(m), uow.now,
-                    {"mentorship_id": m.id})
+        ws,
+        Planned(
+            "mentorship.welcome",
+            f"welcome:{m.id}",
+            planning.topic_mentorship(m),
+            uow.now,
+            {"mentorship_id": m.id},
+        ),
     )
     mentor, mentee = await _members(uow, m)
     return Reply(wording.accepted(mentor, mentee))
@@ -202,8 +210,13 @@ async def pause(uow: UnitOfWork, actor: Actor, until: date | None, other: str | 
         due = planning.local_morning(until, me)
         await uow.plan(
             ws,
-            Planned("mentorship.resume", f"resume:{m.id}:{until.isoformat()}", planning.topic_mentorship(m),
-                    due, {"mentorship_id": m.id}),
+            Planned(
+                "mentorship.resume",
+                f"resume:{m.id}:{until.isoformat()}",
+                planning.topic_mentorship(m),
+                due,
+                {"mentorship_id": m.id},
+            ),
         )
     await _notice(uow, ws, m, "paused", "home", by_id=me.id, until=until.isoformat() if until else None)
     return Reply(wording.paused_ack(until))
@@ -283,17 +296,28 @@ async def end(uow: UnitOfWork, actor: Actor, feedback: str, other: str | None) -
     await planning.cancel_upcoming(uow, m, CheckInState.CANCELLED)
     await uow.withdraw(planning.topic_mentorship(m), prefix=True)
     if feedback.strip() and is_party(me, m):
-        uow.session.add(Reflection(mentorship_id=m.id, member_id=me.id, text=feedback.strip(), created_at=uow.now))
+        uow.session.add(
+            Reflection(mentorship_id=m.id, member_id=me.id, text=feedback.strip(), created_at=uow.now)
+        )
     if not was_proposed:
         for person_id in (m.mentor_id, m.mentee_id):
-            await _notice(uow, ws, m, "ended", f"dm:{person_id}", by_id=me.id,
-                          reflected=bool(feedback.strip()) and person_id == me.id)
+            await _notice(
+                uow,
+                ws,
+                m,
+                "ended",
+                f"dm:{person_id}",
+                by_id=me.id,
+                reflected=bool(feedback.strip()) and person_id == me.id,
+            )
     else:
         await _notice(uow, ws, m, "withdrawn", f"dm:{other_party_id(me, m)}", by_id=me.id)
     return Reply(wording.ended_ack(bool(feedback.strip())))
 
 
-async def _concluded(uow: UnitOfWork, ws: Workspace, me: Member, other: str | None, example: str) -> Mentorship:
+async def _concluded(
+    uow: UnitOfWork, ws: Workspace, me: Member, other: str | None, example: str
+) -> Mentorship:
     m = await pick(uow, ws, me, other, (MentorshipState.CONCLUDED,), example)
     if not is_party(me, m):
         raise NotAllowed(wording.not_yours())
@@ -307,7 +331,11 @@ async def reflect(uow: UnitOfWork, actor: Actor, text: str, other: str | None) -
     if len(text) > REFLECTION_MAX:
         raise UserError(wording.too_long("A reflection", REFLECTION_MAX, len(text)))
     mine = await mentorships_of(uow, me, (MentorshipState.ACTIVE, MentorshipState.PAUSED))
-    m = mine[0] if len(mine) == 1 and other is None else await _concluded(uow, ws, me, other, "/mentor reflect")
+    m = (
+        mine[0]
+        if len(mine) == 1 and other is None
+        else await _concluded(uow, ws, me, other, "/mentor reflect")
+    )
     uow.session.add(Reflection(mentorship_id=m.id, member_id=me.id, text=text.strip(), created_at=uow.now))
     return Reply(wording.reflection_saved())
 

@@ -59,7 +59,9 @@ async def last_started(uow: Tx, m: Mentorship) -> CheckIn | None:
         .where(
             CheckIn.mentorship_id == m.id,
             CheckIn.scheduled_at <= uow.now,
-            CheckIn.state.in_([CheckInState.UPCOMING.value, CheckInState.HELD.value, CheckInState.MISSED.value]),
+            CheckIn.state.in_(
+                [CheckInState.UPCOMING.value, CheckInState.HELD.value, CheckInState.MISSED.value]
+            ),
         )
         .order_by(CheckIn.scheduled_at.desc())
         .limit(1)
@@ -153,8 +155,13 @@ async def touch(uow: Tx, ws: Workspace, m: Mentorship) -> None:
         due = uow.now + SILENCE
         await uow.plan(
             ws,
-            Planned("mentorship.silence", f"silence:{m.id}:{stamp(due)}", topic_mentorship(m), due,
-                    {"mentorship_id": m.id}),
+            Planned(
+                "mentorship.silence",
+                f"silence:{m.id}:{stamp(due)}",
+                topic_mentorship(m),
+                due,
+                {"mentorship_id": m.id},
+            ),
         )
 
 

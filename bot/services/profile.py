@@ -17,7 +17,9 @@ from bot.services.unit import UnitOfWork
 
 @lru_cache(maxsize=1)
 def _zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
+    return tuple(
+        sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    )
 
 
 def resolve_zone(text: str) -> str:
@@ -42,14 +44,14 @@ def resolve_zone(text: str) -> str:
 
 
 async def set_timezone(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
-    ws, me = await actor_member(uow, actor)
+    _ws, me = await actor_member(uow, actor)
     zone = resolve_zone(text)
     me.tz, me.tz_source = zone, "user"
     return Reply(wording.timezone_set(zone, uow.now))
 
 
 async def show_timezone(uow: UnitOfWork, actor: Actor) -> Reply:
-    ws, me = await actor_member(uow, actor)
+    _ws, me = await actor_member(uow, actor)
     return Reply(wording.timezone_show(me, uow.now))
 
 
@@ -57,7 +59,7 @@ _HOURS = re.compile(r"^\s*(?P<a>[^-–]+?)\s*(?:-|–|to)\s*(?P<b>.+?)\s*$")
 
 
 async def set_hours(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
-    ws, me = await actor_member(uow, actor)
+    _ws, me = await actor_member(uow, actor)
     match = _HOURS.match(text)
     if not match:
         raise ParseError(wording.hours_bad(text))
