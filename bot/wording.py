@@ -268,10 +268,14 @@ def hours_bad(text: str) -> str:
 # ---- replies -------------------------------------------------------------------------------------
 
 
-def pair_proposed(m: Mentorship, mentor: Member, mentee: Member, askees: Sequence[str]) -> Message:
+def pair_proposed(m: Mentorship, mentor: Member, mentee: Member, askees: Sequence[Member]) -> Message:
     b = MessageBuilder().para("Proposed: ", who(mentor), " mentoring ", who(mentee), ".")
     b.fields(_goal_fields(m))
-    b.para(f"I've asked {' and '.join(askees)} to accept. You'll hear from me as soon as they answer.")
+    b.para(
+        "I've asked ",
+        *_joined([who(a) for a in askees], " and "),
+        " to accept. You'll hear from me as soon as they answer.",
+    )
     return b.build(summary="Mentorship proposed")
 
 

@@ -43,7 +43,11 @@ class Harness:
         return cls(app, chat, clock)
 
     def actor(
-        self, user: str, workspace: str | None = None, channel_id: str | None = None, thread_id: str | None = None
+        self,
+        user: str,
+        workspace: str | None = None,
+        channel_id: str | None = None,
+        thread_id: str | None = None,
     ) -> Actor:
         return Actor(
             platform="console",

@@ -13,8 +13,15 @@ async def setup(h: Harness) -> None:
 
 async def test_a_third_person_cannot_see_or_change_someone_elses_mentorship(h: Harness) -> None:
     await setup(h)
-    for line in ("/mentor next @ann", "/mentor pause @bo", "/mentor end @ann", "/mentor cadence daily at 9 with @bo",
-                 "/mentor skip @ann", "/checkin @bo", "/agenda @bo"):
+    for line in (
+        "/mentor next @ann",
+        "/mentor pause @bo",
+        "/mentor end @ann",
+        "/mentor cadence daily at 9 with @bo",
+        "/mentor skip @ann",
+        "/checkin @bo",
+        "/agenda @bo",
+    ):
         reply = await h.say("cy", line)
         assert not reply.ok, line
         assert "don't have a mentorship with" in render(reply.message), line

@@ -36,6 +36,15 @@ class ConsoleChat:
         self._next_message = 0
         self._next_thread = 0
 
+    def restore(self, channel_id: str, name: str, members: list[str], thread_ids: list[str]) -> None:
+        """Re-learn a home and its threads after a restart, so numbering continues where it stopped."""
+        channel = self.channels.setdefault(channel_id, Channel(id=channel_id, name=name, members=members))
+        for thread_id in thread_ids:
+            channel.threads.setdefault(thread_id, "")
+            self.thread_channel[thread_id] = channel_id
+            if thread_id.isdigit():
+                self._next_thread = max(self._next_thread, int(thread_id))
+
     def new_message_id(self) -> str:
         self._next_message += 1
         return str(self._next_message)
@@ -44,10 +53,12 @@ class ConsoleChat:
         return UserInfo(display_name=user_id)
 
     async def open_home(self, workspace_id: str, user_ids: list[str], title: str) -> str:
+        """Channel ids are their names, so they mean the same thing after a restart."""
         for channel in self.channels.values():
             if sorted(channel.members) == sorted(user_ids) and channel.name == title:
                 return channel.id
-        channel = Channel(id=f"C{len(self.channels) + 1}", name=title, members=list(user_ids))
+        channel_id = title if title not in self.channels else f"{title}-{len(self.channels) + 1}"
+        channel = Channel(id=channel_id, name=title, members=list(user_ids))
         self.channels[channel.id] = channel
         self.emit(f"[#{title}] (created for {', '.join('@' + u for u in user_ids)})")
         return channel.id

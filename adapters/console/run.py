@@ -6,10 +6,13 @@ from collections.abc import Callable
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from adapters.console.chat import ConsoleChat
 from adapters.console.repl import WORKSPACE, Console
 from bot.app import Application, build_app
 from bot.clock import Clock, SimulatedClock
+from bot.persistence.tables import CheckIn, Member, Mentorship, Workspace
 from bot.scheduling.pump import RealTimePump, SimulatedPump
 from bot.services.members import zones_for
 
@@ -26,6 +29,7 @@ async def build_console(
     chat = ConsoleChat(clock, zones, emit)
     app = await build_app(database_url, {"console": chat}, clock, directory=chat)
     holder.append(app)
+    await _restore_homes(app, chat)
     pump: SimulatedPump | RealTimePump
     if isinstance(clock, SimulatedClock):
         pump = SimulatedPump(app.dispatcher, clock)
@@ -33,6 +37,28 @@ async def build_console(
         pump = RealTimePump(app.dispatcher)
         app.core.wakers.append(pump.poke)
     return Console(app, chat, pump, clock, emit), app
+
+
+async def _restore_homes(app: Application, chat: ConsoleChat) -> None:
+    """The console keeps channels in memory; the database remembers which homes and threads exist."""
+    async with app.core.sessions() as session:
+        rows = await session.execute(
+            select(Mentorship.home_channel, Member.external_id, CheckIn.thread_id)
+            .join(Workspace, Workspace.id == Mentorship.workspace_id)
+            .join(Member, Member.id.in_([Mentorship.mentor_id, Mentorship.mentee_id]))
+            .outerjoin(CheckIn, CheckIn.mentorship_id == Mentorship.id)
+            .where(Workspace.platform == "console", Mentorship.home_channel.is_not(None))
+        )
+        homes: dict[str, tuple[set[str], set[str]]] = {}
+        for channel_id, user_id, thread_id in rows:
+            if channel_id is None:
+                continue
+            members, threads = homes.setdefault(channel_id, (set(), set()))
+            members.add(user_id)
+            if thread_id:
+                threads.add(thread_id)
+    for channel_id, (members, threads) in homes.items():
+        chat.restore(channel_id, channel_id, sorted(members), sorted(threads))
 
 
 async def run_console(database_url: str, clock: Clock, stream: TextIO) -> int:

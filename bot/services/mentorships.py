@@ -102,7 +102,7 @@ async def pair(uow: UnitOfWork, actor: Actor, req: PairRequest) -> Reply:
     askees = [p for p in (mentor, mentee) if p.id != me.id]
     for person in askees:
         await _notice(uow, ws, m, "proposal", f"dm:{person.id}", proposer_id=me.id)
-    return Reply(wording.pair_proposed(m, mentor, mentee, [p.display_name for p in askees]))
+    return Reply(wording.pair_proposed(m, mentor, mentee, askees))
 
 
 async def _pending_for(uow: UnitOfWork, ws: Workspace, me: Member, other: str | None) -> Mentorship:

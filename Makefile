@@ -1,0 +1,38 @@
+# Each target creates the virtualenv it needs, so `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run demo test test-postgres lint typecheck check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,slack,discord]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## the bot in the terminal (console adapter, SQLite in ./data)
+	$(BIN)/mentorbot run
+
+demo: $(STAMP)  ## a scripted month of one mentorship, in seconds
+	$(BIN)/mentorbot demo
+
+test: $(STAMP)  ## the whole suite on SQLite
+	$(BIN)/pytest -q
+
+test-postgres: $(STAMP)  ## the whole suite on PostgreSQL (each test in its own schema)
+	MENTORBOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check bot adapters tests migrations
+
+typecheck: $(STAMP)
+	$(BIN)/mypy bot adapters
+
+check: lint typecheck test test-postgres
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
