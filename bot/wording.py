@@ -136,9 +136,12 @@ def too_many_mentors(mentee: str, limit: int) -> str:
 
 
 def focus_taken(mentee: str, focus: str) -> str:
+    from bot.domain.states import SUGGESTED_FOCUSES
+
+    others = ", ".join(f"`focus {f}`" for f in SUGGESTED_FOCUSES if f != focus)
     return (
-        f"{mentee} already has a mentor with the focus “{focus}”. Pick another focus "
-        "(e.g. `focus technical`, `focus career`, `focus personal`) so the mentorships stay easy to tell apart."
+        f"{mentee} already has a mentor with the focus “{focus}”. Pick another focus (e.g. {others}) "
+        "so the mentorships stay easy to tell apart."
     )
 
 

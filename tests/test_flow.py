@@ -252,3 +252,10 @@ async def test_counts_of_outbox_rows_stay_bounded_over_a_year(h: Harness) -> Non
     # 26 or 27 fortnightly sessions in a year, each materialized only when its predecessor ended.
     assert n is not None and 26 <= n <= 28
     assert not await rows(h, OutboxStatus.FAILED)
+
+
+async def test_two_mentors_of_one_mentee_need_different_focuses(h: Harness) -> None:
+    await h.pair("m1", "bo", "focus career")
+    clash = await h.say("m2", "/mentor pair @bo focus career")
+    text = render(clash.message)
+    assert not clash.ok and "focus technical" in text and "`focus career`" not in text

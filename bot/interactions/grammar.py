@@ -45,10 +45,6 @@ def split_mentions(text: str) -> Parsed:
     return Parsed(rest.split(), mentions, selected[0] if selected else None)
 
 
-def mention_ids(text: str) -> list[str]:
-    return split_mentions(text).mentions
-
-
 def leading_mention(text: str) -> tuple[str | None, str]:
     """A mention at the very start picks the mentorship (`/checkin @sam shipped it`); the rest is text."""
     stripped = text.lstrip()

@@ -231,5 +231,3 @@ __all__ = [
     "StatusUpdate",
     "Workspace",
 ]
-
-from bot.persistence import slack_tables  # noqa: F401, E402  (the Slack adapter's tables, on the same metadata)

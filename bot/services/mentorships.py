@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -380,7 +380,3 @@ async def auto_resume(uow: Tx, ws: Workspace, m: Mentorship) -> bool:
         return False
     await resume_mentorship(uow, ws, m)
     return True
-
-
-def as_dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
