@@ -1,4 +1,4 @@
-"""Every sentence the bot says, in one place: replies, reminders, notices and errors."""
+"""What the bot says about mentorships: replies, reminders, notices, errors and help."""
 
 from __future__ import annotations
 
@@ -14,14 +14,11 @@ from bot.messages import (
     Form,
     FormField,
     Line,
-    Mention,
     Message,
     MessageBuilder,
     Paragraph,
     Strong,
     Text,
-    Timestamp,
-    TimeStyle,
     line,
     simple,
 )
@@ -33,29 +30,7 @@ if TYPE_CHECKING:
     from bot.domain.states import Stage
     from bot.persistence.tables import ActionItem, AgendaItem, CheckIn, Member, Mentorship, StatusUpdate
 
-CADENCE_EXAMPLES = ('"every 2 weeks on Tuesday at 10:00"', '"monthly on the first Thursday at 17:00"')
-
-
-def who(member: Member) -> Mention:
-    return Mention(member.external_id, member.display_name)
-
-
-def when(at: datetime) -> Timestamp:
-    return Timestamp(at)
-
-
-def relative(at: datetime) -> Timestamp:
-    return Timestamp(at, TimeStyle.RELATIVE)
-
-
-def _minutes(n: int) -> str:
-    if n % 1440 == 0:
-        days = n // 1440
-        return f"{days} day{'s' if days != 1 else ''}"
-    if n % 60 == 0:
-        hours = n // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{n} minutes"
+from bot.wording.common import duration_text, joined, relative, when, who
 
 
 def _action_line(item: ActionItem, people: Mapping[int, Member | None], today: date | None = None) -> Line:
@@ -276,7 +251,7 @@ def pair_proposed(m: Mentorship, mentor: Member, mentee: Member, askees: Sequenc
     b.fields(_goal_fields(m))
     b.para(
         "I've asked ",
-        *_joined([who(a) for a in askees], " and "),
+        *joined([who(a) for a in askees], " and "),
         " to accept. You'll hear from me as soon as they answer.",
     )
     return b.build(summary="Mentorship proposed")
@@ -375,20 +350,11 @@ def next_checkin(
     if rec is not None:
         following = rec.occurrences_after(c.slot_at, 2)
         if following:
-            b.para("After that: ", *_joined([when(t) for t in following]))
+            b.para("After that: ", *joined([when(t) for t in following]))
     b.buttons(
         Button("Skip this check-in", f"checkin:skip:{c.id}"), Button("Add to agenda", f"agenda:add:{m.id}")
     )
     return b.build(summary="Next check-in")
-
-
-def _joined(parts: Sequence[Any], sep: str = ", ") -> list[Any]:
-    out: list[Any] = []
-    for i, part in enumerate(parts):
-        if i:
-            out.append(sep)
-        out.append(part)
-    return out
 
 
 def paused_ack(until: date | None) -> Message:
@@ -454,7 +420,7 @@ def reminders_set(minutes: Sequence[int]) -> Message:
     if not minutes:
         return simple("Reminders are off for this mentorship. `/mentor reminders 24h 1h` turns them back on.")
     return simple(
-        "Reminders will come " + " and ".join(_minutes(n) for n in minutes) + " before each check-in."
+        "Reminders will come " + " and ".join(duration_text(n) for n in minutes) + " before each check-in."
     )
 
 

@@ -1,0 +1,4 @@
+"""Every sentence the bot says, in one place: one module per area, all reachable as `bot.wording.X`."""
+
+from bot.wording.common import *  # noqa: F403
+from bot.wording.mentorship import *  # noqa: F403

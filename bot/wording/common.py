@@ -1,0 +1,45 @@
+"""Pieces every wording module uses: people, moments, lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.messages import Mention, Timestamp, TimeStyle
+
+if TYPE_CHECKING:
+    from bot.persistence.tables import Member
+
+
+def who(member: Member) -> Mention:
+    return Mention(member.external_id, member.display_name)
+
+
+def when(at: datetime) -> Timestamp:
+    return Timestamp(at)
+
+
+def relative(at: datetime) -> Timestamp:
+    return Timestamp(at, TimeStyle.RELATIVE)
+
+
+def duration_text(n: int) -> str:
+    """Minutes as "2 days", "1 hour" or "45 minutes"."""
+    if n % 1440 == 0:
+        days = n // 1440
+        return f"{days} day{'s' if days != 1 else ''}"
+    if n % 60 == 0:
+        hours = n // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{n} minutes"
+
+
+def joined(parts: Sequence[Any], sep: str = ", ") -> list[Any]:
+    """Interleave inline parts with a separator."""
+    out: list[Any] = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(sep)
+        out.append(part)
+    return out
