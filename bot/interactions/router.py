@@ -33,17 +33,31 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("mentor", "checkin", "agenda", "actions", "timezone")
 
+# Areas beyond the mentorship core (office hours, finding a mentor) plug in through these registries.
+CommandHandler = Callable[[UnitOfWork, Actor, str], Awaitable[Reply]]
+# (uow, actor, verb, id) for a button `scope:verb:id`
+ActionHandler = Callable[[UnitOfWork, Actor, str, int], Awaitable[Reply]]
+# (uow, actor, verb, id, values) for a form `scope:verb:id`
+FormHandler = Callable[[UnitOfWork, Actor, str, int, Mapping[str, str]], Awaitable[Reply]]
+
 
 class Router:
     def __init__(self, core: Core) -> None:
         self.core = core
-        self._commands: dict[str, Callable[[UnitOfWork, Actor, str], Awaitable[Reply]]] = {
+        self._commands: dict[str, CommandHandler] = {
             "mentor": self._mentor,
             "checkin": self._checkin,
             "agenda": self._agenda,
             "actions": self._actions,
             "timezone": self._timezone,
         }
+        # `/mentor <sub> …` handled outside this module, keyed by sub-command.
+        self.mentor_subcommands: dict[str, CommandHandler] = {}
+        self.action_scopes: dict[str, ActionHandler] = {}
+        self.form_scopes: dict[str, FormHandler] = {}
+
+    def add_command(self, name: str, handler: CommandHandler) -> None:
+        self._commands[name] = handler
 
     # ---- entry points ---------------------------------------------------------------------------
 
@@ -137,6 +151,9 @@ class Router:
             return await mentorships.set_stage(uow, actor, stage, other)
         if sub == "reminders":
             return await mentorships.set_reminders(uow, actor, self._leads(p.words), other)
+        extension = self.mentor_subcommands.get(sub)
+        if extension is not None:
+            return await extension(uow, actor, rest)
         raise ParseError(wording.unknown_sub("mentor", sub))
 
     async def _pair(self, uow: UnitOfWork, actor: Actor, p: Parsed) -> Reply:
@@ -282,6 +299,8 @@ class Router:
             log.warning("unknown action id %r", action_id)
             return reply(wording.BUTTON_STALE, ok=False)
         scope, verb, ident = parts[0], parts[1], int(parts[2])
+        if scope in self.action_scopes:
+            return await self.action_scopes[scope](uow, actor, verb, ident)
         if scope == "actions" and verb in ("done", "drop"):
             return await actions.close(
                 uow, actor, ident, ActionState.DONE if verb == "done" else ActionState.DROPPED
@@ -356,6 +375,8 @@ class Router:
         if len(parts) != 3 or not parts[2].isdigit():
             return reply(wording.BUTTON_STALE, ok=False)
         scope, verb, ident = parts[0], parts[1], int(parts[2])
+        if scope in self.form_scopes:
+            return await self.form_scopes[scope](uow, actor, verb, ident, values)
         text = (values.get("text") or "").strip()
         if (scope, verb) == ("checkin", "update"):
             _m, other = await self._party_of(uow, actor, ident)

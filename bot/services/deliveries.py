@@ -361,6 +361,7 @@ class DeliveryFailed(BaseHandler):
 
 
 def handlers() -> dict[str, Handler]:
+    """Every outbox kind's handler: the mentorship core's here, other areas' from their modules."""
     return {
         "checkin.announce": Announce(),
         "checkin.remind": Remind(),
