@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock
+from bot.interactions import officehours_commands
 from bot.interactions.router import Router
 from bot.persistence.db import create_engine, session_factory
 from bot.persistence.migrate import prepare
 from bot.ports import ChatGateway
 from bot.scheduling.dispatcher import Dispatcher, RetryPolicy
 from bot.services.deliveries import handlers
+from bot.services.officehours_deliveries import office_hours_handlers
 from bot.services.unit import Core, UserDirectory
 
 
@@ -45,5 +47,8 @@ async def build_app(
         await prepare(engine)
     sessions = session_factory(engine)
     core = Core(sessions=sessions, clock=clock, directory=directory)
-    dispatcher = Dispatcher(sessions, gateways, handlers(), clock, worker=worker, retry=retry)
-    return Application(engine=engine, core=core, router=Router(core), dispatcher=dispatcher)
+    all_handlers = {**handlers(), **office_hours_handlers()}
+    dispatcher = Dispatcher(sessions, gateways, all_handlers, clock, worker=worker, retry=retry)
+    router = Router(core)
+    officehours_commands.register(router)
+    return Application(engine=engine, core=core, router=router, dispatcher=dispatcher)

@@ -46,6 +46,12 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
+class EditableGateway(Protocol):
+    """Optional: gateways that can change a message they sent (live counts on announcements)."""
+
+    async def edit(self, workspace_id: str, channel_id: str, message_id: str, message: Message) -> None: ...
+
+
 class ChatGateway(Protocol):
     platform: str
 

@@ -42,6 +42,7 @@ class FakeChat:
     failures: list[DeliveryError] = field(default_factory=list)
     # When False, the same idempotency key is delivered again (a platform without dedupe).
     dedupe: bool = False
+    edits: list[tuple[str, str, str]] = field(default_factory=list)
     attempts: int = 0
     _threads: int = 0
 
@@ -78,6 +79,10 @@ class FakeChat:
         self.sent.append(Delivered(to, message, idempotency_key, text, thread_id))
         channel = to.channel_id if isinstance(to, ChannelPost | ThreadReply) else f"D-{to.user_id}"
         return SentRef(channel, str(len(self.sent)), thread_id)
+
+    async def edit(self, workspace_id: str, channel_id: str, message_id: str, message: Message) -> None:
+        text = "\n".join(TextRenderer([ZoneInfo("UTC")], self.clock.now()).render(message))
+        self.edits.append((channel_id, message_id, text))
 
     # ---- queries for assertions -----------------------------------------------------------------
 

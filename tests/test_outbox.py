@@ -214,3 +214,13 @@ async def test_all_handlers_are_registered() -> None:
         "action.followup",
         "mentorship.notice",
     }
+
+
+async def test_a_permanent_failure_while_rendering_is_not_retried(h: Harness) -> None:
+    class NoHome(FakeChat):
+        async def open_home(self, workspace_id: str, user_ids: list[str], title: str) -> str:
+            raise DeliveryError("no mentorship channel is set up", permanent=True)
+
+    h.app.dispatcher.gateways["console"] = NoHome(h.clock)
+    await h.pair()
+    assert await statuses(h, "mentorship.welcome") == ["failed"]

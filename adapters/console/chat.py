@@ -94,12 +94,25 @@ class ConsoleChat:
         self._sent[idempotency_key] = ref
         return ref
 
+    async def edit(self, workspace_id: str, channel_id: str, message_id: str, message: Message) -> None:
+        channel = self.channels.get(channel_id)
+        zones = await self.zones(channel.members) if channel else {}
+        lines = TextRenderer(list(zones.values()), self.clock.now()).render(message)
+        buttons = [line for line in lines if "→ :press" in line]
+        label = f"#{channel.name}" if channel else channel_id
+        # Only the part that changes (buttons with live counts) is worth a line in a terminal.
+        self.emit(f"[{label}] (message {message_id} updated) {(buttons or lines or [''])[-1].strip()}")
+
+    def _channel(self, channel_id: str) -> Channel:
+        """A community channel (office hours) exists as soon as someone names it; its readers are everyone."""
+        return self.channels.setdefault(channel_id, Channel(id=channel_id, name=channel_id, members=[]))
+
     def _where(self, to: Destination) -> tuple[list[str], str, str]:
         if isinstance(to, DirectMessage):
             return [to.user_id], f"[dm → @{to.user_id}]", f"D-{to.user_id}"
         if isinstance(to, ChannelPost):
-            channel = self.channels[to.channel_id]
+            channel = self._channel(to.channel_id)
             return channel.members, f"[#{channel.name}]", channel.id
         assert isinstance(to, ThreadReply)
-        channel = self.channels[to.channel_id]
+        channel = self._channel(to.channel_id)
         return channel.members, f"[#{channel.name} › thread {to.thread_id}]", channel.id

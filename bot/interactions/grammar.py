@@ -75,3 +75,20 @@ def subcommand(text: str) -> tuple[str, str]:
         return "", ""
     head, _, rest = stripped.partition(" ")
     return head.lower(), rest.strip()
+
+
+# Slack sends <#C123|name>, Discord <#123>; the console and people typing send #name.
+CHANNEL = re.compile(
+    r"<#(?P<id>[A-Za-z0-9]+)(?:\|(?P<name>[^>]*))?>|(?<![\w&#])#(?P<plain>[A-Za-z][A-Za-z0-9_\-]*)"
+)
+
+
+def take_channel(text: str) -> tuple[str | None, str, str]:
+    """The first channel reference: (channel id, its name, the text without it)."""
+    match = CHANNEL.search(text)
+    if match is None:
+        return None, "", text.strip()
+    ident = match["id"] or match["plain"]
+    name = match["name"] or match["plain"] or ident
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    return ident, name, " ".join(rest.split())

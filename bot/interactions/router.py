@@ -39,6 +39,8 @@ CommandHandler = Callable[[UnitOfWork, Actor, str], Awaitable[Reply]]
 ActionHandler = Callable[[UnitOfWork, Actor, str, int], Awaitable[Reply]]
 # (uow, actor, verb, id, values) for a form `scope:verb:id`
 FormHandler = Callable[[UnitOfWork, Actor, str, int, Mapping[str, str]], Awaitable[Reply]]
+# (uow, actor with channel and thread, text, platform message id) → a reply, or None when not theirs
+ThreadHandler = Callable[[UnitOfWork, Actor, str, str], Awaitable[Reply | None]]
 
 
 class Router:
@@ -55,6 +57,8 @@ class Router:
         self.mentor_subcommands: dict[str, CommandHandler] = {}
         self.action_scopes: dict[str, ActionHandler] = {}
         self.form_scopes: dict[str, FormHandler] = {}
+        # Threads that are not a check-in's may belong to another area (office-hours announcements).
+        self.thread_fallbacks: list[ThreadHandler] = []
 
     def add_command(self, name: str, handler: CommandHandler) -> None:
         self._commands[name] = handler
@@ -80,7 +84,14 @@ class Router:
         """A message in a thread: a status update when the thread is a check-in's."""
         try:
             async with self.core.unit() as uow:
-                return await checkins.thread_reply(uow, actor, text, external_id)
+                result = await checkins.thread_reply(uow, actor, text, external_id)
+                for fallback in self.thread_fallbacks:
+                    if result is not None:
+                        break
+                    result = await fallback(uow, actor, text, external_id)
+                return result
+        except UserError as exc:
+            return reply(exc.message, ok=False)
         except (OperationalError, DBAPIError):
             log.exception("database unavailable while saving a thread reply")
             return reply(wording.TRY_AGAIN, ok=False)

@@ -30,6 +30,15 @@ class Send:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace a message the bot sent earlier (where the platform allows it)."""
+
+    channel_id: str
+    message_id: str
+    message: Message
+
+
+@dataclass(frozen=True)
 class Drop:
     """Do not send: the row is settled with this status (missed, withdrawn) and reason."""
 
@@ -59,7 +68,7 @@ class DeliveryContext:
 
 
 class Handler(Protocol):
-    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop: ...
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop: ...
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None: ...
 
@@ -153,6 +162,9 @@ class Dispatcher:
                     session, row, now, late_by if late_by > self.late_grace else timedelta(0)
                 )
                 outcome = await handler.render(ctx, row)
+        except DeliveryError as exc:  # e.g. opening the pair's home failed: as permanent as the platform says
+            await self._failed_attempt(row, handler, exc.reason, exc.retry_after, permanent=exc.permanent)
+            return
         except Exception as exc:  # a bug or an outage while rendering must not lose the row
             log.exception("rendering outbox row %s (%s) failed", row.id, row.kind)
             await self._failed_attempt(row, handler, f"render: {exc!r}", None, permanent=False)
@@ -161,9 +173,12 @@ class Dispatcher:
             await self._settle(row, outcome.status, outcome.reason)
             self.stats.dropped += 1
             return
+        gateway = self.gateways[row.platform]
+        if isinstance(outcome, Edit):
+            await self._edit(row, gateway, ctx.workspace_external_id, outcome)
+            return
         if ctx.late_by:
             outcome = replace(outcome, message=wording.sent_late(outcome.message, row.due_at))
-        gateway = self.gateways[row.platform]
         try:
             ref = await gateway.send(
                 ctx.workspace_external_id,
@@ -187,6 +202,25 @@ class Dispatcher:
                 await handler.after_sent(ctx, row, ref)
             else:
                 log.warning("lease on outbox row %s was lost before it was marked sent", row.id)
+        self.stats.sent += 1
+
+    async def _edit(self, row: OutboxRow, gateway: ChatGateway, workspace: str, outcome: Edit) -> None:
+        edit = getattr(gateway, "edit", None)
+        if edit is None:
+            await self._settle(row, OutboxStatus.WITHDRAWN, f"{row.platform} cannot edit messages")
+            self.stats.dropped += 1
+            return
+        try:
+            await edit(workspace, outcome.channel_id, outcome.message_id, outcome.message)
+        except DeliveryError as exc:
+            # An edit only refreshes what is already visible: never worth reporting to people.
+            await self._settle(row, OutboxStatus.FAILED, exc.reason)
+            self.stats.failed += 1
+            return
+        async with self.sessions.begin() as session:
+            await outbox.mark_sent(
+                session, row.id, self.worker, self.clock.now(), f"edit:{outcome.message_id}"
+            )
         self.stats.sent += 1
 
     async def _failed_attempt(

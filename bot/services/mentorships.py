@@ -67,11 +67,33 @@ async def pair(uow: UnitOfWork, actor: Actor, req: PairRequest) -> Reply:
     else:
         mentor = me
     mentee = await ensure_member(uow, ws, req.mentee_user_id)
+    m = await create_mentorship(
+        uow, ws, mentor, mentee, me, req.goals, req.target, req.focus, MentorshipState.PROPOSED
+    )
+    # Whoever did not ask is the one who must agree; an admin's pairing asks both.
+    askees = [p for p in (mentor, mentee) if p.id != me.id]
+    for person in askees:
+        await _notice(uow, ws, m, "proposal", f"dm:{person.id}", proposer_id=me.id)
+    return Reply(wording.pair_proposed(m, mentor, mentee, askees))
+
+
+async def create_mentorship(
+    uow: UnitOfWork,
+    ws: Workspace,
+    mentor: Member,
+    mentee: Member,
+    created_by: Member,
+    goals: str,
+    target: date | None,
+    focus: str,
+    state: MentorshipState,
+) -> Mentorship:
+    """A new mentorship after the rules every way of starting one shares (pairing, an accepted request)."""
     if mentee.id == mentor.id:
         raise UserError(wording.pair_self())
-    if len(req.goals) > GOALS_MAX:
-        raise UserError(wording.too_long("Goals", GOALS_MAX, len(req.goals)))
-    focus = req.focus.strip().lower()[:FOCUS_MAX]
+    if len(goals) > GOALS_MAX:
+        raise UserError(wording.too_long("Goals", GOALS_MAX, len(goals)))
+    focus = focus.strip().lower()[:FOCUS_MAX]
     existing = [m for m in await mentorships_of(uow, mentee) if m.mentor_id == mentor.id]
     if existing:
         raise UserError(wording.already_paired(mentor.display_name, mentee.display_name, existing[0].state))
@@ -84,12 +106,12 @@ async def pair(uow: UnitOfWork, actor: Actor, req: PairRequest) -> Reply:
         workspace_id=ws.id,
         mentor_id=mentor.id,
         mentee_id=mentee.id,
-        created_by_id=me.id,
-        goals=req.goals.strip(),
-        target_date=req.target,
+        created_by_id=created_by.id,
+        goals=goals.strip(),
+        target_date=target,
         focus=focus,
         stage=Stage.GETTING_STARTED.value,
-        state=MentorshipState.PROPOSED.value,
+        state=state.value,
         duration_minutes=30,
         reminder_leads=[1440, 60],
         keep_in_touch=False,
@@ -98,11 +120,7 @@ async def pair(uow: UnitOfWork, actor: Actor, req: PairRequest) -> Reply:
     )
     uow.session.add(m)
     await uow.session.flush()
-    # Whoever did not ask is the one who must agree; an admin's pairing asks both.
-    askees = [p for p in (mentor, mentee) if p.id != me.id]
-    for person in askees:
-        await _notice(uow, ws, m, "proposal", f"dm:{person.id}", proposer_id=me.id)
-    return Reply(wording.pair_proposed(m, mentor, mentee, askees))
+    return m
 
 
 async def _pending_for(uow: UnitOfWork, ws: Workspace, me: Member, other: str | None) -> Mentorship:
@@ -117,6 +135,13 @@ async def _pending_for(uow: UnitOfWork, ws: Workspace, me: Member, other: str | 
 async def accept(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await _pending_for(uow, ws, me, other)
+    await activate(uow, ws, m)
+    mentor, mentee = await _members(uow, m)
+    return Reply(wording.accepted(mentor, mentee))
+
+
+async def activate(uow: UnitOfWork, ws: Workspace, m: Mentorship) -> None:
+    """The mentorship starts: the silence check begins and the welcome opens the pair's home."""
     m.state = MentorshipState.ACTIVE.value
     m.activated_at = uow.now
     await planning.touch(uow, ws, m)
@@ -130,8 +155,6 @@ async def accept(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
             {"mentorship_id": m.id},
         ),
     )
-    mentor, mentee = await _members(uow, m)
-    return Reply(wording.accepted(mentor, mentee))
 
 
 async def decline(uow: UnitOfWork, actor: Actor, other: str | None, message: str) -> Reply:

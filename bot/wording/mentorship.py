@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bot.persistence.tables import ActionItem, AgendaItem, CheckIn, Member, Mentorship, StatusUpdate
 
 from bot.wording.common import duration_text, joined, relative, when, who
+from bot.wording.officehours import OH_HELP
 
 
 def _action_line(item: ActionItem, people: Mapping[int, Member | None], today: date | None = None) -> Line:
@@ -1012,7 +1013,7 @@ def update_from_form(values: Mapping[str, str]) -> str:
 
 
 def unknown_command(name: str) -> str:
-    return f"I don't know `/{name}`. Try `/mentor help`, `/checkin help`, `/agenda help`, `/actions help` or `/timezone help`."
+    return f"I don't know `/{name}`. Try `/mentor help`, `/checkin help`, `/agenda help`, `/actions help`, `/timezone help` or `/officehours help`."
 
 
 def unknown_sub(command: str, sub: str) -> str:
@@ -1025,9 +1026,11 @@ _SUBS_HINT = {
     "mentor": "Try `/mentor pair @sam <goal>`, `/mentor cadence every 2 weeks on tue 10am`, or `/mentor help`.",
     "agenda": "Try `/agenda add <question>` or `/agenda`.",
     "actions": "Try `/actions add <text> @owner due friday` or `/actions done 12`.",
+    "officehours": "Try `/officehours next`, `/officehours ask <question>` or `/officehours help`.",
 }
 
 HELP: dict[str, list[tuple[str, str]]] = {
+    "officehours": OH_HELP,
     "mentor": [
         ("pair @mentee [goal] [by DATE] [focus F]", "propose to mentor someone; they accept or decline"),
         ("accept [@who] · decline [@who] [note]", "answer a proposal"),

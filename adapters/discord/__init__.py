@@ -1,0 +1,1 @@
+"""The Discord adapter: app commands, buttons, modals and private threads over the platform-neutral core."""

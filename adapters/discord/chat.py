@@ -1,0 +1,272 @@
+"""DiscordChat: the core's ChatGateway on Discord.
+
+Where things live: a mentorship's home is a private thread in the server's mentorship channel. Threads
+cannot nest, so a check-in's "thread" is its announcement message inside the home thread: the
+announcement's message id is the check-in's `thread_id`, and posts to it are replies (message
+references) to that message. People reply to it the same way (see adapters/discord/events.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+import aiohttp
+import discord
+
+from adapters.discord.render import SnowflakeReference, render
+from adapters.discord.views import build_view
+from bot.messages import Mention, Message, Paragraph, Text
+from bot.ports import DeliveryError, Destination, DirectMessage, SentRef, ThreadReply
+from bot.services.unit import UserInfo
+
+log = logging.getLogger(__name__)
+
+NONCE_MAX = 25
+THREAD_NAME_MAX = 100
+ARCHIVE_AFTER_MIN: Literal[10080] = 10080  # a week: homes stay listed between fortnightly check-ins
+
+# Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
+CANNOT_DM = 50007
+REASONS = {
+    10003: "the channel or thread no longer exists (deleted?)",
+    10004: "the bot is no longer in that server",
+    10007: "the member left the server",
+    10008: "the message it replies to no longer exists",
+    10013: "the Discord user no longer exists",
+    50001: "the bot cannot see that channel (missing access)",
+    50007: "the member does not accept direct messages from the bot",
+    50013: "the bot lacks a permission there (send messages, threads, embed links)",
+    50083: "the thread is archived and the bot cannot unarchive it",
+    160005: "the thread is locked",
+}
+
+HomeLookup = Callable[[str, str], Awaitable[str | None]]
+ChannelSetting = Callable[[str], Awaitable[str | None]]
+
+
+def nonce_for(key: str) -> str:
+    """Discord dedupes sends by nonce (max 25 chars); outbox keys are longer, so hash them."""
+    return hashlib.sha256(key.encode()).hexdigest()[:NONCE_MAX]
+
+
+def delivery_error(exc: Exception, where: str) -> DeliveryError:
+    if isinstance(exc, discord.RateLimited):
+        return DeliveryError(f"rate limited at {where}", retry_after=exc.retry_after)
+    if isinstance(exc, discord.HTTPException):
+        if exc.status >= 500 or exc.status == 429:
+            return DeliveryError(f"Discord error {exc.status} at {where}: {exc.text}")
+        reason = REASONS.get(exc.code, exc.text or f"HTTP {exc.status}")
+        return DeliveryError(f"{reason} ({where}, Discord code {exc.code})", permanent=True)
+    return DeliveryError(f"network error at {where}: {exc!r}")
+
+
+class DiscordChat:
+    platform = "discord"
+
+    def __init__(self, client: discord.Client, channel_setting: ChannelSetting, home_of: HomeLookup) -> None:
+        self.client = client
+        self.channel_setting = channel_setting
+        self.home_of = home_of
+        self._dms: dict[str, int] = {}
+
+    # ---- the port -------------------------------------------------------------------------------
+
+    async def send(
+        self,
+        workspace_id: str,
+        to: Destination,
+        message: Message,
+        *,
+        idempotency_key: str,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef:
+        if isinstance(to, DirectMessage):
+            return await self._send_dm(workspace_id, to.user_id, message, idempotency_key)
+        reference = to.thread_id if isinstance(to, ThreadReply) else None
+        sent = await self._post(workspace_id, to.channel_id, message, idempotency_key, reference, ping=True)
+        # The announcement itself stands for the check-in's thread (see the module docstring).
+        thread_id = str(sent.id) if start_thread and reference is None else None
+        return SentRef(to.channel_id, str(sent.id), thread_id)
+
+    async def edit(self, workspace_id: str, channel_id: str, message_id: str, message: Message) -> None:
+        """Change a message the bot sent (the optional EditableGateway port: live counts)."""
+        rendered = render(message, ping=False)
+        view = build_view(rendered.buttons, workspace_id)
+        channel = self.client.get_partial_messageable(int(channel_id), guild_id=int(workspace_id))
+        try:
+            await channel.get_partial_message(int(message_id)).edit(
+                content=rendered.content,
+                embeds=rendered.embeds,
+                view=view,
+                allowed_mentions=rendered.allowed_mentions,
+            )
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+            raise delivery_error(exc, f"editing message {message_id} in {channel_id}") from exc
+
+    async def open_home(self, workspace_id: str, user_ids: list[str], title: str) -> str:
+        parent_id = await self.channel_setting(workspace_id)
+        if parent_id is None:
+            raise DeliveryError(
+                "no mentorship channel is set up for this server: an admin runs `/mentor setup #channel`",
+                permanent=True,
+            )
+        try:
+            parent = self.client.get_channel(int(parent_id)) or await self.client.fetch_channel(
+                int(parent_id)
+            )
+            if not isinstance(parent, discord.TextChannel):
+                raise DeliveryError(
+                    f"the mentorship channel {parent_id} is not a text channel", permanent=True
+                )
+            thread = await parent.create_thread(
+                name=title[:THREAD_NAME_MAX] or "mentorship",
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                auto_archive_duration=ARCHIVE_AFTER_MIN,
+            )
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+            raise delivery_error(exc, f"creating a thread in channel {parent_id}") from exc
+        missing = []
+        for user_id in user_ids:
+            try:
+                await thread.add_user(discord.Object(id=int(user_id)))
+            except discord.HTTPException as exc:
+                log.warning("could not add %s to home thread %s: %s", user_id, thread.id, exc)
+                missing.append(user_id)
+        if missing:
+            # Say so where the other person will read it, rather than failing the whole mentorship.
+            parts: list[Any] = [Text("I couldn't add ")]
+            parts += [Mention(u, u) for u in missing]
+            parts.append(Text(" to this thread — they may have left the server. An admin can add them back."))
+            await self._post(
+                workspace_id,
+                str(thread.id),
+                Message((Paragraph(tuple(parts)),)),
+                f"home-missing:{thread.id}",
+                None,
+                ping=False,
+            )
+        return str(thread.id)
+
+    async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None:
+        if not (workspace_id.isdigit() and user_id.isdigit()):
+            return None
+        guild = self.client.get_guild(int(workspace_id))
+        try:
+            if guild is not None:
+                member = guild.get_member(int(user_id)) or await guild.fetch_member(int(user_id))
+                return UserInfo(member.display_name, None, member.guild_permissions.manage_guild, member.bot)
+            data = await self.client.http.get_member(int(workspace_id), int(user_id))
+        except discord.NotFound:
+            return None
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError):
+            log.warning("could not look up Discord member %s in %s", user_id, workspace_id, exc_info=True)
+            return None
+        user = data["user"]
+        name = data.get("nick") or user.get("global_name") or user["username"]
+        return UserInfo(name, None, False, bool(user.get("bot")))
+
+    # ---- sending --------------------------------------------------------------------------------
+
+    async def _post(
+        self,
+        workspace_id: str,
+        channel_id: str,
+        message: Message,
+        key: str,
+        reply_to: str | None,
+        *,
+        ping: bool,
+    ) -> discord.Message:
+        channel = self.client.get_partial_messageable(int(channel_id), guild_id=int(workspace_id))
+        return await self._send_to(
+            channel, workspace_id, message, key, reply_to, ping=ping, where=f"channel {channel_id}"
+        )
+
+    async def _send_to(
+        self,
+        channel: discord.abc.Messageable,
+        workspace_id: str,
+        message: Message,
+        key: str,
+        reply_to: str | None,
+        *,
+        ping: bool,
+        where: str,
+    ) -> discord.Message:
+        rendered = render(message, ping=ping)
+        kwargs: dict[str, Any] = {"embeds": rendered.embeds, "allowed_mentions": rendered.allowed_mentions}
+        if rendered.content:
+            kwargs["content"] = rendered.content
+        view = build_view(rendered.buttons, workspace_id)
+        if view is not None:
+            kwargs["view"] = view
+        if reply_to is not None:
+            kwargs["reference"] = SnowflakeReference(
+                message_id=int(reply_to), channel_id=int(channel_id_of(channel)), fail_if_not_exists=False
+            )
+            kwargs["mention_author"] = False
+        try:
+            return await channel.send(nonce=nonce_for(key), **kwargs)
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+            raise delivery_error(exc, where) from exc
+
+    async def _send_dm(self, workspace_id: str, user_id: str, message: Message, key: str) -> SentRef:
+        try:
+            dm = await self._dm_channel(user_id)
+            sent = await self._send_to(
+                dm, workspace_id, message, key, None, ping=False, where=f"DM to {user_id}"
+            )
+            return SentRef(str(dm.id), str(sent.id))
+        except DeliveryError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, discord.HTTPException) and cause.code == CANNOT_DM):
+                raise
+            return await self._dm_fallback(workspace_id, user_id, message, key, exc)
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+            raise delivery_error(exc, f"opening a DM with {user_id}") from exc
+
+    async def _dm_channel(self, user_id: str) -> discord.PartialMessageable:
+        channel_id = self._dms.get(user_id)
+        if channel_id is None:
+            # The id as a string, as the API spec types snowflakes (discord.py's create_dm sends an int).
+            data = await self.client.http.start_private_message(user_id)
+            channel_id = self._dms[user_id] = int(data["id"])
+        return self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+
+    async def _dm_fallback(
+        self, workspace_id: str, user_id: str, message: Message, key: str, failure: DeliveryError
+    ) -> SentRef:
+        """DMs closed: post in the person's mentorship thread instead, mentioning them, and log it."""
+        home = await self.home_of(workspace_id, user_id)
+        log.warning(
+            "DM to %s in %s failed (%s); %s",
+            user_id,
+            workspace_id,
+            failure.reason,
+            f"posting in home thread {home}" if home else "no home thread to fall back to",
+        )
+        if home is None:
+            raise failure
+        note = Paragraph(
+            (
+                Mention(user_id, user_id),
+                Text(" — I couldn't DM you (your DMs are closed for this server), so here it is:"),
+            )
+        )
+        sent = await self._post(
+            workspace_id,
+            home,
+            Message((note, *message.blocks), message.summary),
+            f"{key}:home",
+            None,
+            ping=True,
+        )
+        return SentRef(home, str(sent.id))
+
+
+def channel_id_of(channel: discord.abc.Messageable) -> int:
+    return int(channel.id)  # type: ignore[attr-defined]

@@ -1,0 +1,135 @@
+"""The Discord client: builds the core in setup_hook, registers commands and persistent buttons, and keeps
+every gateway event handler from ever raising into discord.py's loop."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord import commands, events
+from adapters.discord.chat import DiscordChat
+from adapters.discord.guilds import home_of, mentorship_channel
+from adapters.discord.views import ActionButton
+from bot.app import Application, build_app
+from bot.clock import Clock, SimulatedClock
+from bot.scheduling.pump import RealTimePump, SimulatedPump
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.members = True  # privileged: names and Manage Server for people the bot has not seen talk
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    wanted.message_content = True  # privileged: replies in check-in threads are status updates
+    return wanted
+
+
+class MentorBot(discord.Client):
+    def __init__(
+        self,
+        database_url: str,
+        clock: Clock,
+        *,
+        dev_guild_id: str | None = None,
+        sync_commands: bool = True,
+        **options: Any,
+    ) -> None:
+        # No client-wide allowed_mentions: every send passes its own, which names only intended users.
+        super().__init__(intents=intents(), chunk_guilds_at_startup=False, **options)
+        self.database_url = database_url
+        self.clock = clock
+        self.dev_guild_id = dev_guild_id
+        self.sync_commands = sync_commands
+        self.tree: app_commands.CommandTree[MentorBot] = app_commands.CommandTree(self)
+        self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
+        self.handled: Counter[str] = Counter()
+        self._app: Application | None = None
+        self.chat: DiscordChat | None = None
+        self.pump: RealTimePump | SimulatedPump | None = None
+
+    @property
+    def app(self) -> Application:
+        assert self._app is not None, "the app is built in setup_hook"
+        return self._app
+
+    async def setup_hook(self) -> None:
+        holder: list[Application] = []
+
+        async def channel_setting(guild_id: str) -> str | None:
+            return await mentorship_channel(holder[0].core, guild_id)
+
+        async def home(guild_id: str, user_id: str) -> str | None:
+            return await home_of(holder[0].core, guild_id, user_id)
+
+        self.chat = DiscordChat(self, channel_setting, home)
+        self._app = await build_app(
+            self.database_url, {"discord": self.chat}, self.clock, directory=self.chat
+        )
+        holder.append(self._app)
+        commands.register(self.tree)
+        self.add_dynamic_items(ActionButton)
+        if isinstance(self.clock, SimulatedClock):
+            self.pump = SimulatedPump(self.app.dispatcher, self.clock)
+        else:
+            self.pump = RealTimePump(self.app.dispatcher)
+            self.app.core.wakers.append(self.pump.poke)
+            await self.pump.start()
+        if self.sync_commands:
+            await self._sync()
+
+    async def _sync(self) -> None:
+        if self.dev_guild_id:
+            guild = discord.Object(id=int(self.dev_guild_id))
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), self.dev_guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands (they can take up to an hour to appear)", len(synced))
+
+    async def close(self) -> None:
+        if isinstance(self.pump, RealTimePump):
+            await self.pump.stop()
+        await super().close()
+        if self._app is not None:
+            await self._app.close()
+
+    # ---- gateway events: never let one raise into the gateway loop --------------------------------
+
+    async def _guarded(self, kind: str, work: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await work()
+        except Exception:
+            log.exception("handling a Discord %s event failed", kind)
+        finally:
+            self.handled[kind] += 1
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self._guarded("message", lambda: events.on_message(self, self, message))
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        await self._guarded("edit", lambda: events.on_raw_message_edit(self, payload))
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self._guarded("delete", lambda: events.on_raw_message_delete(self, payload))
+
+    async def _on_command_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        log.error("app command failed", exc_info=error)
+        try:
+            text = "Something went wrong on my side and nothing was changed. Please try again."
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user about the failed command")

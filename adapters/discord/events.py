@@ -1,0 +1,77 @@
+"""Messages in mentorship threads → status updates of the check-in they reply to.
+
+A check-in's "thread" is its announcement message in the home thread (see chat.py), so a message
+belongs to a check-in when it replies to the announcement, or to one of the bot's posts that itself
+replies to the announcement (a wrap-up, a posted update). Other chatter in the home stays private talk."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from adapters.discord.actors import PLATFORM, Host, message_actor
+from adapters.discord.render import SnowflakeReference, only_users, plain_text
+from bot import wording
+
+log = logging.getLogger(__name__)
+SAVED = "✅"
+
+
+def checkin_anchor(message: discord.Message, bot_id: int | None) -> str | None:
+    """The id of the message this one is a reply to, followed one hop through the bot's own replies."""
+    ref = message.reference
+    if ref is None or ref.message_id is None:
+        return None
+    resolved = ref.resolved
+    if (
+        isinstance(resolved, discord.Message)
+        and resolved.author.id == bot_id
+        and resolved.reference is not None
+        and resolved.reference.message_id is not None
+    ):
+        return str(resolved.reference.message_id)
+    return str(ref.message_id)
+
+
+async def on_message(host: Host, client: discord.Client, message: discord.Message) -> None:
+    # Not restricted to cached threads: an archived home thread is not in the cache until it wakes up.
+    if message.author.bot or message.guild is None:
+        return
+    anchor = checkin_anchor(message, client.user.id if client.user else None)
+    if anchor is None:
+        return
+    actor = message_actor(message, thread_id=anchor)
+    if actor is None:
+        return
+    result = await host.app.router.thread_message(actor, message.content, str(message.id))
+    if result is None:
+        return
+    if result.ok and result.message == wording.thread_update_saved():
+        # A reaction acknowledges without adding noise to the thread.
+        await message.add_reaction(SAVED)
+        return
+    await message.channel.send(
+        plain_text(result.message)[:2000],
+        reference=SnowflakeReference.from_message(message, fail_if_not_exists=False),
+        mention_author=False,
+        allowed_mentions=only_users([]),
+    )
+
+
+async def on_raw_message_edit(host: Host, payload: discord.RawMessageUpdateEvent) -> None:
+    if payload.guild_id is None or "content" not in payload.data:
+        return
+    author = payload.message.author
+    if author.bot:
+        return
+    actor = message_actor(payload.message)
+    if actor is None:
+        return
+    await host.app.router.thread_edit(actor, str(payload.message_id), payload.message.content)
+
+
+async def on_raw_message_delete(host: Host, payload: discord.RawMessageDeleteEvent) -> None:
+    if payload.guild_id is None:
+        return
+    await host.app.router.thread_delete(PLATFORM, str(payload.guild_id), str(payload.message_id))

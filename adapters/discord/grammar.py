@@ -1,0 +1,63 @@
+"""Typed app-command options → the core's text grammar, so every command runs the same use-case as typing.
+
+Only string assembly lives here; parsing and rules stay in `bot.interactions`."""
+
+from __future__ import annotations
+
+
+def mention(user_id: str | int | None) -> str:
+    text = str(user_id or "").strip()
+    return f"<@{text}>" if text.isdigit() else ""
+
+
+def join(*parts: str | None) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def with_other(other: str | None) -> str:
+    """The core picks one of several mentorships with `with @someone`."""
+    m = mention(other)
+    return f"with {m}" if m else ""
+
+
+def pair_text(mentee: int, goal: str, by: str | None, focus: str | None, mentor: int | None = None) -> str:
+    return join(
+        "pair",
+        mention(mentor) if mentor else "",
+        mention(mentee),
+        goal,
+        f"by {by}" if by and by.strip() else "",
+        f"focus {focus}" if focus and focus.strip() else "",
+    )
+
+
+def mentor_text(sub: str, rest: str | None = None, other: str | None = None) -> str:
+    return join(sub, rest, with_other(other))
+
+
+def checkin_text(kind: str, text: str | None, other: str | None) -> str:
+    """`/checkin [@other] [notes|missed] text`: the core reads the mentorship from a leading mention."""
+    body = {"update": text or "", "notes": join("notes", text), "missed": "missed", "overview": ""}[kind]
+    return join(mention(other), body)
+
+
+def agenda_text(question: str | None, other: str | None) -> str:
+    if question and question.strip():
+        return join("add", mention(other), question)
+    return mention(other)
+
+
+def action_add_text(text: str, owner: int | None, due: str | None, other: str | None) -> str:
+    return join(
+        "add",
+        text,
+        mention(owner) if owner else "",
+        f"due {due}" if due and due.strip() else "",
+        with_other(other),
+    )
+
+
+def timezone_text(zone: str | None, hours: str | None) -> str:
+    if hours and hours.strip():
+        return join("hours", hours)
+    return (zone or "").strip()

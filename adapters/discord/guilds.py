@@ -1,0 +1,107 @@
+"""Discord-only use-cases over the core's tables: the server's mentorship channel (kept in
+`Workspace.settings`, so no migration), and the look-ups autocomplete and the DM fallback need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from adapters.discord.actors import PLATFORM
+from bot import wording
+from bot.domain.states import MentorshipState
+from bot.messages import ChannelLink, Reply, reply
+from bot.persistence.tables import Member, Mentorship, Workspace
+from bot.services.members import Actor, actor_member
+from bot.services.unit import Core
+
+CHANNEL_KEY = "discord_channel_id"
+OPEN = (MentorshipState.PROPOSED.value, MentorshipState.ACTIVE.value, MentorshipState.PAUSED.value)
+
+
+async def set_mentorship_channel(core: Core, actor: Actor, channel_id: str, channel_name: str) -> Reply:
+    """`/mentor setup #channel`: where mentorship threads are opened. Admins only."""
+    async with core.unit() as uow:
+        ws, me = await actor_member(uow, actor)
+        if not me.is_admin:
+            return reply(wording.admins_only("/mentor setup"), ok=False)
+        # A new dict, so SQLAlchemy sees the JSON column change.
+        ws.settings = {**(ws.settings or {}), CHANNEL_KEY: channel_id}
+    return reply(
+        "Mentorship threads will be opened in ",
+        ChannelLink(channel_id, channel_name),
+        ". Make sure I can view it, send messages, create private threads and post in threads there.",
+    )
+
+
+async def _workspace(core: Core, guild_id: str) -> Workspace | None:
+    async with core.unit() as uow:
+        return await uow.session.scalar(
+            select(Workspace).where(Workspace.platform == PLATFORM, Workspace.external_id == guild_id)
+        )
+
+
+async def mentorship_channel(core: Core, guild_id: str) -> str | None:
+    ws = await _workspace(core, guild_id)
+    value = (ws.settings or {}).get(CHANNEL_KEY) if ws else None
+    return str(value) if value else None
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    other_user_id: str
+
+
+async def mentorship_choices(
+    core: Core, guild_id: str, user_id: str, typed: str, limit: int = 25
+) -> list[Choice]:
+    """The caller's mentorships for the `with` option: the value is the other person's id."""
+    mentor, mentee = aliased(Member), aliased(Member)
+    async with core.unit() as uow:
+        rows = (
+            await uow.session.execute(
+                select(Mentorship, mentor, mentee)
+                .join(Workspace, Workspace.id == Mentorship.workspace_id)
+                .join(mentor, mentor.id == Mentorship.mentor_id)
+                .join(mentee, mentee.id == Mentorship.mentee_id)
+                .where(
+                    Workspace.platform == PLATFORM,
+                    Workspace.external_id == guild_id,
+                    or_(mentor.external_id == user_id, mentee.external_id == user_id),
+                    Mentorship.state.in_((*OPEN, MentorshipState.CONCLUDED.value)),
+                )
+                .order_by(Mentorship.last_activity_at.desc())
+            )
+        ).all()
+    out: list[Choice] = []
+    needle = typed.strip().lower()
+    for m, mr, me in rows:
+        other, role = (me, "mentee") if mr.external_id == user_id else (mr, "mentor")
+        name = f"{other.display_name} ({role}, {m.state})" + (f" — {m.goals}" if m.goals else "")
+        if needle and needle not in name.lower():
+            continue
+        out.append(Choice(name[:100], other.external_id))
+    return out[:limit]
+
+
+async def home_of(core: Core, guild_id: str, user_id: str) -> str | None:
+    """The home thread of the user's most recently active open mentorship (the DM fallback's target)."""
+    mentor, mentee = aliased(Member), aliased(Member)
+    async with core.unit() as uow:
+        return await uow.session.scalar(
+            select(Mentorship.home_channel)
+            .join(Workspace, Workspace.id == Mentorship.workspace_id)
+            .join(mentor, mentor.id == Mentorship.mentor_id)
+            .join(mentee, mentee.id == Mentorship.mentee_id)
+            .where(
+                Workspace.platform == PLATFORM,
+                Workspace.external_id == guild_id,
+                or_(mentor.external_id == user_id, mentee.external_id == user_id),
+                Mentorship.state.in_(OPEN),
+                Mentorship.home_channel.is_not(None),
+            )
+            .order_by(Mentorship.last_activity_at.desc())
+            .limit(1)
+        )

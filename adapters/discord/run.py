@@ -1,0 +1,30 @@
+"""`mentorbot run discord`: own the event loop, build everything inside, return an exit code."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from adapters.discord.client import MentorBot
+from bot.clock import SystemClock
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def run_gateway(settings: Settings) -> int:
+    if not settings.discord_token:
+        log.error("DISCORD_TOKEN is not set")
+        return 2
+    bot = MentorBot(settings.database_url, SystemClock(), dev_guild_id=settings.discord_dev_guild_id)
+    try:
+        async with bot:
+            await bot.start(settings.discord_token)
+    except discord.LoginFailure:
+        log.error("Discord rejected DISCORD_TOKEN; copy the bot token from the Developer Portal again")
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        log.error("enable the Server Members and Message Content intents for the bot in the Developer Portal")
+        return 2
+    return 0

@@ -1,0 +1,668 @@
+"""Office hours: recurring community sessions with RSVP, a question queue, reminders and a recap."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from bot import wording
+from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
+from bot.domain.recurrence import Recurrence, parse_recurrence, recurrence_from_rule
+from bot.messages import Reply, reply
+from bot.outbox import Planned
+from bot.persistence.tables import (
+    Member,
+    OfficeHours,
+    OfficeHoursHost,
+    OfficeHoursQuestion,
+    OfficeHoursRsvp,
+    OfficeHoursSession,
+    OfficeHoursVote,
+    Workspace,
+)
+from bot.services.members import Actor, actor_member, ensure_member, zone_of
+from bot.services.unit import Tx, UnitOfWork
+
+# Slack's modal inputs and Discord's text inputs both stop well above this; a question is one thing.
+QUESTION_MAX = 1000
+TOPIC_MAX = 300
+RECAP_MAX = 3000
+DEFAULT_DURATION = timedelta(minutes=60)
+# Hosts have two days to write a recap; then it is posted without their words, so nothing hangs.
+RECAP_WAIT = timedelta(hours=48)
+_HAS_DURATION = re.compile(r"\bfor\b|\(\s*\d", re.IGNORECASE)
+
+
+def topic_series(oh: OfficeHours) -> str:
+    return f"oh:{oh.id}"
+
+
+def topic_session(s: OfficeHoursSession) -> str:
+    return f"oh:{s.office_hours_id}/s:{s.id}"
+
+
+def stamp(at: datetime) -> str:
+    return at.strftime("%Y%m%dT%H%MZ")
+
+
+def recurrence(oh: OfficeHours) -> Recurrence:
+    return recurrence_from_rule(oh.cadence_rule, oh.duration_minutes, oh.cadence_phrase)
+
+
+# ---- loading and permissions ----------------------------------------------------------------------
+
+
+async def hosts_of(tx: Tx, oh: OfficeHours) -> list[Member]:
+    rows = await tx.session.scalars(
+        select(Member)
+        .join(OfficeHoursHost, OfficeHoursHost.member_id == Member.id)
+        .where(OfficeHoursHost.office_hours_id == oh.id)
+        .order_by(Member.display_name)
+    )
+    return list(rows)
+
+
+async def is_host(tx: Tx, oh: OfficeHours, member: Member) -> bool:
+    return any(h.id == member.id for h in await hosts_of(tx, oh))
+
+
+async def require_host(tx: Tx, oh: OfficeHours, member: Member, what: str) -> None:
+    if not member.is_admin and not await is_host(tx, oh, member):
+        raise NotAllowed(wording.oh_hosts_only(what))
+
+
+async def series_by_id(tx: Tx, ws: Workspace, ident: int) -> OfficeHours:
+    oh = await tx.session.get(OfficeHours, ident)
+    if oh is None or oh.workspace_id != ws.id:
+        raise NotFound(wording.oh_not_found(ident))
+    return oh
+
+
+async def active_series(tx: Tx, ws: Workspace) -> list[OfficeHours]:
+    rows = await tx.session.scalars(
+        select(OfficeHours)
+        .where(OfficeHours.workspace_id == ws.id, OfficeHours.state == "active")
+        .order_by(OfficeHours.id)
+    )
+    return list(rows)
+
+
+async def pick_series(
+    tx: Tx, ws: Workspace, ident: int | None, channel_id: str | None, example: str
+) -> OfficeHours:
+    """The series a command is about: by number, else the one of this channel, else the only one."""
+    if ident is not None:
+        return await series_by_id(tx, ws, ident)
+    series = await active_series(tx, ws)
+    here = [oh for oh in series if channel_id and oh.channel_id == channel_id]
+    if len(here) == 1:
+        return here[0]
+    if len(series) == 1:
+        return series[0]
+    if not series:
+        raise NotFound(wording.oh_none())
+    raise UserError(wording.oh_which(series, example))
+
+
+async def next_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
+    return await tx.session.scalar(
+        select(OfficeHoursSession)
+        .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.state == "upcoming")
+        .order_by(OfficeHoursSession.scheduled_at)
+        .limit(1)
+    )
+
+
+async def last_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
+    """The latest session that has started: questions asked now go to it only while it runs."""
+    return await tx.session.scalar(
+        select(OfficeHoursSession)
+        .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.scheduled_at <= tx.now)
+        .order_by(OfficeHoursSession.scheduled_at.desc())
+        .limit(1)
+    )
+
+
+async def rsvp_ids(tx: Tx, s: OfficeHoursSession) -> list[int]:
+    return list(
+        await tx.session.scalars(
+            select(OfficeHoursRsvp.member_id)
+            .where(OfficeHoursRsvp.session_id == s.id)
+            .order_by(OfficeHoursRsvp.created_at)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class QueuedQuestion:
+    question: OfficeHoursQuestion
+    author: Member
+    votes: int
+
+
+async def queue(tx: Tx, s: OfficeHoursSession, states: tuple[str, ...] = ("open",)) -> list[QueuedQuestion]:
+    """Questions by votes, then age: what hosts take first."""
+    votes = (
+        select(OfficeHoursVote.question_id, func.count().label("n"))
+        .group_by(OfficeHoursVote.question_id)
+        .subquery()
+    )
+    rows = await tx.session.execute(
+        select(OfficeHoursQuestion, Member, func.coalesce(votes.c.n, 0))
+        .join(Member, Member.id == OfficeHoursQuestion.author_id)
+        .outerjoin(votes, votes.c.question_id == OfficeHoursQuestion.id)
+        .where(OfficeHoursQuestion.session_id == s.id, OfficeHoursQuestion.state.in_(states))
+        .order_by(func.coalesce(votes.c.n, 0).desc(), OfficeHoursQuestion.created_at, OfficeHoursQuestion.id)
+    )
+    return [QueuedQuestion(q, m, int(n)) for q, m, n in rows]
+
+
+# ---- scheduling ------------------------------------------------------------------------------------
+
+
+async def schedule_next(tx: Tx, ws: Workspace, oh: OfficeHours, after: datetime) -> OfficeHoursSession | None:
+    """Materialize the series' next session after `after` and plan what surrounds it."""
+    if oh.state != "active":
+        return None
+    slot = recurrence(oh).next_after(max(after, tx.now))
+    if slot is None:
+        return None
+    existing = await tx.session.scalar(
+        select(OfficeHoursSession).where(
+            OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.slot_at == slot
+        )
+    )
+    if existing is not None:
+        return existing if existing.state == "upcoming" else None
+    s = OfficeHoursSession(
+        office_hours_id=oh.id,
+        slot_at=slot,
+        scheduled_at=slot,
+        duration_minutes=oh.duration_minutes,
+        state="upcoming",
+        recap="",
+        created_at=tx.now,
+    )
+    tx.session.add(s)
+    await tx.session.flush()
+    await plan_session(tx, ws, oh, s)
+    return s
+
+
+async def plan_session(tx: Tx, ws: Workspace, oh: OfficeHours, s: OfficeHoursSession) -> None:
+    at = s.scheduled_at
+    base = f"oh:{s.id}:{stamp(at)}"
+    topic = topic_session(s)
+    payload = {"office_hours_id": oh.id, "session_id": s.id, "scheduled_at": at.isoformat()}
+    announce = max(tx.now, at - timedelta(minutes=oh.announce_lead_minutes))
+    await tx.plan(ws, Planned("oh.announce", f"{base}:announce", topic, announce, payload))
+    remind = at - timedelta(minutes=oh.reminder_lead_minutes)
+    if remind > tx.now:
+        await tx.plan(ws, Planned("oh.remind_all", f"{base}:remind", topic, remind, payload))
+    await tx.plan(ws, Planned("oh.start", f"{base}:start", topic, at, payload))
+    end = at + timedelta(minutes=s.duration_minutes)
+    await tx.plan(ws, Planned("oh.wrapup", f"{base}:wrapup", topic, end, payload))
+    await tx.plan(ws, Planned("oh.recap", f"{base}:recap-timeout", topic, end + RECAP_WAIT, payload))
+
+
+async def notify_rsvps(tx: Tx, ws: Workspace, oh: OfficeHours, s: OfficeHoursSession, event: str) -> int:
+    """A DM to everyone who RSVP'd (cancelled, skipped, reminder): one row each, so none is lost."""
+    ids = await rsvp_ids(tx, s)
+    for member_id in ids:
+        await tx.plan(
+            ws,
+            Planned(
+                "oh.dm",
+                f"oh:{s.id}:{event}:{member_id}",
+                topic_session(s) if event == "remind" else topic_series(oh),
+                tx.now,
+                {"office_hours_id": oh.id, "session_id": s.id, "member_id": member_id, "event": event},
+            ),
+        )
+    return len(ids)
+
+
+async def refresh_announcement(tx: Tx, ws: Workspace, s: OfficeHoursSession) -> None:
+    """Keep the announcement's RSVP count live; edits within one minute collapse into one."""
+    if not s.announce_message_id:
+        return
+    await tx.plan(
+        ws,
+        Planned(
+            "oh.refresh",
+            f"oh:{s.id}:refresh:{stamp(tx.now)}",
+            topic_session(s),
+            tx.now + timedelta(seconds=5),
+            {"office_hours_id": s.office_hours_id, "session_id": s.id},
+        ),
+    )
+
+
+# ---- use-cases -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateRequest:
+    channel_id: str
+    channel_name: str
+    phrase: str
+    topic: str = ""
+    host_user_ids: tuple[str, ...] = ()
+
+
+async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    hosts = [await ensure_member(uow, ws, uid) for uid in req.host_user_ids] or [me]
+    if not me.is_admin and me.id not in {h.id for h in hosts}:
+        raise NotAllowed(wording.oh_create_not_allowed())
+    if len(req.topic) > TOPIC_MAX:
+        raise UserError(wording.too_long("A topic", TOPIC_MAX, len(req.topic)))
+    rec = parse_recurrence(req.phrase, zone_of(me), uow.now)
+    if not _HAS_DURATION.search(req.phrase):
+        rec = replace(rec, duration=DEFAULT_DURATION)
+    duration = rec.duration
+    oh = OfficeHours(
+        workspace_id=ws.id,
+        channel_id=req.channel_id,
+        channel_name=req.channel_name,
+        topic=req.topic.strip(),
+        cadence_rule=rec.rule,
+        cadence_phrase=rec.phrase[:300],
+        duration_minutes=int(duration.total_seconds() // 60),
+        announce_lead_minutes=3 * 1440,
+        reminder_lead_minutes=60,
+        join_details="",
+        state="active",
+        created_by_id=me.id,
+        created_at=uow.now,
+    )
+    uow.session.add(oh)
+    await uow.session.flush()
+    for host in {h.id: h for h in hosts}.values():
+        uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=host.id))
+    s = await schedule_next(uow, ws, oh, uow.now)
+    return Reply(wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s))
+
+
+async def list_series(uow: UnitOfWork, actor: Actor) -> Reply:
+    ws, _me = await actor_member(uow, actor)
+    rows = []
+    for oh in await active_series(uow, ws):
+        s = await next_session(uow, oh)
+        rows.append((oh, await hosts_of(uow, oh), s, len(await rsvp_ids(uow, s)) if s else 0))
+    return Reply(wording.oh_list(rows))
+
+
+async def show_next(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
+    ws, _me = await actor_member(uow, actor)
+    oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours next")
+    s = await next_session(uow, oh)
+    if s is None:
+        return Reply(wording.oh_no_upcoming(oh))
+    return Reply(
+        wording.oh_session_card(
+            oh, s, await hosts_of(uow, oh), len(await rsvp_ids(uow, s)), await queue(uow, s)
+        )
+    )
+
+
+async def rsvp(uow: UnitOfWork, actor: Actor, ident: int | None, session_id: int | None = None) -> Reply:
+    """RSVP, or take it back when already RSVP'd (the button toggles)."""
+    ws, me = await actor_member(uow, actor)
+    s, oh = await _session_for(uow, ws, actor, ident, session_id, "/officehours rsvp")
+    existing = await uow.session.get(OfficeHoursRsvp, (s.id, me.id))
+    if existing is not None:
+        await uow.session.delete(existing)
+        going = False
+    else:
+        uow.session.add(OfficeHoursRsvp(session_id=s.id, member_id=me.id, created_at=uow.now))
+        going = True
+    await uow.session.flush()
+    await refresh_announcement(uow, ws, s)
+    return Reply(wording.oh_rsvp_ack(oh, s, going, len(await rsvp_ids(uow, s))))
+
+
+async def _session_for(
+    tx: Tx, ws: Workspace, actor: Actor, ident: int | None, session_id: int | None, example: str
+) -> tuple[OfficeHoursSession, OfficeHours]:
+    if session_id is not None:
+        s = await tx.session.get(OfficeHoursSession, session_id)
+        oh = await tx.session.get(OfficeHours, s.office_hours_id) if s else None
+        if s is None or oh is None or oh.workspace_id != ws.id:
+            raise NotFound(wording.oh_session_gone())
+        if s.state != "upcoming":
+            raise UserError(wording.oh_session_over(s))
+        return s, oh
+    oh = await pick_series(tx, ws, ident, actor.channel_id, example)
+    s = await next_session(tx, oh)
+    if s is None:
+        raise UserError(wording.oh_no_upcoming_text(oh))
+    return s, oh
+
+
+async def _asking_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
+    """Questions go to the session running now, else to the next one."""
+    current = await last_session(tx, oh)
+    if current is not None and current.state == "upcoming":
+        end = current.scheduled_at + timedelta(minutes=current.duration_minutes)
+        if tx.now < end:
+            return current
+    return await next_session(tx, oh)
+
+
+async def ask(
+    uow: UnitOfWork,
+    actor: Actor,
+    ident: int | None,
+    text: str,
+    session_id: int | None = None,
+    external_id: str | None = None,
+) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    text = text.strip()
+    if not text:
+        raise ParseError(wording.oh_ask_empty())
+    if len(text) > QUESTION_MAX:
+        raise UserError(wording.too_long("A question", QUESTION_MAX, len(text)))
+    if session_id is not None:
+        s, oh = await _session_for(uow, ws, actor, None, session_id, "/officehours ask")
+    else:
+        oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours ask")
+        found = await _asking_session(uow, oh)
+        if found is None:
+            raise UserError(wording.oh_no_upcoming_text(oh))
+        s = found
+    q = OfficeHoursQuestion(
+        session_id=s.id, author_id=me.id, text=text, state="open", external_id=external_id, created_at=uow.now
+    )
+    uow.session.add(q)
+    await uow.session.flush()
+    position = [x.question.id for x in await queue(uow, s)].index(q.id) + 1
+    return Reply(wording.oh_asked(q, s, position))
+
+
+async def _question(
+    tx: Tx, ws: Workspace, qid: int
+) -> tuple[OfficeHoursQuestion, OfficeHoursSession, OfficeHours]:
+    q = await tx.session.get(OfficeHoursQuestion, qid)
+    s = await tx.session.get(OfficeHoursSession, q.session_id) if q else None
+    oh = await tx.session.get(OfficeHours, s.office_hours_id) if s else None
+    if q is None or s is None or oh is None or oh.workspace_id != ws.id:
+        raise NotFound(wording.oh_question_not_found(qid))
+    return q, s, oh
+
+
+async def upvote(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    q, s, _oh = await _question(uow, ws, qid)
+    if q.state != "open":
+        return Reply(wording.oh_question_closed(q))
+    if q.author_id == me.id:
+        raise UserError(wording.oh_own_question())
+    existing = await uow.session.get(OfficeHoursVote, (q.id, me.id))
+    if existing is None:
+        uow.session.add(OfficeHoursVote(question_id=q.id, member_id=me.id))
+    else:
+        await uow.session.delete(existing)
+    await uow.session.flush()
+    votes = next((x.votes for x in await queue(uow, s) if x.question.id == q.id), 0)
+    return Reply(wording.oh_voted(q, existing is None, votes))
+
+
+async def withdraw(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    q, _s, oh = await _question(uow, ws, qid)
+    if q.author_id != me.id and not await is_host(uow, oh, me) and not me.is_admin:
+        raise NotAllowed(wording.oh_not_your_question(qid))
+    if q.state != "open":
+        return Reply(wording.oh_question_closed(q))
+    q.state = "withdrawn"
+    return Reply(wording.oh_withdrawn(q))
+
+
+async def answered(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    q, _s, oh = await _question(uow, ws, qid)
+    await require_host(uow, oh, me, "mark questions answered")
+    if q.state != "open":
+        return Reply(wording.oh_question_closed(q))
+    q.state = "answered"
+    q.answered_at = uow.now
+    return Reply(wording.oh_answered(q))
+
+
+async def list_questions(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours questions")
+    s = await _asking_session(uow, oh)
+    if s is None:
+        return Reply(wording.oh_no_upcoming(oh))
+    host = me.is_admin or await is_host(uow, oh, me)
+    return Reply(wording.oh_queue(oh, s, await queue(uow, s), host))
+
+
+async def record_recap(uow: UnitOfWork, actor: Actor, ident: int | None, text: str) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours recap")
+    await require_host(uow, oh, me, "write the recap")
+    if len(text) > RECAP_MAX:
+        raise UserError(wording.too_long("A recap", RECAP_MAX, len(text)))
+    s = await last_session(uow, oh)
+    if s is None:
+        raise UserError(wording.oh_no_session_yet(oh))
+    if s.recap:
+        s.recap, s.recap_by_id = text.strip(), me.id
+        return Reply(wording.oh_recap_updated())
+    s.recap, s.recap_by_id = text.strip(), me.id
+    await uow.withdraw(topic_session(s), kinds=("oh.recap",))
+    await uow.plan(
+        ws,
+        Planned(
+            "oh.recap",
+            f"oh:{s.id}:recap",
+            topic_session(s),
+            uow.now,
+            {"office_hours_id": oh.id, "session_id": s.id},
+        ),
+    )
+    return Reply(wording.oh_recap_saved())
+
+
+async def close_session(
+    tx: Tx, ws: Workspace, oh: OfficeHours, s: OfficeHoursSession
+) -> list[QueuedQuestion]:
+    """After the recap: open questions carry over to the next session; returns them."""
+    carried = await queue(tx, s)
+    if s.state == "upcoming":
+        s.state = "held"
+    nxt = await schedule_next(tx, ws, oh, s.slot_at)
+    if nxt is None:
+        return []
+    for item in carried:
+        item.question.state = "carried"
+        tx.session.add(
+            OfficeHoursQuestion(
+                session_id=nxt.id,
+                author_id=item.author.id,
+                text=item.question.text,
+                state="open",
+                carried_from_id=item.question.id,
+                created_at=tx.now,
+            )
+        )
+    await tx.session.flush()
+    return carried
+
+
+async def skip(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours skip")
+    await require_host(uow, oh, me, "skip a session")
+    s = await next_session(uow, oh)
+    if s is None:
+        raise UserError(wording.oh_no_upcoming_text(oh))
+    s.state = "skipped"
+    await uow.withdraw(topic_session(s))
+    told = await notify_rsvps(uow, ws, oh, s, "skipped")
+    nxt = await schedule_next(uow, ws, oh, s.slot_at)
+    if nxt is not None:
+        # Questions already asked for the skipped session wait for the next one.
+        await uow.session.execute(
+            update(OfficeHoursQuestion)
+            .where(OfficeHoursQuestion.session_id == s.id, OfficeHoursQuestion.state == "open")
+            .values(session_id=nxt.id)
+        )
+    return Reply(wording.oh_skipped(s, nxt, told))
+
+
+async def cancel(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours cancel")
+    await require_host(uow, oh, me, "cancel office hours")
+    oh.state = "cancelled"
+    told = 0
+    for s in list(
+        await uow.session.scalars(
+            select(OfficeHoursSession).where(
+                OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.state == "upcoming"
+            )
+        )
+    ):
+        s.state = "cancelled"
+        await uow.withdraw(topic_session(s))
+        told += await notify_rsvps(uow, ws, oh, s, "cancelled")
+    return Reply(wording.oh_cancelled(oh, told))
+
+
+EDITABLE = ("topic", "cadence", "hosts", "join", "announce", "remind")
+
+
+async def edit(
+    uow: UnitOfWork,
+    actor: Actor,
+    ident: int | None,
+    field: str,
+    value: str,
+    host_user_ids: tuple[str, ...] = (),
+) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours edit")
+    await require_host(uow, oh, me, "edit office hours")
+    if field == "topic":
+        if len(value) > TOPIC_MAX:
+            raise UserError(wording.too_long("A topic", TOPIC_MAX, len(value)))
+        oh.topic = value.strip()
+    elif field == "join":
+        oh.join_details = value.strip()[:1000]
+    elif field == "hosts":
+        if not host_user_ids:
+            raise ParseError(wording.oh_hosts_missing())
+        await uow.session.execute(delete(OfficeHoursHost).where(OfficeHoursHost.office_hours_id == oh.id))
+        for uid in dict.fromkeys(host_user_ids):
+            host = await ensure_member(uow, ws, uid)
+            uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=host.id))
+    elif field in ("announce", "remind"):
+        from bot.domain.timeparse import parse_duration
+
+        minutes = int(parse_duration(value).total_seconds() // 60)
+        if field == "announce":
+            oh.announce_lead_minutes = minutes
+        else:
+            oh.reminder_lead_minutes = minutes
+        await _replan_next(uow, ws, oh)
+    elif field == "cadence":
+        rec = parse_recurrence(value, zone_of(me), uow.now)
+        oh.cadence_rule, oh.cadence_phrase = rec.rule, rec.phrase[:300]
+        if _HAS_DURATION.search(value):
+            oh.duration_minutes = int(rec.duration.total_seconds() // 60)
+        s = await next_session(uow, oh)
+        if s is not None and s.announce_message_id is None:
+            # Not announced yet: nobody has planned around it, so it simply moves.
+            s.state = "cancelled"
+            await uow.withdraw(topic_session(s))
+            await schedule_next(uow, ws, oh, uow.now)
+        elif s is None:
+            await schedule_next(uow, ws, oh, uow.now)
+    else:
+        raise ParseError(wording.oh_edit_fields(field))
+    return Reply(wording.oh_edited(oh, field))
+
+
+async def _replan_next(tx: Tx, ws: Workspace, oh: OfficeHours) -> None:
+    s = await next_session(tx, oh)
+    if s is not None:
+        await tx.withdraw(topic_session(s), kinds=("oh.announce", "oh.remind_all"))
+        if s.announce_message_id is None:
+            await plan_session(tx, ws, oh, s)
+        else:
+            remind = s.scheduled_at - timedelta(minutes=oh.reminder_lead_minutes)
+            if remind > tx.now:
+                await tx.plan(
+                    ws,
+                    Planned(
+                        "oh.remind_all",
+                        f"oh:{s.id}:{stamp(s.scheduled_at)}:remind:{stamp(tx.now)}",
+                        topic_session(s),
+                        remind,
+                        {
+                            "office_hours_id": oh.id,
+                            "session_id": s.id,
+                            "scheduled_at": s.scheduled_at.isoformat(),
+                        },
+                    ),
+                )
+
+
+async def stats(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
+    ws, _me = await actor_member(uow, actor)
+    oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours stats")
+    sessions = list(
+        await uow.session.scalars(
+            select(OfficeHoursSession)
+            .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.scheduled_at <= uow.now)
+            .order_by(OfficeHoursSession.scheduled_at)
+        )
+    )
+    rows = []
+    for s in sessions:
+        rsvps = len(await rsvp_ids(uow, s))
+        asked = await uow.session.scalar(
+            select(func.count()).where(
+                OfficeHoursQuestion.session_id == s.id, OfficeHoursQuestion.carried_from_id.is_(None)
+            )
+        )
+        done = await uow.session.scalar(
+            select(func.count()).where(
+                OfficeHoursQuestion.session_id == s.id, OfficeHoursQuestion.state == "answered"
+            )
+        )
+        rows.append((s, rsvps, int(asked or 0), int(done or 0)))
+    return Reply(wording.oh_stats(oh, rows))
+
+
+async def thread_question(uow: UnitOfWork, actor: Actor, text: str, external_id: str) -> Reply | None:
+    """A reply in an announcement's thread is a question for that session (once per platform message)."""
+    if actor.channel_id is None or actor.thread_id is None:
+        return None
+    ws, _me = await actor_member(uow, actor)
+    s = await uow.session.scalar(
+        select(OfficeHoursSession)
+        .join(OfficeHours, OfficeHours.id == OfficeHoursSession.office_hours_id)
+        .where(
+            OfficeHours.workspace_id == ws.id,
+            OfficeHoursSession.announce_channel == actor.channel_id,
+            OfficeHoursSession.thread_id == actor.thread_id,
+        )
+    )
+    if s is None:
+        return None
+    if await uow.session.scalar(
+        select(OfficeHoursQuestion.id).where(OfficeHoursQuestion.external_id == external_id)
+    ):
+        return None
+    if s.state != "upcoming":
+        return reply(wording.oh_session_over(s), ok=False)
+    return await ask(uow, actor, None, text, session_id=s.id, external_id=external_id)

@@ -1,0 +1,204 @@
+"""What office hours say on their own: announcement, reminders, the start, the recap and carry-over."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import wording
+from bot.domain.states import OutboxStatus
+from bot.outbox import Planned
+from bot.persistence.tables import Member, OfficeHours, OfficeHoursSession, OutboxRow, Workspace
+from bot.ports import ChannelPost, DirectMessage, SentRef, ThreadReply
+from bot.scheduling.dispatcher import DeliveryContext, Drop, Edit, Handler, Send
+from bot.services import officehours as oh_service
+
+GONE = Drop(OutboxStatus.WITHDRAWN, "the office hours or session no longer exist")
+
+
+async def _load(
+    ctx: DeliveryContext, row: OutboxRow, upcoming: bool = True
+) -> tuple[Workspace, OfficeHours, OfficeHoursSession] | Drop:
+    oh = await ctx.session.get(OfficeHours, int(row.payload["office_hours_id"]))
+    s = await ctx.session.get(OfficeHoursSession, int(row.payload["session_id"]))
+    ws = await ctx.session.get(Workspace, oh.workspace_id) if oh else None
+    if oh is None or s is None or ws is None:
+        return GONE
+    if upcoming and (oh.state != "active" or s.state != "upcoming"):
+        return Drop(OutboxStatus.WITHDRAWN, f"session is {s.state}, series {oh.state}")
+    planned = row.payload.get("scheduled_at")
+    if upcoming and planned and datetime.fromisoformat(planned) != s.scheduled_at:
+        return Drop(OutboxStatus.WITHDRAWN, "the session moved")
+    return ws, oh, s
+
+
+def _place(oh: OfficeHours, s: OfficeHoursSession) -> ChannelPost | ThreadReply:
+    if s.announce_channel and s.thread_id:
+        return ThreadReply(s.announce_channel, s.thread_id)
+    return ChannelPost(oh.channel_id)
+
+
+class _Base:
+    async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
+        return None
+
+    async def after_failed(self, ctx: DeliveryContext, row: OutboxRow, reason: str) -> None:
+        # The dispatcher logged it at ERROR; a community channel has no one pair to tell.
+        return None
+
+
+class Announce(_Base):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
+        loaded = await _load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        _ws, oh, s = loaded
+        hosts = await oh_service.hosts_of(ctx, oh)
+        count = len(await oh_service.rsvp_ids(ctx, s))
+        message = wording.oh_announcement(oh, s, hosts, count)
+        return Send(
+            ChannelPost(oh.channel_id),
+            message,
+            start_thread=True,
+            thread_title=wording.oh_thread_title(oh, s),
+        )
+
+    async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
+        s = await ctx.session.get(OfficeHoursSession, int(row.payload["session_id"]))
+        if s is not None:
+            s.announce_channel, s.announce_message_id, s.thread_id = (
+                ref.channel_id,
+                ref.message_id,
+                ref.thread_id,
+            )
+
+
+class Refresh(_Base):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
+        loaded = await _load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        _ws, oh, s = loaded
+        if not (s.announce_channel and s.announce_message_id):
+            return Drop(OutboxStatus.WITHDRAWN, "not announced yet")
+        hosts = await oh_service.hosts_of(ctx, oh)
+        count = len(await oh_service.rsvp_ids(ctx, s))
+        return Edit(s.announce_channel, s.announce_message_id, wording.oh_announcement(oh, s, hosts, count))
+
+
+class RemindAll(_Base):
+    """At reminder time: one DM row per person who RSVP'd, so each is delivered (and retried) on its own."""
+
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
+        loaded = await _load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        ws, oh, s = loaded
+        told = await oh_service.notify_rsvps(ctx, ws, oh, s, "remind")
+        hosts = await oh_service.hosts_of(ctx, oh)
+        # The hosts get the queue as it stands, whether or not they RSVP'd.
+        queue = await oh_service.queue(ctx, s)
+        return Send(
+            DirectMessage(hosts[0].external_id) if hosts else ChannelPost(oh.channel_id),
+            wording.oh_host_brief(oh, s, told, queue),
+        )
+
+
+class PersonalDm(_Base):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
+        event = str(row.payload["event"])
+        loaded = await _load(ctx, row, upcoming=event == "remind")
+        if isinstance(loaded, Drop):
+            return loaded
+        _ws, oh, s = loaded
+        member = await ctx.session.get(Member, int(row.payload["member_id"]))
+        if member is None:
+            return GONE
+        if event == "remind":
+            if s.scheduled_at <= ctx.now:
+                return Drop(OutboxStatus.MISSED, "the session had already started")
+            if await ctx.session.get(oh_service.OfficeHoursRsvp, (s.id, member.id)) is None:
+                return Drop(OutboxStatus.WITHDRAWN, "no longer RSVP'd")
+            mine = [q for q in await oh_service.queue(ctx, s) if q.author.id == member.id]
+            message = wording.oh_reminder(oh, s, mine)
+        elif event == "carried":
+            message = wording.oh_carried_over(oh, str(row.payload.get("text", "")))
+        else:
+            message = wording.oh_rsvp_notice(oh, s, event)
+        return Send(DirectMessage(member.external_id), message)
+
+
+class Start(_Base):
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
+        loaded = await _load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        _ws, oh, s = loaded
+        if ctx.late_by:
+            return Drop(OutboxStatus.MISSED, "the start post is only useful at the start")
+        hosts = await oh_service.hosts_of(ctx, oh)
+        return Send(
+            ChannelPost(oh.channel_id), wording.oh_starting(oh, s, hosts, await oh_service.queue(ctx, s))
+        )
+
+
+class Wrapup(_Base):
+    """The session is over: ask the hosts for a recap."""
+
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
+        loaded = await _load(ctx, row)
+        if isinstance(loaded, Drop):
+            return loaded
+        ws, oh, s = loaded
+        s.state = "held"
+        await oh_service.schedule_next(ctx, ws, oh, s.slot_at)
+        hosts = await oh_service.hosts_of(ctx, oh)
+        asked = await oh_service.queue(ctx, s, ("open", "answered"))
+        target = DirectMessage(hosts[0].external_id) if len(hosts) == 1 else _place(oh, s)
+        return Send(target, wording.oh_recap_request(oh, s, hosts, asked))
+
+
+class Recap(_Base):
+    """Posts the recap (the hosts' or, after the wait, without it), then carries open questions over."""
+
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
+        loaded = await _load(ctx, row, upcoming=False)
+        if isinstance(loaded, Drop):
+            return loaded
+        ws, oh, s = loaded
+        if s.state in ("skipped", "cancelled"):
+            return Drop(OutboxStatus.WITHDRAWN, f"session {s.state}")
+        if row.key.endswith(":recap-timeout") and s.recap:
+            return Drop(OutboxStatus.WITHDRAWN, "the hosts wrote the recap")
+        answered = await oh_service.queue(ctx, s, ("answered",))
+        carried = await oh_service.close_session(ctx, ws, oh, s)
+        for item in carried:
+            await ctx.plan(
+                ws,
+                Planned(
+                    "oh.dm",
+                    f"oh:{s.id}:carried:{item.question.id}",
+                    oh_service.topic_series(oh),
+                    ctx.now,
+                    {
+                        "office_hours_id": oh.id,
+                        "session_id": s.id,
+                        "member_id": item.author.id,
+                        "event": "carried",
+                        "text": item.question.text[:500],
+                    },
+                ),
+            )
+        recorder = await ctx.session.get(Member, s.recap_by_id) if s.recap_by_id else None
+        return Send(_place(oh, s), wording.oh_recap_post(oh, s, recorder, answered, carried))
+
+
+def office_hours_handlers() -> dict[str, Handler]:
+    return {
+        "oh.announce": Announce(),
+        "oh.refresh": Refresh(),
+        "oh.remind_all": RemindAll(),
+        "oh.dm": PersonalDm(),
+        "oh.start": Start(),
+        "oh.wrapup": Wrapup(),
+        "oh.recap": Recap(),
+    }

@@ -1,0 +1,171 @@
+"""Office hours: create → announce → RSVP → ask, upvote, withdraw → reminder → start → answered → recap
+→ carry-over, on a simulated clock, plus permissions and cancellation."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.domain.states import OutboxStatus
+from bot.persistence.tables import OfficeHoursQuestion, OutboxRow
+from tests.harness import Harness, render
+
+CREATE = "/officehours create #help monthly on the first thursday at 17:00 topic Career Q&A hosts @hana"
+
+
+async def create(h: Harness) -> None:
+    h.admins.add("hana")
+    reply = await h.say("hana", CREATE)
+    assert reply.ok, render(reply.message)
+
+
+async def test_the_whole_cycle(h: Harness) -> None:
+    await create(h)
+    created = render((await h.say("hana", "/officehours list")).message)
+    assert "#1 Career Q&A in #help" in created and "Thu 3 Dec" in created
+    assert not h.chat.with_text("Office hours: Career Q&A")
+    await h.advance("10h")  # announced three days ahead: Mon 30 Nov 17:00 for Thu 3 Dec 17:00 UTC
+    announcement = h.chat.with_text("Office hours: Career Q&A")
+    assert len(announcement) == 1 and announcement[0].where == "channel:help" and announcement[0].thread_id
+    assert "[RSVP (0 going) → :press oh:rsvp:1]" in announcement[0].text
+
+    assert (await h.press("ann", "oh:rsvp:1")).ok
+    assert (await h.press("bo", "oh:rsvp:1")).ok
+    await h.advance("1m")
+    assert h.chat.edits and "RSVP (2 going)" in h.chat.edits[-1][2]
+
+    q1 = await h.say("ann", "/officehours ask How do I write a promotion packet?")
+    assert "Queued as Q1" in render(q1.message)
+    await h.say("bo", "/officehours ask What should a staff engineer spend time on?")
+    thread = announcement[0]
+    asked_in_thread = await h.app.router.thread_message(
+        h.actor("cy", channel_id="help", thread_id=thread.thread_id),
+        "Is it ok to ask about side projects?",
+        "m-1",
+    )
+    assert asked_in_thread is not None and "Queued as Q3" in render(asked_in_thread.message)
+    again = await h.app.router.thread_message(
+        h.actor("cy", channel_id="help", thread_id=thread.thread_id),
+        "Is it ok to ask about side projects?",
+        "m-1",
+    )
+    assert again is None  # the same platform message delivered twice is one question
+    assert (await h.press("cy", "oh:upvote:2")).ok
+    assert (await h.say("ann", "/officehours upvote 2")).ok
+    own = await h.say("bo", "/officehours upvote 2")
+    assert not own.ok and "your own question" in render(own.message)
+    assert (await h.say("cy", "/officehours withdraw 3")).ok
+    queue = render((await h.say("ann", "/officehours questions")).message)
+    assert queue.index("Q2") < queue.index("Q1") and "Q3" not in queue  # votes first
+
+    await h.advance("69h 59m")  # Thu 3 Dec 16:00: the reminder hour
+    reminders = [d for d in h.chat.sent if d.where in ("dm:ann", "dm:bo") and "starts" in d.text]
+    assert {d.where for d in reminders} == {"dm:ann", "dm:bo"}
+    assert "How do I write a promotion packet?" in next(d.text for d in reminders if d.where == "dm:ann")
+    await h.advance("1h")
+    start = h.chat.with_text("Starting now: Career Q&A")
+    assert len(start) == 1 and start[0].text.index("Q2") < start[0].text.index("Q1")
+
+    not_host = await h.say("ann", "/officehours answered 2")
+    assert not not_host.ok and "Only the hosts" in render(not_host.message)
+    assert (await h.press("hana", "oh:answered:2")).ok
+    await h.advance("1h")  # the session ends: the hosts are asked for a recap
+    assert h.chat.with_text("thanks for hosting")
+    recap = await h.say("hana", "/officehours recap Promotion packets and staff work; slides in the thread.")
+    assert recap.ok
+    post = h.chat.with_text("Recap: Career Q&A")
+    assert (
+        len(post) == 1 and "Answered (1)" in post[0].text and "Carried over to next time (1)" in post[0].text
+    )
+    carried = h.chat.with_text("carries over to the next session")
+    assert [d.where for d in carried] == ["dm:ann"]
+    async with h.app.core.sessions() as s:
+        rows = (await s.scalars(select(OfficeHoursQuestion).order_by(OfficeHoursQuestion.id))).all()
+    assert [(q.id, q.session_id, q.state) for q in rows][-1] == (4, 2, "open")
+    nxt = render((await h.say("ann", "/officehours next")).message)
+    assert "Thu 7 Jan" in nxt and "How do I write a promotion packet?" in nxt
+
+    stats = render((await h.say("hana", "/officehours stats")).message)
+    assert "2 RSVP'd · 3 asked · 1 answered" in stats
+
+
+async def test_without_a_recap_the_summary_still_goes_out(h: Harness) -> None:
+    await create(h)
+    await h.say("ann", "/officehours ask Anything on interviewing?")
+    await h.advance("6d")
+    post = h.chat.with_text("Recap: Career Q&A")
+    assert len(post) == 1 and "Carried over to next time (1)" in post[0].text
+
+
+async def test_cancel_tells_everyone_who_rsvpd_and_withdraws_reminders(h: Harness) -> None:
+    await create(h)
+    await h.press("ann", "oh:rsvp:1")
+    refused = await h.say("ann", "/officehours cancel")
+    assert not refused.ok and "Only the hosts" in render(refused.message)
+    done = await h.say("hana", "/officehours cancel 1")
+    assert "told the 1" in render(done.message)
+    assert h.chat.with_text("has been cancelled") and h.chat.dms("ann")
+    async with h.app.core.sessions() as s:
+        pending = (
+            await s.scalars(select(OutboxRow).where(OutboxRow.status == OutboxStatus.PENDING.value))
+        ).all()
+    assert not [r for r in pending if r.kind.startswith("oh.")]
+    h.chat.clear()
+    await h.advance("40d")
+    assert not h.chat.sent
+
+
+async def test_skip_moves_questions_to_the_next_session(h: Harness) -> None:
+    await create(h)
+    await h.press("bo", "oh:rsvp:1")
+    await h.say("ann", "/officehours ask Still relevant next month?")
+    reply = render((await h.say("hana", "/officehours skip")).message)
+    assert "Thu 7 Jan" in reply
+    assert h.chat.with_text("is skipped")
+    assert "Still relevant next month?" in render((await h.say("ann", "/officehours questions")).message)
+
+
+async def test_bad_input_gets_specific_replies(h: Harness) -> None:
+    h.admins.add("hana")
+    cases = [
+        ("/officehours create monthly on the first thursday at 17:00", "Name the channel"),
+        ("/officehours create #help", "Say when"),
+        ("/officehours create #help every blue moon", "every blue moon"),
+        ("/officehours next", "No office hours are running"),
+    ]
+    for line, expected in cases:
+        reply = await h.say("hana", line)
+        assert not reply.ok and expected in render(reply.message), line
+    not_host = await h.say("ann", "/officehours create #help monthly on the 1st at 9 hosts @hana")
+    assert not not_host.ok and "hosts or by workspace admins" in render(not_host.message)
+    await create(h)
+    long = await h.say("ann", "/officehours ask " + "x" * 1001)
+    assert not long.ok and "at most 1,000 characters" in render(long.message)
+    assert not (await h.say("ann", "/officehours upvote first")).ok
+    assert (await h.press("ann", "oh:ask:1")).message.form is not None
+    other_ws = await h.say("ann", "/officehours upvote 1", workspace="W2")
+    assert not other_ws.ok
+
+
+async def test_two_series_need_a_number(h: Harness) -> None:
+    await create(h)
+    await h.say(
+        "hana", "/officehours create #eng every week on wed at 15:00 topic Code review clinic hosts @hana"
+    )
+    ambiguous = await h.say("ann", "/officehours rsvp")
+    assert not ambiguous.ok and "Say which by number" in render(ambiguous.message)
+    assert (await h.say("ann", "/officehours rsvp 2")).ok
+    in_channel = await h.app.router.command(h.actor("bo", channel_id="eng"), "officehours", "rsvp")
+    assert in_channel.ok and "Code review clinic" in render(in_channel.message)
+
+
+async def test_a_year_of_monthly_office_hours(h: Harness) -> None:
+    await create(h)
+    await h.advance("365d")
+    announcements = h.chat.with_text("Office hours: Career Q&A")
+    recaps = h.chat.with_text("Recap: Career Q&A")
+    assert 12 <= len(announcements) <= 13 and 12 <= len(recaps) <= 13
+    async with h.app.core.sessions() as s:
+        failed = (
+            await s.scalars(select(OutboxRow).where(OutboxRow.status == OutboxStatus.FAILED.value))
+        ).all()
+    assert not failed
