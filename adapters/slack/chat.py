@@ -1,0 +1,202 @@
+"""SlackChat: the core's ChatGateway (and UserDirectory) on Slack's Web API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import render
+from bot.messages import Message
+from bot.ports import ChannelPost, DeliveryError, Destination, DirectMessage, SentRef, ThreadReply
+from bot.services.unit import UserInfo
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://slack.com/api/"
+METADATA_EVENT = "mentorbot_delivery"
+
+# Errors after which the same request can never succeed: the outbox gives the row up at once.
+PERMANENT = frozenset(
+    {
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "invalid_auth",
+        "invalid_blocks",
+        "is_archived",
+        "missing_scope",
+        "msg_too_long",
+        "no_text",
+        "not_allowed_token_type",
+        "not_authed",
+        "not_in_channel",
+        "not_installed",
+        "restricted_action",
+        "team_access_not_granted",
+        "token_revoked",
+        "user_disabled",
+        "user_not_found",
+        "user_not_visible",
+    }
+)
+
+# Which token speaks for a workspace: the one bot token, or an installation's.
+TokenSource = Callable[[str], Awaitable[str | None]]
+
+
+def fixed_token(token: str) -> TokenSource:
+    async def source(team_id: str) -> str | None:
+        return token
+
+    return source
+
+
+def make_client(
+    base_url: str | None = None, token: str | None = None, *, rate_limit_retries: int = 1
+) -> AsyncWebClient:
+    """A Web API client that honours Retry-After on 429 (a bounded number of times) and retries
+    dropped connections and 5xx once; what still fails reaches the outbox as a DeliveryError."""
+    url = base_url or DEFAULT_API_URL
+    return AsyncWebClient(
+        token=token,
+        base_url=url if url.endswith("/") else url + "/",
+        timeout=10,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def delivery_error(exc: Exception) -> DeliveryError:
+    """Slack's failure as the outbox understands it: permanent or not, and when to try again."""
+    if isinstance(exc, SlackApiError):
+        status = exc.response.status_code
+        error = str(exc.response.get("error") or f"http_{status}")
+        if status == 429 or error == "ratelimited":
+            after = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
+            retry_after = _seconds(after)
+            return DeliveryError("ratelimited", retry_after=retry_after)
+        if status >= 500:
+            return DeliveryError(error)
+        return DeliveryError(error, permanent=error in PERMANENT)
+    return DeliveryError(f"network: {exc!r}")
+
+
+def _seconds(value: Any) -> float | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+class SlackChat:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, tokens: TokenSource) -> None:
+        self.client = client
+        self.tokens = tokens
+
+    async def _token(self, workspace_id: str) -> str:
+        token = await self.tokens(workspace_id)
+        if not token:
+            raise DeliveryError("not_installed", permanent=True)
+        return token
+
+    async def send(
+        self,
+        workspace_id: str,
+        to: Destination,
+        message: Message,
+        *,
+        idempotency_key: str,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef:
+        token = await self._token(workspace_id)
+        text, blocks = render(message)
+        try:
+            if isinstance(to, DirectMessage):
+                channel = await self._open(token, to.user_id)
+                thread_ts = None
+            elif isinstance(to, ChannelPost):
+                channel, thread_ts = to.channel_id, None
+            else:
+                assert isinstance(to, ThreadReply)
+                channel, thread_ts = to.channel_id, to.thread_id
+            args: dict[str, Any] = {
+                "token": token,
+                "channel": channel,
+                "text": text,
+                "blocks": blocks,
+                # Slack-side trace of which outbox row this is, for audits and duplicate checks.
+                "metadata": {"event_type": METADATA_EVENT, "event_payload": {"key": idempotency_key}},
+                "unfurl_links": False,
+                "unfurl_media": False,
+            }
+            if thread_ts:
+                args["thread_ts"] = thread_ts
+            response = await self.client.chat_postMessage(**args)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise delivery_error(exc) from exc
+        ts = str(response.get("ts") or "")
+        channel_id = str(response.get("channel") or channel)
+        # On Slack a thread is named by its parent's ts.
+        return SentRef(channel_id, ts, ts if start_thread else None)
+
+    async def _open(self, token: str, users: str) -> str:
+        response = await self.client.conversations_open(token=token, users=users, return_im=False)
+        channel = response.get("channel") or {}
+        channel_id = channel.get("id") if isinstance(channel, dict) else None
+        if not channel_id:
+            raise DeliveryError("conversations.open returned no channel")
+        return str(channel_id)
+
+    async def open_home(self, workspace_id: str, user_ids: list[str], title: str) -> str:
+        """A group DM with both people and the bot (Slack ignores the title: group DMs have none)."""
+        token = await self._token(workspace_id)
+        try:
+            return await self._open(token, ",".join(dict.fromkeys(user_ids)))
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise delivery_error(exc) from exc
+
+    async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None:
+        """Name, zone and admin flag from users.info; None when Slack cannot say (the core copes)."""
+        try:
+            token = await self.tokens(workspace_id)
+            if not token:
+                return None
+            response = await self.client.users_info(token=token, user=user_id)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            log.warning("users.info for %s failed: %s", user_id, exc)
+            return None
+        user = response.get("user")
+        if not isinstance(user, dict):
+            return None
+        profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
+        name = (
+            (profile or {}).get("display_name")
+            or (profile or {}).get("real_name")
+            or user.get("real_name")
+            or user.get("name")
+            or user_id
+        )
+        return UserInfo(
+            display_name=str(name),
+            tz=user.get("tz") if isinstance(user.get("tz"), str) else None,
+            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+            is_bot=bool(user.get("is_bot")),
+        )

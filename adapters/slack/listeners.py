@@ -1,0 +1,380 @@
+"""Bolt listeners: slash commands, buttons, modals and events in, the core's Router behind them.
+
+Every listener acks first (Slack wants an answer within 3 seconds) and does the work after; every
+failure is logged and turned into a polite message, never an exception that reaches Slack."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.slack.blocks import JsonDict, form_values, modal, render, unescape
+from adapters.slack.dedupe import first_delivery
+from adapters.slack.home import publish_home
+from bot import wording
+from bot.clock import Clock
+from bot.interactions.router import COMMANDS, Router
+from bot.messages import Message, Reply, simple
+from bot.services.members import Actor
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+# Message subtypes that are a person talking; everything else (joins, bot posts, …) is ignored.
+SPOKEN = (None, "thread_broadcast", "file_share")
+FORM_EXPIRED = "Slack closed the window for that form before I could open it. Please press the button again."
+
+
+@dataclass
+class Deps:
+    router: Router
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+
+
+def _s(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _team(body: JsonDict, context: AsyncBoltContext) -> str:
+    team = body.get("team")
+    return (
+        _s(context.team_id)
+        or _s(body.get("team_id"))
+        or (_s(team.get("id")) if isinstance(team, dict) else "")
+        or _s(context.enterprise_id)
+    )
+
+
+def actor_of(team_id: str, user_id: str, **extra: Any) -> Actor:
+    # No display name or zone from the payload: on first sight the core asks users.info (SlackChat).
+    return Actor(platform=PLATFORM, workspace_id=team_id, user_id=user_id, **extra)
+
+
+class Outlet:
+    """Where a reply to one interaction goes: the response_url when Slack gave one, else a DM."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        user_id: str,
+        respond: AsyncRespond | None = None,
+        trigger_id: str = "",
+        channel_id: str = "",
+        response_url: str = "",
+    ) -> None:
+        self.client = client
+        self.user_id = user_id
+        self.respond = respond if response_url else None
+        self.trigger_id = trigger_id
+        self.channel_id = channel_id
+        self.response_url = response_url
+
+    async def send(self, result: Reply) -> None:
+        message = result.message
+        if message.form is not None and self.trigger_id:
+            if await self._open_modal(message):
+                return
+            message = simple(FORM_EXPIRED)
+        await self.post(message, public=result.public)
+
+    async def _open_modal(self, message: Message) -> bool:
+        assert message.form is not None
+        meta = {"channel": self.channel_id, "response_url": self.response_url}
+        try:
+            await self.client.views_open(trigger_id=self.trigger_id, view=modal(message.form, meta))
+            return True
+        except SlackApiError as exc:
+            # expired_trigger_id: the work took longer than Slack's 3 s; say so instead of failing.
+            log.warning("views.open failed: %s", exc.response.get("error"))
+            return False
+
+    async def post(self, message: Message, *, public: bool = False) -> None:
+        text, blocks = render(message)
+        if self.respond is not None:
+            await self.respond(
+                text=text,
+                blocks=blocks,
+                response_type="in_channel" if public else "ephemeral",
+                replace_original=False,
+            )
+            return
+        # No response_url (App Home, modals opened from it): the app's DM with the person.
+        await self.client.chat_postMessage(channel=self.user_id, text=text, blocks=blocks)
+
+
+async def _safely(what: str, outlet: Outlet | None, work: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await work()
+    except Exception:
+        log.exception("handling %s failed", what)
+        if outlet is not None:
+            try:
+                await outlet.post(simple(wording.OOPS))
+            except Exception:
+                log.exception("could not tell the user about the failure")
+
+
+def malformed(body: JsonDict) -> str | None:
+    """What is wrong with a payload bolt would trip over, or None when its shape is usable."""
+    kind = body.get("type")
+    if kind == "block_actions":
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
+        ):
+            return "block_actions without a list of actions"
+    if kind in ("block_actions", "view_submission", "view_closed") and not isinstance(body.get("user"), dict):
+        return f"{kind} without a user"
+    if kind in ("view_submission", "view_closed") and not isinstance(body.get("view"), dict):
+        return f"{kind} without a view"
+    if kind == "event_callback":
+        event = body.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            return "event_callback without an event"
+        if not isinstance(event.get("user"), str | dict | None):
+            return "event with an odd user"
+    return None
+
+
+async def guard(body: JsonDict, next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
+    """Turn payloads bolt's matchers would crash on into a logged, quiet 200."""
+    problem = malformed(body) if isinstance(body, dict) else "not an object"
+    if problem is not None:
+        log.warning("ignoring a malformed Slack payload: %s", problem)
+        return BoltResponse(status=200, body="")
+    return await next()
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    app.middleware(guard)
+    register_commands(app, deps)
+    register_interactivity(app, deps)
+    register_events(app, deps)
+
+
+# ---- slash commands -----------------------------------------------------------------------------
+
+
+def register_commands(app: AsyncApp, deps: Deps) -> None:
+    async def on_command(
+        ack: AsyncAck,
+        body: JsonDict,
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        user_id = _s(body.get("user_id"))
+        outlet = Outlet(
+            client,
+            user_id,
+            respond,
+            trigger_id=_s(body.get("trigger_id")),
+            channel_id=_s(body.get("channel_id")),
+            response_url=_s(body.get("response_url")),
+        )
+
+        async def work() -> None:
+            actor = actor_of(
+                _team(body, context),
+                user_id,
+                workspace_name=_s(body.get("team_domain")),
+                channel_id=_s(body.get("channel_id")) or None,
+            )
+            result = await deps.router.command(actor, _s(body.get("command")), unescape(_s(body.get("text"))))
+            await outlet.send(result)
+
+        await _safely(f"command {body.get('command')!r}", outlet, work)
+
+    for name in COMMANDS:
+        app.command(f"/{name}")(on_command)
+    # A command the manifest gained but this version lacks: the core answers it politely.
+    app.command(re.compile(".*"))(on_command)
+
+
+# ---- buttons and modals -------------------------------------------------------------------------
+
+
+def register_interactivity(app: AsyncApp, deps: Deps) -> None:
+    async def on_action(
+        ack: AsyncAck,
+        body: JsonDict,
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        user = body.get("user") if isinstance(body.get("user"), dict) else {}
+        user_id = _s((user or {}).get("id"))
+        channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
+        container = body.get("container") if isinstance(body.get("container"), dict) else {}
+        from_home = (container or {}).get("type") == "view"
+        outlet = Outlet(
+            client,
+            user_id,
+            respond,
+            trigger_id=_s(body.get("trigger_id")),
+            channel_id=_s((channel or {}).get("id")),
+            response_url=_s(body.get("response_url")),
+        )
+        actions = body.get("actions") if isinstance(body.get("actions"), list) else []
+
+        async def work() -> None:
+            team = _team(body, context)
+            for action in (actions or [])[:1]:
+                action_id = _s(action.get("action_id")) if isinstance(action, dict) else ""
+                result = await deps.router.action(actor_of(team, user_id), action_id)
+                await outlet.send(result)
+            if from_home:
+                await publish_home(client, deps.router, actor_of(team, user_id))
+
+        await _safely("a button", outlet, work)
+
+    async def on_view(
+        ack: AsyncAck, body: JsonDict, context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user = body.get("user") if isinstance(body.get("user"), dict) else {}
+        user_id = _s((user or {}).get("id"))
+        view = body.get("view") if isinstance(body.get("view"), dict) else {}
+        meta = _metadata(_s((view or {}).get("private_metadata")))
+        outlet = Outlet(
+            client,
+            user_id,
+            _respond_to(meta.get("response_url", ""), client),
+            channel_id=meta.get("channel", ""),
+            response_url=meta.get("response_url", ""),
+        )
+
+        async def work() -> None:
+            team = _team(body, context)
+            result = await deps.router.form(
+                actor_of(team, user_id), _s((view or {}).get("callback_id")), form_values(view or {})
+            )
+            await outlet.send(result)
+            await publish_home(client, deps.router, actor_of(team, user_id))
+
+        await _safely("a form", outlet, work)
+
+    async def on_view_closed(ack: AsyncAck) -> None:
+        await ack()
+
+    async def on_other(ack: AsyncAck, body: JsonDict) -> None:
+        # Shortcuts, option loads and the like: we offer none, so just say we heard.
+        await ack()
+        log.info("ignoring interaction of type %r", body.get("type"))
+
+    app.action(re.compile(".*"))(on_action)
+    app.view_submission(re.compile(".*"))(on_view)
+    app.view_closed(re.compile(".*"))(on_view_closed)
+    app.shortcut(re.compile(".*"))(on_other)
+
+
+def _metadata(raw: str) -> dict[str, str]:
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def _respond_to(response_url: str, client: AsyncWebClient) -> AsyncRespond | None:
+    if not response_url:
+        return None
+    return AsyncRespond(response_url=response_url, proxy=client.proxy, ssl=client.ssl)
+
+
+# ---- events -------------------------------------------------------------------------------------
+
+
+def register_events(app: AsyncApp, deps: Deps) -> None:
+    async def on_home(
+        event: JsonDict, context: AsyncBoltContext, client: AsyncWebClient, body: JsonDict
+    ) -> None:
+        if event.get("tab") not in (None, "home"):
+            return
+        user_id = _s(event.get("user"))
+
+        async def work() -> None:
+            await publish_home(client, deps.router, actor_of(_team(body, context), user_id))
+
+        await _safely("app_home_opened", None, work)
+
+    async def on_message(
+        event: JsonDict, context: AsyncBoltContext, client: AsyncWebClient, body: JsonDict
+    ) -> None:
+        team = _team(body, context)
+        event_id = _s(body.get("event_id"))
+        if event_id and not await first_delivery(deps.sessions, event_id, team, deps.clock.now()):
+            log.info("event %s delivered again (retry); already handled", event_id)
+            return
+        subtype = event.get("subtype")
+
+        async def work() -> None:
+            if subtype in SPOKEN:
+                await _thread_message(deps, client, team, event)
+            elif subtype == "message_changed":
+                await _edited(deps, team, event)
+            elif subtype == "message_deleted":
+                await _deleted(deps, team, event)
+
+        await _safely(f"message event ({subtype})", None, work)
+
+    async def on_other_event(event: JsonDict) -> None:
+        log.info("ignoring event %r", event.get("type"))
+
+    app.event("app_home_opened")(on_home)
+    app.event("message")(on_message)
+    # Anything else Slack sends us is acknowledged (so it is not retried) and ignored.
+    app.event(re.compile(".*"))(on_other_event)
+
+
+def _external_id(team: str, channel: str, ts: str) -> str:
+    # Unique across workspaces, as the core's status_updates.external_id must be.
+    return f"slack:{team}:{channel}:{ts}"
+
+
+async def _thread_message(deps: Deps, client: AsyncWebClient, team: str, event: JsonDict) -> None:
+    user, channel, ts = _s(event.get("user")), _s(event.get("channel")), _s(event.get("ts"))
+    thread_ts = _s(event.get("thread_ts"))
+    if event.get("bot_id") or not (user and channel and ts and thread_ts) or thread_ts == ts:
+        return  # bots (us included), and messages that are not replies in a thread
+    actor = actor_of(team, user, channel_id=channel, thread_id=thread_ts)
+    result = await deps.router.thread_message(
+        actor, unescape(_s(event.get("text"))), _external_id(team, channel, ts)
+    )
+    if result is None:
+        return  # not a check-in thread: stay quiet
+    text, blocks = render(result.message)
+    await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=text, blocks=blocks)
+
+
+async def _edited(deps: Deps, team: str, event: JsonDict) -> None:
+    message = event.get("message")
+    if not isinstance(message, dict) or message.get("bot_id"):
+        return
+    user, ts = _s(message.get("user")), _s(message.get("ts"))
+    channel = _s(event.get("channel"))
+    if user and ts and channel:
+        await deps.router.thread_edit(
+            actor_of(team, user), _external_id(team, channel, ts), unescape(_s(message.get("text")))
+        )
+
+
+async def _deleted(deps: Deps, team: str, event: JsonDict) -> None:
+    previous = event.get("previous_message")
+    ts = _s(event.get("deleted_ts")) or (_s(previous.get("ts")) if isinstance(previous, dict) else "")
+    channel = _s(event.get("channel"))
+    if ts and channel:
+        await deps.router.thread_delete(PLATFORM, team, _external_id(team, channel, ts))
