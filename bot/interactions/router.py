@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot import wording
 from bot.domain.dates import parse_date
@@ -81,7 +81,7 @@ class Router:
         return await self._guard(lambda uow: self._form(uow, actor, form_id, values))
 
     async def thread_message(self, actor: Actor, text: str, external_id: str) -> Reply | None:
-        """A message in a thread: a status update when the thread is a check-in's."""
+        """A message in a thread: a status update when the thread is a check-in's, or another area's."""
         try:
             async with self.core.unit() as uow:
                 result = await checkins.thread_reply(uow, actor, text, external_id)
@@ -92,17 +92,33 @@ class Router:
                 return result
         except UserError as exc:
             return reply(exc.message, ok=False)
+        except IntegrityError:
+            # The same platform message delivered twice at once: the other delivery saved it.
+            return None
         except (OperationalError, DBAPIError):
             log.exception("database unavailable while saving a thread reply")
             return reply(wording.TRY_AGAIN, ok=False)
 
     async def thread_edit(self, actor: Actor, external_id: str, text: str) -> bool:
-        async with self.core.unit() as uow:
-            return await checkins.thread_edit(uow, actor, external_id, text)
+        """Reflect an edit of a saved thread message; False when it is not one of ours."""
+        try:
+            async with self.core.unit() as uow:
+                return await checkins.thread_edit(uow, actor, external_id, text)
+        except UserError:
+            return False
+        except (OperationalError, DBAPIError):
+            log.exception("database unavailable while editing a thread reply")
+            return False
 
     async def thread_delete(self, platform: str, workspace_id: str, external_id: str) -> bool:
-        async with self.core.unit() as uow:
-            return await checkins.thread_delete(uow, platform, workspace_id, external_id)
+        try:
+            async with self.core.unit() as uow:
+                return await checkins.thread_delete(uow, platform, workspace_id, external_id)
+        except UserError:
+            return False
+        except (OperationalError, DBAPIError):
+            log.exception("database unavailable while deleting a thread reply")
+            return False
 
     async def _guard(self, call: Callable[[UnitOfWork], Awaitable[Reply]]) -> Reply:
         try:

@@ -580,8 +580,7 @@ def welcome(m: Mentorship, mentor: Member, mentee: Member) -> Message:
         who(mentor),
         " is mentoring ",
         who(mentee),
-        ". This is your shared space: each check-in gets a thread "
-        "here, and replies in it are status updates.",
+        ". This is your shared space: each check-in is posted here, and replies to it are its status updates.",
     )
     b.fields(_goal_fields(m))
     b.para(
@@ -791,7 +790,7 @@ def notice(
     if event == "cadence":
         return simple(
             *actor,
-            f" set the cadence: {m.cadence_phrase}. Each check-in gets its own thread here.",
+            f" set the cadence: {m.cadence_phrase}. Each check-in is posted here; replies to it are its status updates.",
             summary="Cadence set",
         )
     if event == "paused":
