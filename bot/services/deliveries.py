@@ -122,13 +122,17 @@ class CheckinHandler(BaseHandler):
                 return Drop(OutboxStatus.WITHDRAWN, "check-in was rescheduled")
         return p, c
 
-
-class Announce(CheckinHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         loaded = await self.load(ctx, row)
-        if isinstance(loaded, Drop):
-            return loaded
-        p, c = loaded
+        return loaded if isinstance(loaded, Drop) else await self.compose(ctx, row, *loaded)
+
+    async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
+        """What to send about this check-in, once it is known to still need it."""
+        raise NotImplementedError
+
+
+class Announce(CheckinHandler):
+    async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         actions = await planning.open_actions(ctx, p.m)
         if c.thread_id and c.thread_channel:
             return Send(ThreadReply(c.thread_channel, c.thread_id), wording.checkin_moved(p.m, c))
@@ -147,11 +151,7 @@ class Announce(CheckinHandler):
 
 
 class Remind(CheckinHandler):
-    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        loaded = await self.load(ctx, row)
-        if isinstance(loaded, Drop):
-            return loaded
-        p, c = loaded
+    async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         if c.scheduled_at <= ctx.now:
             return Drop(
                 OutboxStatus.MISSED, "the check-in had already started when the reminder could be sent"
@@ -171,11 +171,7 @@ class Remind(CheckinHandler):
 class Wrapup(CheckinHandler):
     """The session's time is over: ask both for takeaways, and put the next occurrence on the calendar."""
 
-    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        loaded = await self.load(ctx, row)
-        if isinstance(loaded, Drop):
-            return loaded
-        p, c = loaded
+    async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         nxt = await planning.schedule_next(ctx, p.ws, p.m, c.slot_at)
         return Send(await checkin_place(ctx, p, c), wording.wrapup_prompt(p.mentor, p.mentee, c, nxt))
 
@@ -183,11 +179,7 @@ class Wrapup(CheckinHandler):
 class Followup(CheckinHandler):
     """A day after the session: with no notes recorded, it counts as missed."""
 
-    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        loaded = await self.load(ctx, row)
-        if isinstance(loaded, Drop):
-            return loaded
-        p, c = loaded
+    async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         await missed(ctx, p.ws, p.m, c)
         return Send(await checkin_place(ctx, p, c), wording.marked_missed(p.mentor, p.mentee))
 
@@ -195,11 +187,7 @@ class Followup(CheckinHandler):
 class Summary(CheckinHandler):
     needs_upcoming = False
 
-    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        loaded = await self.load(ctx, row)
-        if isinstance(loaded, Drop):
-            return loaded
-        p, c = loaded
+    async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         if c.state != CheckInState.HELD.value:
             return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
         person = p.person(int(row.payload["member_id"]))
@@ -234,11 +222,7 @@ class Summary(CheckinHandler):
 class UpdatePost(CheckinHandler):
     needs_upcoming = False
 
-    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        loaded = await self.load(ctx, row)
-        if isinstance(loaded, Drop):
-            return loaded
-        p, c = loaded
+    async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         update = await ctx.session.get(StatusUpdate, int(row.payload["update_id"]))
         if update is None or update.deleted_at is not None:
             return Drop(OutboxStatus.WITHDRAWN, "the update was deleted")
