@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock
-from bot.interactions import officehours_commands
+from bot.interactions import matching_commands, officehours_commands
 from bot.interactions.router import Router
 from bot.persistence.db import create_engine, session_factory
 from bot.persistence.migrate import prepare
@@ -50,5 +50,6 @@ async def build_app(
     all_handlers = {**handlers(), **office_hours_handlers()}
     dispatcher = Dispatcher(sessions, gateways, all_handlers, clock, worker=worker, retry=retry)
     router = Router(core)
+    matching_commands.register(router)
     officehours_commands.register(router)
     return Application(engine=engine, core=core, router=router, dispatcher=dispatcher)

@@ -224,3 +224,23 @@ async def test_a_permanent_failure_while_rendering_is_not_retried(h: Harness) ->
     h.app.dispatcher.gateways["console"] = NoHome(h.clock)
     await h.pair()
     assert await statuses(h, "mentorship.welcome") == ["failed"]
+
+
+async def test_a_retried_send_still_says_what_the_first_attempt_decided(h: Harness) -> None:
+    """The follow-up marks the check-in missed before sending; a failed send must not lose the message."""
+    await h.pair()
+    await h.say("ann", "/mentor cadence every week on Tuesday at 10:00")
+    await h.advance("50h")  # Wed 2 Dec 10:00, before the follow-up at 10:30
+    h.chat.failures = [DeliveryError("HTTP 502")]
+    await h.advance("1h")
+    assert len(h.chat.with_text("marked it as missed")) == 1
+    assert await statuses(h, "checkin.followup") == ["sent", "pending"]
+
+
+async def test_a_retried_office_hours_wrapup_still_asks_for_the_recap(h: Harness) -> None:
+    h.admins.add("hana")
+    await h.say("hana", "/officehours create #help monthly on the first thursday at 17:00 hosts @hana")
+    await h.advance("81h")  # Thu 3 Dec 17:00, the session has started
+    h.chat.failures = [DeliveryError("HTTP 502")]
+    await h.advance("2h")
+    assert len(h.chat.with_text("thanks for hosting")) == 1

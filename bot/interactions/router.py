@@ -29,6 +29,10 @@ from bot.services.access import get_mentorship, other_party_id
 from bot.services.members import Actor, actor_member, zone_of
 from bot.services.unit import Core, UnitOfWork
 
+# A server that is down or restarting fails at connect with a bare OSError (refused, reset, timed out):
+# asyncpg raises it unwrapped, so it must get "try again" like a DBAPIError, not the "bug" reply.
+DATABASE_UNREACHABLE = (OperationalError, DBAPIError, OSError)
+
 log = logging.getLogger(__name__)
 
 COMMANDS = ("mentor", "checkin", "agenda", "actions", "timezone")
@@ -95,7 +99,7 @@ class Router:
         except IntegrityError:
             # The same platform message delivered twice at once: the other delivery saved it.
             return None
-        except (OperationalError, DBAPIError):
+        except DATABASE_UNREACHABLE:
             log.exception("database unavailable while saving a thread reply")
             return reply(wording.TRY_AGAIN, ok=False)
 
@@ -106,7 +110,7 @@ class Router:
                 return await checkins.thread_edit(uow, actor, external_id, text)
         except UserError:
             return False
-        except (OperationalError, DBAPIError):
+        except DATABASE_UNREACHABLE:
             log.exception("database unavailable while editing a thread reply")
             return False
 
@@ -116,7 +120,7 @@ class Router:
                 return await checkins.thread_delete(uow, platform, workspace_id, external_id)
         except UserError:
             return False
-        except (OperationalError, DBAPIError):
+        except DATABASE_UNREACHABLE:
             log.exception("database unavailable while deleting a thread reply")
             return False
 
@@ -126,7 +130,7 @@ class Router:
                 return await call(uow)
         except UserError as exc:
             return reply(exc.message, ok=False)
-        except (OperationalError, DBAPIError):
+        except DATABASE_UNREACHABLE:
             log.exception("database unavailable")
             return reply(wording.TRY_AGAIN, ok=False)
         except Exception:

@@ -332,3 +332,4 @@ __all__ = [
 from bot.persistence import slack_tables  # noqa: F401, E402  (the Slack adapter's tables, on the same metadata)
 
 # isort: split
+from bot.persistence import matching_tables  # noqa: F401, E402

@@ -16,6 +16,7 @@ from bot.ports import ChannelPost, Destination, DirectMessage, SentRef, ThreadRe
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
 from bot.services import planning
 from bot.services.checkins import agenda_of, missed, updates_of
+from bot.services.matching_deliveries import matching_handlers
 from bot.services.mentorships import auto_resume
 
 log = logging.getLogger(__name__)
@@ -179,8 +180,15 @@ class Wrapup(CheckinHandler):
 class Followup(CheckinHandler):
     """A day after the session: with no notes recorded, it counts as missed."""
 
+    # The state change commits before the send; a retried send finds the check-in already missed.
+    needs_upcoming = False
+
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
-        await missed(ctx, p.ws, p.m, c)
+        if c.state == CheckInState.UPCOMING.value:
+            await missed(ctx, p.ws, p.m, c)
+        elif c.state != CheckInState.MISSED.value or row.attempts <= 1:
+            # Held, skipped or cancelled — or marked missed by hand, which said so already.
+            return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
         return Send(await checkin_place(ctx, p, c), wording.marked_missed(p.mentor, p.mentee))
 
 
@@ -359,4 +367,5 @@ def handlers() -> dict[str, Handler]:
         "mentorship.silence": Silence(),
         "action.followup": ActionFollowup(),
         "delivery.failed": DeliveryFailed(),
+        **matching_handlers(),
     }

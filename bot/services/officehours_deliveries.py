@@ -145,10 +145,13 @@ class Wrapup(_Base):
     """The session is over: ask the hosts for a recap."""
 
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
-        loaded = await _load(ctx, row)
+        # Not only "upcoming": a retried send finds the session already marked held by the first attempt.
+        loaded = await _load(ctx, row, upcoming=False)
         if isinstance(loaded, Drop):
             return loaded
         ws, oh, s = loaded
+        if s.state not in ("upcoming", "held") or oh.state != "active":
+            return Drop(OutboxStatus.WITHDRAWN, f"session is {s.state}, series {oh.state}")
         s.state = "held"
         await oh_service.schedule_next(ctx, ws, oh, s.slot_at)
         hosts = await oh_service.hosts_of(ctx, oh)

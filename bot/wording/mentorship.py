@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bot.persistence.tables import ActionItem, AgendaItem, CheckIn, Member, Mentorship, StatusUpdate
 
 from bot.wording.common import duration_text, joined, relative, when, who
+from bot.wording.matching import MATCHING_HELP
 from bot.wording.officehours import OH_HELP
 
 
@@ -1022,7 +1023,7 @@ def unknown_sub(command: str, sub: str) -> str:
 
 
 _SUBS_HINT = {
-    "mentor": "Try `/mentor pair @sam <goal>`, `/mentor cadence every 2 weeks on tue 10am`, or `/mentor help`.",
+    "mentor": "Try `/mentor find <topic>`, `/mentor pair @sam <goal>`, `/mentor cadence every 2 weeks on tue 10am`, or `/mentor help`.",
     "agenda": "Try `/agenda add <question>` or `/agenda`.",
     "actions": "Try `/actions add <text> @owner due friday` or `/actions done 12`.",
     "officehours": "Try `/officehours next`, `/officehours ask <question>` or `/officehours help`.",
@@ -1045,6 +1046,7 @@ HELP: dict[str, list[tuple[str, str]]] = {
         ("reminders 24h 1h | off", "when reminders come before each check-in"),
         ("stage getting started|coaching|close-in|succession", "where the mentorship is"),
         ("end [feedback] · reflect <text> · keep-in-touch", "close well"),
+        *MATCHING_HELP,
     ],
     "checkin": [
         ("(nothing)", "your next check-in, its agenda and open action items"),
