@@ -147,3 +147,11 @@ def test_homes_and_threads_carry_on_after_a_restart(data_env: dict[str, str]) ->
     assert "[only @bo] Saved as a status update" in later.stdout, later.stdout
     # The next check-in's thread continues the numbering instead of reusing 1.
     assert "(thread 2:" in later.stdout and "Traceback" not in later.stdout + later.stderr
+
+
+def test_office_hours_threads_carry_on_after_a_restart(data_env: dict[str, str]) -> None:
+    setup = ":admin @hana\n@hana /officehours create #help every week on wed at 17:00 hosts @hana\n:advance 1d\n"
+    first = run(["run", "--start", "2026-11-30T08:00Z"], setup, data_env)
+    assert "[#help] (thread 1:" in first.stdout, first.stdout
+    later = run(["run", "--start", "2026-12-01T09:00Z"], "@bo >1 Can we talk about on-call?\n", data_env)
+    assert "Queued as Q1" in later.stdout, later.stdout

@@ -12,7 +12,7 @@ from adapters.console.chat import ConsoleChat
 from adapters.console.repl import WORKSPACE, Console
 from bot.app import Application, build_app
 from bot.clock import Clock, SimulatedClock
-from bot.persistence.tables import CheckIn, Member, Mentorship, Workspace
+from bot.persistence.tables import CheckIn, Member, Mentorship, OfficeHours, OfficeHoursSession, Workspace
 from bot.scheduling.pump import RealTimePump, SimulatedPump
 from bot.services.members import zones_for
 
@@ -57,6 +57,16 @@ async def _restore_homes(app: Application, chat: ConsoleChat) -> None:
             members.add(user_id)
             if thread_id:
                 threads.add(thread_id)
+        announced = await session.execute(
+            select(OfficeHoursSession.announce_channel, OfficeHoursSession.thread_id)
+            .join(OfficeHours, OfficeHours.id == OfficeHoursSession.office_hours_id)
+            .join(Workspace, Workspace.id == OfficeHours.workspace_id)
+            .where(Workspace.platform == "console", OfficeHoursSession.thread_id.is_not(None))
+        )
+        for channel_id, thread_id in announced:
+            if channel_id is not None and thread_id is not None:
+                # Community channels: everyone reads them, so no member list.
+                homes.setdefault(channel_id, (set(), set()))[1].add(thread_id)
     for channel_id, (members, threads) in homes.items():
         chat.restore(channel_id, channel_id, sorted(members), sorted(threads))
 
