@@ -30,10 +30,13 @@ PERMANENT = frozenset(
     {
         "account_inactive",
         "cannot_dm_bot",
+        "cant_update_message",
         "channel_not_found",
+        "edit_window_closed",
         "invalid_auth",
         "invalid_blocks",
         "is_archived",
+        "message_not_found",
         "missing_scope",
         "msg_too_long",
         "no_text",
@@ -94,6 +97,15 @@ def delivery_error(exc: Exception) -> DeliveryError:
     return DeliveryError(f"network: {exc!r}")
 
 
+def not_a_member(channel: str, join_error: str) -> DeliveryError:
+    """The bot cannot post in a channel and could not join it: say what to do, once, for good."""
+    return DeliveryError(
+        f"not_in_channel: the bot is not a member of {channel} and could not join it ({join_error});"
+        " invite it there with /invite @mentorbot",
+        permanent=True,
+    )
+
+
 def _seconds(value: Any) -> float | None:
     if isinstance(value, list):
         value = value[0] if value else None
@@ -149,13 +161,42 @@ class SlackChat:
             }
             if thread_ts:
                 args["thread_ts"] = thread_ts
-            response = await self.client.chat_postMessage(**args)
+            response = await self._post(token, args)
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
             raise delivery_error(exc) from exc
         ts = str(response.get("ts") or "")
         channel_id = str(response.get("channel") or channel)
         # On Slack a thread is named by its parent's ts.
         return SentRef(channel_id, ts, ts if start_thread else None)
+
+    async def _post(self, token: str, args: dict[str, Any]) -> Any:
+        """chat.postMessage; in a channel the bot is not in (an office-hours channel nobody invited it
+        to), it joins once (`channels:join`, public channels only) and posts again."""
+        try:
+            return await self.client.chat_postMessage(**args)
+        except SlackApiError as exc:
+            channel = str(args["channel"])
+            if exc.response.get("error") != "not_in_channel" or not channel.startswith("C"):
+                raise
+        try:
+            await self.client.conversations_join(token=token, channel=channel)
+        except SlackApiError as exc:
+            if exc.response.status_code == 429 or exc.response.status_code >= 500:
+                raise  # Slack was busy: the outbox tries again later, joining included
+            raise not_a_member(channel, str(exc.response.get("error") or "unknown")) from exc
+        log.info("joined %s to post there", channel)
+        return await self.client.chat_postMessage(**args)
+
+    async def edit(self, workspace_id: str, channel_id: str, message_id: str, message: Message) -> None:
+        """Replace a message the bot posted (the live RSVP count on an office-hours announcement)."""
+        token = await self._token(workspace_id)
+        text, blocks = render(message)
+        try:
+            await self.client.chat_update(
+                token=token, channel=channel_id, ts=message_id, text=text, blocks=blocks
+            )
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise delivery_error(exc) from exc
 
     async def _open(self, token: str, users: str) -> str:
         response = await self.client.conversations_open(token=token, users=users, return_im=False)

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 # Message subtypes that are a person talking; everything else (joins, bot posts, …) is ignored.
 SPOKEN = (None, "thread_broadcast", "file_share")
+# The core's commands plus the areas that plug into the router (office hours); manifest.yml lists them.
+SLASH_COMMANDS = (*COMMANDS, "officehours")
 FORM_EXPIRED = "Slack closed the window for that form before I could open it. Please press the button again."
 
 
@@ -197,7 +199,7 @@ def register_commands(app: AsyncApp, deps: Deps) -> None:
 
         await _safely(f"command {body.get('command')!r}", outlet, work)
 
-    for name in COMMANDS:
+    for name in SLASH_COMMANDS:
         app.command(f"/{name}")(on_command)
     # A command the manifest gained but this version lacks: the core answers it politely.
     app.command(re.compile(".*"))(on_command)

@@ -37,6 +37,7 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 BOT_SCOPES = [
     "commands",
     "chat:write",
+    "channels:join",
     "im:write",
     "mpim:write",
     "users:read",

@@ -119,7 +119,7 @@ class SlackWorld:
                 ):
                     response = BoltResponse(status=http.status, body=await http.text())
             else:
-                request = AsyncBoltRequest(body=body, headers=all_headers)
+                request = AsyncBoltRequest(body=body, headers=dict(all_headers))
                 response = await self.runtime.bolt.async_dispatch(request)
         await settle()
         return response
@@ -152,8 +152,16 @@ class SlackWorld:
         return response
 
     async def press(
-        self, name: str, action_id: str, *, in_home: bool = False, flush: bool = True
+        self,
+        name: str,
+        action_id: str,
+        *,
+        in_home: bool = False,
+        flush: bool = True,
+        channel: str = "C_GENERAL",
+        message_ts: str = "1.1",
     ) -> BoltResponse:
+        """A button on a message in `channel` (its ts `message_ts`), or in the App Home."""
         n = next(self._ids)
         payload: dict[str, Any] = {
             "type": "block_actions",
@@ -167,10 +175,10 @@ class SlackWorld:
             payload["container"] = {"type": "view", "view_id": "V0002"}
             payload["view"] = {"id": "V0002", "type": "home"}
         else:
-            payload["container"] = {"type": "message", "message_ts": "1.1", "channel_id": "C_GENERAL"}
-            payload["channel"] = {"id": "C_GENERAL", "name": "general"}
+            payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel}
+            payload["channel"] = {"id": channel, "name": channel.lower()}
             payload["response_url"] = self.fake.response_url(f"act{n}")
-            payload["message"] = {"ts": "1.1", "text": "x"}
+            payload["message"] = {"ts": message_ts, "text": "x"}
         response = await self.dispatch(
             interaction_body(payload), content_type="application/x-www-form-urlencoded"
         )
@@ -218,7 +226,15 @@ class SlackWorld:
         return response
 
     async def reply_in_thread(
-        self, name: str, channel: str, thread_ts: str, text: str, *, ts: str | None = None, **kw: Any
+        self,
+        name: str,
+        channel: str,
+        thread_ts: str,
+        text: str,
+        *,
+        ts: str | None = None,
+        channel_type: str = "mpim",
+        **kw: Any,
     ) -> BoltResponse:
         event = {
             "type": "message",
@@ -227,7 +243,7 @@ class SlackWorld:
             "text": text,
             "ts": ts or f"1764500000.{next(self._ids):06d}",
             "thread_ts": thread_ts,
-            "channel_type": "mpim",
+            "channel_type": channel_type,
         }
         return await self.event(event, **kw)
 

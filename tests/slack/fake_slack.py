@@ -54,6 +54,9 @@ class FakeSlack:
     socket: web.WebSocketResponse | None = None
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     frames: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    # Channels the bot is not in: public ones it may join (conversations.join), private ones it may not.
+    not_joined: set[str] = field(default_factory=set)
+    private: set[str] = field(default_factory=set)
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _homes: dict[str, str] = field(default_factory=dict)
@@ -191,6 +194,8 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         if channel.startswith("U"):
             channel = self._conversation([channel])
+        if channel in self.not_joined or channel in self.private:
+            return {"ok": False, "error": "not_in_channel"}
         ts = self._next_ts()
         self.posted.append(
             Posted(
@@ -203,6 +208,21 @@ class FakeSlack:
             )
         )
         return {"ok": True, "channel": channel, "ts": ts, "message": {"text": p.get("text", ""), "ts": ts}}
+
+    def _chat_update(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(p.get("channel", "")), str(p.get("ts", ""))
+        message = next((m for m in self.posted if m.channel == channel and m.ts == ts), None)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        message.text, message.blocks = str(p.get("text", "")), list(p.get("blocks") or [])
+        return {"ok": True, "channel": channel, "ts": ts, "text": message.text}
+
+    def _conversations_join(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel = str(p.get("channel", ""))
+        if channel in self.private:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        self.not_joined.discard(channel)
+        return {"ok": True, "channel": {"id": channel, "is_channel": True, "is_member": True}}
 
     def _chat_postEphemeral(self, p: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 
 from adapters.slack.chat import SlackChat, fixed_token, make_client
 from bot.messages import simple
-from bot.ports import DeliveryError, DirectMessage
+from bot.ports import ChannelPost, DeliveryError, DirectMessage, EditableGateway, ThreadReply
 from tests.contract import check_gateway_contract
 from tests.harness import START
 from tests.slack.fake_slack import FakeSlack
@@ -17,12 +18,12 @@ from tests.slack.spec import check_all
 
 
 @pytest.fixture
-async def fake() -> FakeSlack:
+async def fake() -> AsyncIterator[FakeSlack]:
     server = FakeSlack()
     await server.start()
     server.add_user("UANA", "ana", "Europe/Berlin", is_admin=True)
     server.add_user("UBEN", "ben", "America/New_York")
-    yield server  # type: ignore[misc]
+    yield server
     check_all(server.calls)
     await server.stop()
 
@@ -107,3 +108,55 @@ async def test_no_token_for_the_workspace_is_permanent(fake: FakeSlack) -> None:
     with pytest.raises(DeliveryError) as caught:
         await chat.send("T0009", DirectMessage("UANA"), simple("hi"), idempotency_key="k")
     assert caught.value.permanent and caught.value.reason == "not_installed"
+
+
+async def test_edit_replaces_the_message_with_chat_update(fake: FakeSlack) -> None:
+    chat = chat_for(fake)
+    editable: EditableGateway = chat  # the core's optional port, checked by mypy
+    assert editable is chat
+    ref = await chat.send("T0001", ChannelPost("CHELP"), simple("RSVP (0 going)"), idempotency_key="k")
+    await chat.edit("T0001", ref.channel_id, ref.message_id, simple("RSVP (2 going) <!channel>"))
+    (update,) = fake.of("chat.update")
+    assert update.params["channel"] == "CHELP" and update.params["ts"] == ref.message_id
+    assert update.token == "xoxb-t" and "&lt;!channel&gt;" in update.params["text"]
+    assert fake.posted[0].text.startswith("RSVP (2 going)")
+    with pytest.raises(DeliveryError) as caught:
+        await chat.edit("T0001", "CHELP", "999.999", simple("gone"))
+    assert caught.value.permanent and caught.value.reason == "message_not_found"
+
+
+async def test_a_public_channel_the_bot_is_not_in_is_joined_once(fake: FakeSlack) -> None:
+    fake.not_joined.add("CHELP")
+    chat = chat_for(fake)
+    ref = await chat.send("T0001", ChannelPost("CHELP"), simple("hi"), idempotency_key="k")
+    assert ref.channel_id == "CHELP" and [c.params for c in fake.of("conversations.join")] == [
+        {"channel": "CHELP"}
+    ]
+    await chat.send("T0001", ThreadReply("CHELP", ref.message_id), simple("again"), idempotency_key="k2")
+    assert len(fake.of("conversations.join")) == 1 and len(fake.of("chat.postMessage")) == 3
+
+
+async def test_a_channel_the_bot_cannot_join_fails_permanently_and_says_why(fake: FakeSlack) -> None:
+    fake.private.add("CSECRET")
+    with pytest.raises(DeliveryError) as caught:
+        await chat_for(fake).send("T0001", ChannelPost("CSECRET"), simple("hi"), idempotency_key="k")
+    assert caught.value.permanent
+    assert caught.value.reason.startswith("not_in_channel") and "/invite @mentorbot" in caught.value.reason
+    assert "method_not_supported_for_channel_type" in caught.value.reason
+    assert len(fake.of("conversations.join")) == 1 and len(fake.of("chat.postMessage")) == 1
+
+
+async def test_joining_while_slack_is_busy_is_tried_again_later(fake: FakeSlack) -> None:
+    fake.not_joined.add("CHELP")
+    fake.fail("conversations.join", "internal_error", status=503, times=2)
+    with pytest.raises(DeliveryError) as caught:
+        await chat_for(fake).send("T0001", ChannelPost("CHELP"), simple("hi"), idempotency_key="k")
+    assert not caught.value.permanent
+
+
+async def test_without_the_join_scope_the_reason_says_so(fake: FakeSlack) -> None:
+    fake.not_joined.add("CHELP")
+    fake.fail("conversations.join", "missing_scope")
+    with pytest.raises(DeliveryError) as caught:
+        await chat_for(fake).send("T0001", ChannelPost("CHELP"), simple("hi"), idempotency_key="k")
+    assert caught.value.permanent and "missing_scope" in caught.value.reason

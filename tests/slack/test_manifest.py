@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from adapters.slack.listeners import SLASH_COMMANDS
 from adapters.slack.run import BOT_SCOPES, EVENTS_PATH, REDIRECT_PATH
-from bot.interactions.router import COMMANDS
 
 MANIFEST = Path(__file__).parents[2] / "manifest.yml"
 
@@ -21,8 +21,8 @@ def items_under(text: str, key: str) -> list[str]:
 def test_manifest_declares_commands_scopes_events_and_interactivity() -> None:
     text = MANIFEST.read_text()
     commands = re.findall(r"^\s*- command: (/\S+)$", text, re.M)
-    assert commands == [f"/{c}" for c in COMMANDS]
-    assert len(re.findall(r"^\s+should_escape: true$", text, re.M)) == len(COMMANDS)
+    assert commands == [f"/{c}" for c in SLASH_COMMANDS]
+    assert len(re.findall(r"^\s+should_escape: true$", text, re.M)) == len(SLASH_COMMANDS)
     assert items_under(text, "bot") == BOT_SCOPES
     events = items_under(text, "bot_events")
     assert {"app_home_opened", "message.mpim", "message.im", "message.channels", "message.groups"} <= set(
@@ -30,5 +30,5 @@ def test_manifest_declares_commands_scopes_events_and_interactivity() -> None:
     )
     assert re.search(r"interactivity:\n\s+is_enabled: true\n\s+request_url: \S+/slack/events", text)
     assert "home_tab_enabled: true" in text
-    assert len(re.findall(rf"url: https://\S+{EVENTS_PATH}$", text, re.M)) == len(COMMANDS) + 2
+    assert len(re.findall(rf"url: https://\S+{EVENTS_PATH}$", text, re.M)) == len(SLASH_COMMANDS) + 2
     assert REDIRECT_PATH in text
