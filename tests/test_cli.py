@@ -150,7 +150,9 @@ def test_homes_and_threads_carry_on_after_a_restart(data_env: dict[str, str]) ->
 
 
 def test_office_hours_threads_carry_on_after_a_restart(data_env: dict[str, str]) -> None:
-    setup = ":admin @hana\n@hana /officehours create #help every week on wed at 17:00 hosts @hana\n:advance 1d\n"
+    setup = (
+        ":admin @hana\n@hana /officehours create #help every week on wed at 17:00 hosts @hana\n:advance 1d\n"
+    )
     first = run(["run", "--start", "2026-11-30T08:00Z"], setup, data_env)
     assert "[#help] (thread 1:" in first.stdout, first.stdout
     later = run(["run", "--start", "2026-12-01T09:00Z"], "@bo >1 Can we talk about on-call?\n", data_env)
