@@ -36,6 +36,9 @@ def actor_of(
         return None
     user = interaction.user
     in_guild = interaction.guild_id is not None
+    channel = interaction.channel
+    # Office hours pick "the series of this channel"; inside one of its threads that is the parent.
+    here = channel.parent_id if isinstance(channel, discord.Thread) else interaction.channel_id
     return Actor(
         platform=PLATFORM,
         workspace_id=guild_id,
@@ -44,10 +47,13 @@ def actor_of(
         workspace_name=interaction.guild.name if interaction.guild else "",
         # Manage Server is what Discord calls a server admin; unknown (None) outside the server.
         is_admin=interaction.permissions.manage_guild if in_guild else None,
+        channel_id=str(here) if in_guild and here else None,
     )
 
 
-def message_actor(message: discord.Message, *, thread_id: str | None = None) -> Actor | None:
+def message_actor(
+    message: discord.Message, *, channel_id: str | None = None, thread_id: str | None = None
+) -> Actor | None:
     if message.guild is None:
         return None
     author = message.author
@@ -59,6 +65,6 @@ def message_actor(message: discord.Message, *, thread_id: str | None = None) -> 
         display_name=author.display_name,
         workspace_name=message.guild.name,
         is_admin=admin,
-        channel_id=str(message.channel.id),
+        channel_id=channel_id or str(message.channel.id),
         thread_id=thread_id,
     )

@@ -3,7 +3,12 @@
 Where things live: a mentorship's home is a private thread in the server's mentorship channel. Threads
 cannot nest, so a check-in's "thread" is its announcement message inside the home thread: the
 announcement's message id is the check-in's `thread_id`, and posts to it are replies (message
-references) to that message. People reply to it the same way (see adapters/discord/events.py)."""
+references) to that message. People reply to it the same way (see adapters/discord/events.py).
+
+In an ordinary text channel (office hours' community channel) `start_thread` opens a real public thread
+from the announcement. Discord gives such a thread the message's id, so `thread_id` is both; posts to
+it go into the thread. Which of the two a destination is follows from its channel: a text channel has
+real threads, a thread (a home) has reply chains."""
 
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ ARCHIVE_AFTER_MIN: Literal[10080] = 10080  # a week: homes stay listed between f
 
 # Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
 CANNOT_DM = 50007
+THREAD_EXISTS = 160004  # a thread was already started from that message (a retried announcement)
 REASONS = {
     10003: "the channel or thread no longer exists (deleted?)",
     10004: "the bot is no longer in that server",
@@ -85,11 +91,19 @@ class DiscordChat:
     ) -> SentRef:
         if isinstance(to, DirectMessage):
             return await self._send_dm(workspace_id, to.user_id, message, idempotency_key)
+        if isinstance(to, ThreadReply) and await self._has_threads(to.channel_id):
+            # A real thread under a text channel's message: post into it.
+            sent = await self._post(workspace_id, to.thread_id, message, idempotency_key, None, ping=True)
+            return SentRef(to.channel_id, str(sent.id))
         reference = to.thread_id if isinstance(to, ThreadReply) else None
         sent = await self._post(workspace_id, to.channel_id, message, idempotency_key, reference, ping=True)
-        # The announcement itself stands for the check-in's thread (see the module docstring).
-        thread_id = str(sent.id) if start_thread and reference is None else None
-        return SentRef(to.channel_id, str(sent.id), thread_id)
+        if not start_thread or reference is not None:
+            return SentRef(to.channel_id, str(sent.id))
+        if await self._has_threads(to.channel_id):
+            thread_id = await self._start_thread(to.channel_id, str(sent.id), thread_title)
+            return SentRef(to.channel_id, str(sent.id), thread_id)
+        # Inside a home thread the announcement itself stands for the check-in's thread.
+        return SentRef(to.channel_id, str(sent.id), str(sent.id))
 
     async def edit(self, workspace_id: str, channel_id: str, message_id: str, message: Message) -> None:
         """Change a message the bot sent (the optional EditableGateway port: live counts)."""
@@ -168,6 +182,43 @@ class DiscordChat:
         user = data["user"]
         name = data.get("nick") or user.get("global_name") or user["username"]
         return UserInfo(name, None, False, bool(user.get("bot")))
+
+    # ---- threads --------------------------------------------------------------------------------
+
+    async def _has_threads(self, channel_id: str) -> bool:
+        """True for a text (or announcement) channel, where threads are real; False inside a thread.
+
+        Guild channels are always cached; a thread may not be (archived), so only then ask Discord."""
+        channel = self.client.get_channel(int(channel_id))
+        if channel is None:
+            try:
+                channel = await self.client.fetch_channel(int(channel_id))
+            except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+                raise delivery_error(exc, f"looking up channel {channel_id}") from exc
+        return isinstance(channel, discord.TextChannel)
+
+    async def _start_thread(self, channel_id: str, message_id: str, title: str) -> str | None:
+        """A public thread from the message; its id is the message's. None when Discord refuses for
+        good (missing Create Public Threads): the post stands without a thread, replies go to the channel."""
+        try:
+            data = await self.client.http.start_thread_with_message(
+                channel_id,
+                message_id,
+                name=title[:THREAD_NAME_MAX] or "thread",
+                auto_archive_duration=ARCHIVE_AFTER_MIN,
+            )
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_EXISTS:
+                return message_id
+            error = delivery_error(exc, f"starting a thread in channel {channel_id}")
+            if not error.permanent:
+                # Retried: the announcement's nonce returns the same message, and the thread follows.
+                raise error from exc
+            log.warning("posted %s without a thread: %s", message_id, error.reason)
+            return None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise delivery_error(exc, f"starting a thread in channel {channel_id}") from exc
+        return str(data["id"])
 
     # ---- sending --------------------------------------------------------------------------------
 

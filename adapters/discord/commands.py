@@ -14,6 +14,7 @@ from discord import app_commands
 from adapters.discord import grammar
 from adapters.discord.actors import host_of
 from adapters.discord.guilds import mentorship_choices, set_mentorship_channel
+from adapters.discord.officehours import OfficeHoursGroup
 from adapters.discord.views import CommandModal, answer, text_input
 
 WITH = "Which mentorship, when you have several"
@@ -317,6 +318,7 @@ def register(tree: app_commands.CommandTree[Any]) -> None:
         agenda,
         Actions(),
         timezone,
+        OfficeHoursGroup(),
     ]
     for item in items:
         tree.add_command(item)

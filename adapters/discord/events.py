@@ -1,8 +1,11 @@
-"""Messages in mentorship threads → status updates of the check-in they reply to.
+"""Messages in threads → the core's `thread_message`: status updates of check-ins, office-hours questions.
 
 A check-in's "thread" is its announcement message in the home thread (see chat.py), so a message
 belongs to a check-in when it replies to the announcement, or to one of the bot's posts that itself
-replies to the announcement (a wrap-up, a posted update). Other chatter in the home stays private talk."""
+replies to the announcement (a wrap-up, a posted update). Other chatter in the home stays private talk.
+
+An office-hours announcement opens a real public thread (the bot owns it; its id is the announcement's);
+every message in such a thread goes to the core as (channel = the thread's parent, thread = its id)."""
 
 from __future__ import annotations
 
@@ -34,14 +37,42 @@ def checkin_anchor(message: discord.Message, bot_id: int | None) -> str | None:
     return str(ref.message_id)
 
 
+PUBLIC_THREADS = (discord.ChannelType.public_thread, discord.ChannelType.news_thread)
+
+
+async def bots_public_thread(client: discord.Client, message: discord.Message) -> discord.Thread | None:
+    """The public thread the bot started that this message was posted in, if it is one."""
+    channel: object = message.channel
+    if isinstance(channel, discord.PartialMessageable):
+        # Not cached (archived until this message woke it): ask Discord what it is.
+        try:
+            channel = await client.fetch_channel(channel.id)
+        except discord.HTTPException:
+            log.warning("could not look up channel %s", message.channel.id, exc_info=True)
+            return None
+    bot_id = client.user.id if client.user else None
+    if (
+        isinstance(channel, discord.Thread)
+        and channel.type in PUBLIC_THREADS
+        and channel.owner_id == bot_id
+        and channel.parent_id is not None
+    ):
+        return channel
+    return None
+
+
 async def on_message(host: Host, client: discord.Client, message: discord.Message) -> None:
     # Not restricted to cached threads: an archived home thread is not in the cache until it wakes up.
     if message.author.bot or message.guild is None:
         return
-    anchor = checkin_anchor(message, client.user.id if client.user else None)
-    if anchor is None:
-        return
-    actor = message_actor(message, thread_id=anchor)
+    thread = await bots_public_thread(client, message)
+    if thread is not None:
+        actor = message_actor(message, channel_id=str(thread.parent_id), thread_id=str(thread.id))
+    else:
+        anchor = checkin_anchor(message, client.user.id if client.user else None)
+        if anchor is None:
+            return
+        actor = message_actor(message, thread_id=anchor)
     if actor is None:
         return
     result = await host.app.router.thread_message(actor, message.content, str(message.id))

@@ -61,3 +61,29 @@ def timezone_text(zone: str | None, hours: str | None) -> str:
     if hours and hours.strip():
         return join("hours", hours)
     return (zone or "").strip()
+
+
+def oh_create_text(
+    channel_id: int, channel_name: str, cadence: str, topic: str | None, hosts: list[int]
+) -> str:
+    """`create <#channel|name> <cadence> [topic T] [hosts @a @b]`: the name (which the core's grammar
+    takes in Slack's `<#id|name>` form) lets replies say #general rather than #601."""
+    mentions = [mention(h) for h in dict.fromkeys(hosts)]
+    name = "".join(c for c in channel_name if c not in "|<>")
+    return join(
+        "create",
+        f"<#{channel_id}|{name}>" if name else f"<#{channel_id}>",
+        cadence,
+        f"topic {topic}" if topic and topic.strip() else "",
+        join("hosts", *mentions) if mentions else "",
+    )
+
+
+def oh_text(sub: str, number: int | None = None, rest: str | None = None) -> str:
+    """`<sub> [N] [rest]`: N is a series (next, rsvp, ask, recap, …) or a question (upvote, answered, …)."""
+    return join(sub, str(number) if number is not None else "", rest)
+
+
+def oh_edit_text(series: int | None, field: str, value: str | None, hosts: list[int]) -> str:
+    """`edit [N] <field> <value>`; for hosts the value is the mentions."""
+    return join("edit", str(series) if series is not None else "", field, value, *map(mention, hosts))

@@ -1,5 +1,5 @@
 """Discord-only use-cases over the core's tables: the server's mentorship channel (kept in
-`Workspace.settings`, so no migration), and the look-ups autocomplete and the DM fallback need."""
+`Workspace.settings`, so no migration), and the read-only look-ups autocomplete and the DM fallback need."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from adapters.discord.actors import PLATFORM
 from bot import wording
 from bot.domain.states import MentorshipState
 from bot.messages import ChannelLink, Reply, reply
-from bot.persistence.tables import Member, Mentorship, Workspace
+from bot.persistence.tables import (
+    Member,
+    Mentorship,
+    OfficeHours,
+    OfficeHoursQuestion,
+    OfficeHoursSession,
+    Workspace,
+)
 from bot.services.members import Actor, actor_member
 from bot.services.unit import Core
 
@@ -105,3 +112,56 @@ async def home_of(core: Core, guild_id: str, user_id: str) -> str | None:
             .order_by(Mentorship.last_activity_at.desc())
             .limit(1)
         )
+
+
+async def series_choices(core: Core, guild_id: str, typed: str, limit: int = 25) -> list[tuple[str, int]]:
+    """The server's running office hours for the `series` option: (label, number)."""
+    async with core.unit() as uow:
+        rows = await uow.session.scalars(
+            select(OfficeHours)
+            .join(Workspace, Workspace.id == OfficeHours.workspace_id)
+            .where(
+                Workspace.platform == PLATFORM,
+                Workspace.external_id == guild_id,
+                OfficeHours.state == "active",
+            )
+            .order_by(OfficeHours.id)
+        )
+        series = list(rows)
+    needle = typed.strip().lower().lstrip("#")
+    out = []
+    for oh in series:
+        name = f"#{oh.id} {oh.topic or 'Office hours'} in #{oh.channel_name or oh.channel_id}"
+        if needle and needle not in name.lower():
+            continue
+        out.append((name[:100], oh.id))
+    return out[:limit]
+
+
+async def question_choices(core: Core, guild_id: str, typed: str, limit: int = 25) -> list[tuple[str, int]]:
+    """Open questions of upcoming sessions, newest first, for the `question` option: (label, number)."""
+    async with core.unit() as uow:
+        rows = (
+            await uow.session.execute(
+                select(OfficeHoursQuestion, Member)
+                .join(OfficeHoursSession, OfficeHoursSession.id == OfficeHoursQuestion.session_id)
+                .join(OfficeHours, OfficeHours.id == OfficeHoursSession.office_hours_id)
+                .join(Workspace, Workspace.id == OfficeHours.workspace_id)
+                .join(Member, Member.id == OfficeHoursQuestion.author_id)
+                .where(
+                    Workspace.platform == PLATFORM,
+                    Workspace.external_id == guild_id,
+                    OfficeHoursQuestion.state == "open",
+                    OfficeHoursSession.state == "upcoming",
+                )
+                .order_by(OfficeHoursQuestion.id.desc())
+            )
+        ).all()
+    needle = typed.strip().lower()
+    out = []
+    for q, author in rows:
+        name = f"Q{q.id} {q.text} — {author.display_name}"
+        if needle and needle not in name.lower():
+            continue
+        out.append((name[:100], q.id))
+    return out[:limit]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any, cast
 
 import discord
 import pytest
@@ -42,7 +43,9 @@ async def start_bot(database_url: str, api: FakeDiscord, clock: SimulatedClock) 
     state = bot._connection
     state.parse_guild_create(pl.guild_create(PEOPLE, [c for c in api.threads()]))
     # Discord announces a thread the bot created over the gateway too.
-    api.on_thread_created = lambda thread: state.parse_thread_create({**thread, "newly_created": True})
+    api.on_thread_created = lambda thread: state.parse_thread_create(
+        cast(Any, {**thread, "newly_created": True})
+    )
     return Driver(bot, api, clock)
 
 

@@ -47,6 +47,8 @@ class FakeDiscord:
     gone_members: set[str] = field(default_factory=set)
     deleted_channels: set[str] = field(default_factory=set)
     no_permission: set[str] = field(default_factory=set)
+    no_threads: set[str] = field(default_factory=set)  # channels where starting a thread is refused
+    threads_unavailable: int = 0  # how many thread starts answer 503 before one succeeds
     reject_token: bool = False
     on_thread_created: Callable[[dict[str, Any]], None] | None = None
     unhandled: list[Recorded] = field(default_factory=list)
@@ -55,7 +57,7 @@ class FakeDiscord:
     base: str = ""
 
     async def start(self) -> None:
-        for cid, name in ((pl.CHANNEL, "mentorships"), (pl.GENERAL, "general")):
+        for cid, name in ((pl.CHANNEL, "mentorships"), (pl.GENERAL, "general"), (pl.HELP, "help")):
             self.channels[str(cid)] = pl.text_channel(cid, name)
         app = web.Application()
         app.router.add_route("*", "/api/v10/{tail:.*}", self._handle)
@@ -90,7 +92,11 @@ class FakeDiscord:
         return self.in_channel(channel) if channel else []
 
     def threads(self) -> list[dict[str, Any]]:
+        """The private threads (mentorship homes)."""
         return [c for c in self.channels.values() if c["type"] == 12]
+
+    def public_threads(self) -> list[dict[str, Any]]:
+        return [c for c in self.channels.values() if c["type"] == 11]
 
     # ---- the server -----------------------------------------------------------------------------
 
@@ -149,6 +155,8 @@ class FakeDiscord:
         if m == "PUT" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/reactions/([^/]+)/@me", p)):
             self.reactions.append((match[1], match[2], match[3]))
             return None
+        if m == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", p)):
+            return self._thread_from_message(match[1], match[2], r.body)
         if m == "POST" and (match := re.fullmatch(r"/channels/(\d+)/threads", p)):
             return self._create_thread(match[1], r.body)
         if m == "PUT" and (match := re.fullmatch(r"/channels/(\d+)/thread-members/(\d+)", p)):
@@ -210,6 +218,27 @@ class FakeDiscord:
         thread = pl.thread_channel(int(pl.snowflake()), int(parent_id), body["name"])
         self.channels[thread["id"]] = thread
         self.thread_members[thread["id"]] = {str(pl.BOT)}
+        if self.on_thread_created:
+            self.on_thread_created(thread)
+        return thread
+
+    def _thread_from_message(self, parent_id: str, message_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A public thread started from a message: Discord gives it the message's id."""
+        self._channel(parent_id)
+        if parent_id in self.no_threads:
+            raise ApiError(403, 50013, "Missing Permissions")
+        if self.threads_unavailable > 0:
+            self.threads_unavailable -= 1
+            raise ApiError(503, 0, "Service Unavailable")
+        msg = self.messages.get(message_id)
+        if msg is None or msg["channel_id"] != parent_id:
+            raise ApiError(404, 10008, "Unknown Message")
+        if message_id in self.channels:
+            raise ApiError(400, 160004, "A thread has already been created for this message")
+        thread = pl.thread_channel(int(message_id), int(parent_id), body["name"], public=True)
+        self.channels[thread["id"]] = thread
+        self.thread_members[thread["id"]] = {str(pl.BOT)}
+        msg["thread"] = thread
         if self.on_thread_created:
             self.on_thread_created(thread)
         return thread

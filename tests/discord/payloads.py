@@ -8,11 +8,15 @@ from typing import Any
 
 GUILD = 500
 CHANNEL = 600  # the mentorship channel
-GENERAL = 601
+GENERAL = 601  # where commands are typed (the fake keeps interaction replies here)
+HELP = 602  # a community channel for office hours
 APP = 9000
 BOT = 9001
 ADMIN_PERMS = str((1 << 5) | (1 << 10) | (1 << 11))  # manage guild, view channel, send messages
 MEMBER_PERMS = str((1 << 10) | (1 << 11) | (1 << 38))
+# The bot's role: what docs/discord.md asks for (view, send, embed links, add reactions, read history,
+# manage threads, create public and private threads, send in threads).
+BOT_PERMS = str(sum(1 << b for b in (6, 10, 11, 14, 16, 34, 35, 36, 38)))
 TIMESTAMP = "2026-11-30T08:00:00.000000+00:00"
 
 _ids = itertools.count(1_000_000)
@@ -44,7 +48,7 @@ class Person:
         return {
             "user": self.user(),
             "nick": None,
-            "roles": [str(GUILD + 1)] if self.admin else [],
+            "roles": [str(GUILD + 1)] if self.admin else [str(GUILD + 2)] if self.bot else [],
             "joined_at": TIMESTAMP,
             "deaf": False,
             "mute": False,
@@ -74,10 +78,12 @@ def text_channel(channel_id: int, name: str) -> dict[str, Any]:
     }
 
 
-def thread_channel(thread_id: int, parent_id: int, name: str, owner_id: int = BOT) -> dict[str, Any]:
+def thread_channel(
+    thread_id: int, parent_id: int, name: str, owner_id: int = BOT, *, public: bool = False
+) -> dict[str, Any]:
     return {
         "id": str(thread_id),
-        "type": 12,
+        "type": 11 if public else 12,
         "guild_id": str(GUILD),
         "parent_id": str(parent_id),
         "owner_id": str(owner_id),
@@ -147,10 +153,25 @@ def guild_create(people: list[Person], threads: list[dict[str, Any]] | None = No
                 "mentionable": False,
                 "flags": 0,
             },
+            {
+                "id": str(GUILD + 2),
+                "name": "mentorbot",
+                "permissions": BOT_PERMS,
+                "position": 1,
+                "color": 0,
+                "hoist": False,
+                "managed": True,
+                "mentionable": False,
+                "flags": 0,
+            },
         ],
         "emojis": [],
         "stickers": [],
-        "channels": [text_channel(CHANNEL, "mentorships"), text_channel(GENERAL, "general")],
+        "channels": [
+            text_channel(CHANNEL, "mentorships"),
+            text_channel(GENERAL, "general"),
+            text_channel(HELP, "help"),
+        ],
         "threads": threads or [],
         "members": [p.member() for p in [*people, BOT_USER]],
         "member_count": len(people) + 1,
@@ -262,8 +283,15 @@ def option(name: str, value: Any, people: dict[int, Person] | None = None) -> di
 
 
 def command(
-    who: Person, name: str, sub: str | None, options: dict[str, Any], *, focused: str | None = None
+    who: Person,
+    name: str,
+    sub: str | None,
+    options: dict[str, Any],
+    *,
+    focused: str | None = None,
+    channel: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """An app command typed in #general, or in `channel`."""
     opts = [option(k, v) for k, v in options.items() if v is not None]
     if focused is not None:
         for o in opts:
@@ -297,7 +325,7 @@ def command(
     }
     if resolved:
         data["resolved"] = resolved
-    return _interaction(4 if focused else 2, who, data, text_channel(GENERAL, "general"))
+    return _interaction(4 if focused else 2, who, data, channel or text_channel(GENERAL, "general"))
 
 
 def press(who: Person, custom_id: str, msg: dict[str, Any], *, in_dm: bool) -> dict[str, Any]:

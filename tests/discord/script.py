@@ -75,8 +75,8 @@ async def play(dc: Driver, script: str, people: dict[str, Person]) -> list[tuple
             await dc.advance(line.split()[1])
             continue
         if line.startswith(":tz"):
-            _, who, zone = line.split()
-            answer = await dc.command(people[who[1:]], "timezone", None, zone=zone)
+            _, name, zone = line.split()
+            answer = await dc.command(people[name[1:]], "timezone", None, zone=zone)
             transcript.append((line, answer))
             continue
         match = SPEAKER.match(line)

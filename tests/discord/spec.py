@@ -31,7 +31,8 @@ class Template:
 
 @cache
 def spec() -> dict[str, Any]:
-    return json.loads(SPEC_FILE.read_text())  # type: ignore[no-any-return]
+    loaded: dict[str, Any] = json.loads(SPEC_FILE.read_text())
+    return loaded
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from sqlalchemy import select
 
@@ -119,7 +120,12 @@ async def test_buttons_keep_working_after_a_restart(database_url: str, api: Fake
 async def test_unknown_and_stale_buttons_answer_politely(dc: Driver) -> None:
     await setup_channel(dc)
     # A button on an old message whose action item no longer exists.
-    button = {"type": 2, "style": 2, "label": "Mark done", "custom_id": "mb:500:actions:done:999"}
+    button: dict[str, Any] = {
+        "type": 2,
+        "style": 2,
+        "label": "Mark done",
+        "custom_id": "mb:500:actions:done:999",
+    }
     msg = pl.message(
         pl.snowflake(), str(pl.GENERAL), pl.BOT_USER, "old", components=[{"type": 1, "components": [button]}]
     )
