@@ -169,3 +169,11 @@ async def test_a_year_of_monthly_office_hours(h: Harness) -> None:
             await s.scalars(select(OutboxRow).where(OutboxRow.status == OutboxStatus.FAILED.value))
         ).all()
     assert not failed
+
+
+async def test_a_leading_number_is_text_unless_it_names_a_series(h: Harness) -> None:
+    await create(h)
+    reply = await h.say("ann", "/officehours ask 2 quick questions about on-call")
+    assert reply.ok, render(reply.message)
+    queue = render((await h.say("ann", "/officehours questions 1")).message)
+    assert "2 quick questions about on-call" in queue

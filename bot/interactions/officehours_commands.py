@@ -40,6 +40,13 @@ async def command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
     if sub == "list":
         return await officehours.list_series(uow, actor)
     number, body = _number_first(rest)
+    if (
+        sub in ("ask", "recap")
+        and number is not None
+        and not await officehours.series_exists(uow, actor, number)
+    ):
+        # "ask 2 quick questions": a leading number that names no series is part of the text.
+        number, body = None, rest.strip()
     if sub == "next":
         return await officehours.show_next(uow, actor, number)
     if sub in ("rsvp", "going"):

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from bot import wording
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
 from bot.domain.recurrence import Recurrence, parse_recurrence, recurrence_from_rule
-from bot.messages import Reply, reply
+from bot.messages import Reply
 from bot.outbox import Planned
 from bot.persistence.tables import (
     Member,
@@ -79,6 +79,12 @@ async def series_by_id(tx: Tx, ws: Workspace, ident: int) -> OfficeHours:
     if oh is None or oh.workspace_id != ws.id:
         raise NotFound(wording.oh_not_found(ident))
     return oh
+
+
+async def series_exists(uow: UnitOfWork, actor: Actor, ident: int) -> bool:
+    ws, _me = await actor_member(uow, actor)
+    oh = await uow.session.get(OfficeHours, ident)
+    return oh is not None and oh.workspace_id == ws.id
 
 
 async def active_series(tx: Tx, ws: Workspace) -> list[OfficeHours]:
@@ -664,5 +670,6 @@ async def thread_question(uow: UnitOfWork, actor: Actor, text: str, external_id:
     ):
         return None
     if s.state != "upcoming":
-        return reply(wording.oh_session_over(s), ok=False)
+        # After the session its thread is for talking it over; only questions before it are queued.
+        return None
     return await ask(uow, actor, None, text, session_id=s.id, external_id=external_id)
