@@ -13,18 +13,52 @@ from discord import app_commands
 
 from adapters.discord import grammar
 from adapters.discord.actors import host_of
-from adapters.discord.guilds import mentorship_choices, set_mentorship_channel
+from adapters.discord.guilds import mentorship_choices, request_choices, set_mentorship_channel
 from adapters.discord.officehours import OfficeHoursGroup
-from adapters.discord.views import CommandModal, answer, text_input
+from adapters.discord.views import CommandModal, answer, answer_or_form, text_input
 
 WITH = "Which mentorship, when you have several"
 DATE_HINT = "A date, e.g. June, 2027-06-30, next friday, in 3 weeks"
 CheckinKind = Literal["update", "notes", "missed", "overview"]
+REQUEST_NUMBER = "The request's number, e.g. 3 for #3 (autocompletes)"
+# `/mentor requests action:…`: one sub-command with a choice keeps `/mentor` under Discord's 25.
+# The values are the core's words; "channel off" is one.
+REQUEST_ACTIONS = [
+    app_commands.Choice(name="list: yours, to you, and open ones", value="list"),
+    app_commands.Choice(name="all: everyone's (admins)", value="all"),
+    app_commands.Choice(name="accept number", value="accept"),
+    app_commands.Choice(name="decline number [note]", value="decline"),
+    app_commands.Choice(name="suggest number member [note]: someone else would fit", value="suggest"),
+    app_commands.Choice(name="withdraw number: take your request back", value="withdraw"),
+    app_commands.Choice(name="claim number: an open request", value="claim"),
+    app_commands.Choice(name="assign number member (admins)", value="assign"),
+    app_commands.Choice(name="channel: where open requests go (admins)", value="channel"),
+    app_commands.Choice(name="channel off: no open requests (admins)", value="channel off"),
+    app_commands.Choice(name="wait days: how long mentors have to answer (admins)", value="wait"),
+]
 
 
 async def run(interaction: discord.Interaction[Any], command: str, text: str) -> None:
     router = host_of(interaction).app.router
     await answer(interaction, lambda actor: router.command(actor, command, text))
+
+
+async def run_or_form(interaction: discord.Interaction[Any], command: str, text: str) -> None:
+    """A command the core may answer with a form: it opens as a modal (see views.answer_or_form)."""
+    router = host_of(interaction).app.router
+    await answer_or_form(interaction, lambda actor: router.command(actor, command, text))
+
+
+async def request_number_choices(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[int]]:
+    if interaction.guild_id is None:
+        return []
+    everyone = bool(interaction.permissions.manage_guild)
+    found = await request_choices(
+        host_of(interaction).app.core, str(interaction.guild_id), str(interaction.user.id), everyone, current
+    )
+    return [app_commands.Choice(name=name, value=number) for name, number in found]
 
 
 async def with_choices(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
@@ -57,7 +91,9 @@ def _modal(
 
 
 @app_commands.guild_only()
-class Mentor(app_commands.Group, name="mentor", description="Mentorships: pair, cadence, pause, end"):
+class Mentor(
+    app_commands.Group, name="mentor", description="Mentorships: find a mentor, pair, cadence, pause, end"
+):
     @app_commands.command(description="Admins: the channel where mentorship threads are opened")
     @app_commands.default_permissions(manage_guild=True)
     async def setup(self, interaction: discord.Interaction[Any], channel: discord.TextChannel) -> None:
@@ -222,6 +258,86 @@ class Mentor(app_commands.Group, name="mentor", description="Mentorships: pair, 
         self, interaction: discord.Interaction[Any], leads: str, with_: str | None = None
     ) -> None:
         await run(interaction, "mentor", grammar.mentor_text("reminders", leads, with_))
+
+    # ---- finding a mentor (bot/interactions/matching_commands.py) ---------------------------------
+
+    @app_commands.command(description="Mentors: fill in your profile (or see someone's)")
+    @app_commands.describe(member="Whose profile to see", show="See your own instead of editing it")
+    async def profile(
+        self, interaction: discord.Interaction[Any], member: discord.Member | None = None, show: bool = False
+    ) -> None:
+        text = grammar.profile_text(member.id if member else None, show)
+        if text:
+            await run(interaction, "mentor", grammar.join("profile", text))
+        else:
+            await run_or_form(interaction, "mentor", "profile")
+
+    @app_commands.command(description="Mentors: take requests, or pause them")
+    async def available(self, interaction: discord.Interaction[Any], state: Literal["on", "off"]) -> None:
+        await run(interaction, "mentor", grammar.join("available", state))
+
+    @app_commands.command(description="Mentors with room, best match first")
+    @app_commands.describe(topic="What you want help with, e.g. rust, career growth")
+    async def find(
+        self, interaction: discord.Interaction[Any], topic: app_commands.Range[str, 1, 200] | None = None
+    ) -> None:
+        await run(interaction, "mentor", grammar.join("find", topic))
+
+    @app_commands.command(description="Ask a mentor (or anyone, in the requests channel) to mentor you")
+    @app_commands.describe(
+        mentor="Who to ask (leave empty to post in the requests channel)",
+        goal="What you want to achieve (leave empty for the full form)",
+        by=DATE_HINT,
+    )
+    async def request(
+        self,
+        interaction: discord.Interaction[Any],
+        mentor: discord.Member | None = None,
+        goal: app_commands.Range[str, 1, 500] | None = None,
+        by: str | None = None,
+    ) -> None:
+        text = grammar.request_text(mentor.id if mentor else None, goal, by)
+        if goal:
+            await run(interaction, "mentor", grammar.join("request", text))
+        else:
+            await run_or_form(interaction, "mentor", grammar.join("request", text))
+
+    @app_commands.command(description="Mentor requests: list, accept, decline, suggest, withdraw, claim, …")
+    @app_commands.describe(
+        action="What to do (default: list)",
+        number=REQUEST_NUMBER,
+        member="suggest: who would fit better; assign: the mentor",
+        note="decline, suggest: a short note for the mentee",
+        channel="channel: where open requests are posted",
+        days="wait: days a mentor has to answer",
+    )
+    @app_commands.choices(action=REQUEST_ACTIONS)
+    @app_commands.autocomplete(number=request_number_choices)
+    async def requests(
+        self,
+        interaction: discord.Interaction[Any],
+        action: app_commands.Choice[str] | None = None,
+        number: app_commands.Range[int, 1] | None = None,
+        member: discord.Member | None = None,
+        note: app_commands.Range[str, 1, 1000] | None = None,
+        channel: discord.TextChannel | None = None,
+        days: app_commands.Range[int, 1] | None = None,
+    ) -> None:
+        text = grammar.requests_text(
+            action.value if action else "list",
+            number,
+            member.id if member else None,
+            note,
+            (channel.id, channel.name) if channel else None,
+            days,
+        )
+        await run(interaction, "mentor", grammar.join("requests", text))
+
+    @app_commands.command(description="Mentors: take an open request from the requests channel")
+    @app_commands.describe(number=REQUEST_NUMBER)
+    @app_commands.autocomplete(number=request_number_choices)
+    async def claim(self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
+        await run(interaction, "mentor", f"claim {number}")
 
 
 @app_commands.command(name="checkin", description="Post an update, record notes, or see the next check-in")

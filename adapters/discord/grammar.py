@@ -63,16 +63,21 @@ def timezone_text(zone: str | None, hours: str | None) -> str:
     return (zone or "").strip()
 
 
+def channel_ref(channel_id: int, channel_name: str) -> str:
+    """A channel as the core's grammar takes it, in Slack's `<#id|name>` form when the name is known."""
+    name = "".join(c for c in channel_name if c not in "|<>")
+    return f"<#{channel_id}|{name}>" if name else f"<#{channel_id}>"
+
+
 def oh_create_text(
     channel_id: int, channel_name: str, cadence: str, topic: str | None, hosts: list[int]
 ) -> str:
     """`create <#channel|name> <cadence> [topic T] [hosts @a @b]`: the name (which the core's grammar
     takes in Slack's `<#id|name>` form) lets replies say #general rather than #601."""
     mentions = [mention(h) for h in dict.fromkeys(hosts)]
-    name = "".join(c for c in channel_name if c not in "|<>")
     return join(
         "create",
-        f"<#{channel_id}|{name}>" if name else f"<#{channel_id}>",
+        channel_ref(channel_id, channel_name),
         cadence,
         f"topic {topic}" if topic and topic.strip() else "",
         join("hosts", *mentions) if mentions else "",
@@ -87,3 +92,35 @@ def oh_text(sub: str, number: int | None = None, rest: str | None = None) -> str
 def oh_edit_text(series: int | None, field: str, value: str | None, hosts: list[int]) -> str:
     """`edit [N] <field> <value>`; for hosts the value is the mentions."""
     return join("edit", str(series) if series is not None else "", field, value, *map(mention, hosts))
+
+
+# ---- finding a mentor: `/mentor profile|available|find|request|requests|claim` -------------------
+
+
+def profile_text(member: int | None, show: bool) -> str:
+    """`profile @who` shows theirs, `profile show` yours; an empty text opens your profile form."""
+    return mention(member) if member else "show" if show else ""
+
+
+def request_text(mentor: int | None, goal: str | None, by: str | None) -> str:
+    """`request [@mentor] [goal [by DATE]]`; without a goal the core opens the intake form (which asks
+    for the date too, so `by` alone is left to the form)."""
+    if not goal or not goal.strip():
+        return mention(mentor) if mentor else ""
+    return join(mention(mentor) if mentor else "", goal, f"by {by}" if by and by.strip() else "")
+
+
+def requests_text(
+    action: str,
+    number: int | None = None,
+    member: int | None = None,
+    note: str | None = None,
+    channel: tuple[int, str] | None = None,
+    days: int | None = None,
+) -> str:
+    """`requests <action> [N] [@member] [note]`, `requests channel <#c>`, `requests wait <days>d`."""
+    if action == "channel":
+        return join("channel", channel_ref(*channel) if channel else "")
+    if action == "wait":
+        return join("wait", f"{days}d" if days is not None else "")
+    return join(action, str(number) if number is not None else "", mention(member) if member else "", note)

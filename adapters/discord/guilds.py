@@ -10,8 +10,10 @@ from sqlalchemy.orm import aliased
 
 from adapters.discord.actors import PLATFORM
 from bot import wording
+from bot.domain.matching import WAITING_STATES
 from bot.domain.states import MentorshipState
 from bot.messages import ChannelLink, Reply, reply
+from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import (
     Member,
     Mentorship,
@@ -164,4 +166,43 @@ async def question_choices(core: Core, guild_id: str, typed: str, limit: int = 2
         if needle and needle not in name.lower():
             continue
         out.append((name[:100], q.id))
+    return out[:limit]
+
+
+async def request_choices(
+    core: Core, guild_id: str, user_id: str, everyone: bool, typed: str, limit: int = 25
+) -> list[tuple[str, int]]:
+    """Waiting requests the caller sees in `/mentor requests` (theirs, to them, open ones; admins:
+    all), newest first, for the `number` option: (label, number)."""
+    mentee, mentor = aliased(Member), aliased(Member)
+    query = (
+        select(MentorRequest, mentee, mentor)
+        .join(Workspace, Workspace.id == MentorRequest.workspace_id)
+        .join(mentee, mentee.id == MentorRequest.mentee_id)
+        .outerjoin(mentor, mentor.id == MentorRequest.mentor_id)
+        .where(
+            Workspace.platform == PLATFORM,
+            Workspace.external_id == guild_id,
+            MentorRequest.state.in_([s.value for s in WAITING_STATES]),
+        )
+        .order_by(MentorRequest.id.desc())
+        .limit(100)
+    )
+    if not everyone:
+        query = query.where(
+            or_(
+                mentee.external_id == user_id,
+                mentor.external_id == user_id,
+                MentorRequest.mentor_id.is_(None),
+            )
+        )
+    async with core.unit() as uow:
+        rows = (await uow.session.execute(query)).all()
+    needle = typed.strip().lower().lstrip("#")
+    out = []
+    for req, who, to in rows:
+        name = f"#{req.id} {who.display_name} → {to.display_name if to else 'anyone'}: {req.goal}"
+        if needle and needle not in name.lower():
+            continue
+        out.append((name[:100], req.id))
     return out[:limit]

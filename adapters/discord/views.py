@@ -66,32 +66,8 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ACTI
         return cls(match["guild"], match["action"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        host = host_of(interaction)
-        try:
-            actor = actor_of(interaction, self.guild_id)
-            if actor is None:
-                await interaction.response.send_message(OUTSIDE_SERVER, ephemeral=True)
-                return
-            task = asyncio.ensure_future(host.app.router.action(actor, self.action_id))
-            done, _ = await asyncio.wait({task}, timeout=FAST_ANSWER_S)
-            if task in done:
-                result = task.result()
-                if result.message.form is not None:
-                    await interaction.response.send_modal(FormModal(result.message.form, self.guild_id))
-                    return
-                await interaction.response.send_message(
-                    ephemeral=not result.public, **reply_kwargs(result, self.guild_id)
-                )
-                return
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            result = await task
-            if result.message.form is not None:
-                result = reply(
-                    "That took me too long to open the form — please press the button again.", ok=False
-                )
-            await follow_up(interaction, result, self.guild_id)
-        finally:
-            host.handled["interaction"] += 1
+        router = host_of(interaction).app.router
+        await answer_or_form(interaction, lambda actor: router.action(actor, self.action_id), self.guild_id)
 
 
 def build_view(buttons: list[Button], guild_id: str) -> discord.ui.View | None:
@@ -149,6 +125,41 @@ async def answer(
         host.handled["interaction"] += 1
 
 
+async def answer_or_form(
+    interaction: discord.Interaction[Any],
+    call: Callable[[Actor], Awaitable[Reply]],
+    workspace_id: str | None = None,
+) -> None:
+    """For what the core may answer with a form (a button, `/mentor profile`): a modal cannot follow a
+    deferral, so give the core FAST_ANSWER_S to answer directly (a modal or a reply), then defer."""
+    host = host_of(interaction)
+    try:
+        actor = actor_of(interaction, workspace_id)
+        if actor is None:
+            await interaction.response.send_message(OUTSIDE_SERVER, ephemeral=True)
+            return
+        guild_id = actor.workspace_id
+        task = asyncio.ensure_future(call(actor))
+        done, _ = await asyncio.wait({task}, timeout=FAST_ANSWER_S)
+        if task in done:
+            result = task.result()
+            if result.message.form is not None:
+                modal = FormModal(result.message.form, guild_id, actor.user_id)
+                await interaction.response.send_modal(modal)
+                return
+            await interaction.response.send_message(
+                ephemeral=not result.public, **reply_kwargs(result, guild_id)
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await task
+        if result.message.form is not None:
+            result = reply("That took me too long to open the form — please try again.", ok=False)
+        await follow_up(interaction, result, guild_id)
+    finally:
+        host.handled["interaction"] += 1
+
+
 def text_input(
     name: str,
     label: str,
@@ -171,12 +182,14 @@ def text_input(
 
 
 class FormModal(discord.ui.Modal):
-    """A core `Form` as a modal; the submission goes to `router.form` under the same form id."""
+    """A core `Form` as a modal; the submission goes to `router.form` under the same form id. discord.py
+    keeps open modals by custom id alone, so the id names who opened it: two people filling the same
+    form (two mentors' profiles, `match:profile:0`) each get their own."""
 
-    def __init__(self, form: Form, guild_id: str) -> None:
+    def __init__(self, form: Form, guild_id: str, user_id: str) -> None:
         super().__init__(
             title=clip(form.title, MODAL_TITLE_MAX),
-            custom_id=f"{FORM_PREFIX}:{guild_id}:{form.form_id}"[:100],
+            custom_id=f"{FORM_PREFIX}:{guild_id}:{user_id}:{form.form_id}"[:100],
             timeout=MODAL_TIMEOUT_S,
         )
         self.form = form

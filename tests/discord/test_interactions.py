@@ -91,7 +91,7 @@ async def test_button_that_opens_a_form_answers_with_a_modal(dc: Driver) -> None
     await active_pair(dc)
     [home] = dc.api.threads()
     [modal] = await dc.press(BEN, "Post an update", channel_id=home["id"])
-    assert modal["type"] == 9 and modal["data"]["custom_id"].startswith("mbf:500:checkin:update:")
+    assert modal["type"] == 9 and modal["data"]["custom_id"].startswith(f"mbf:500:{BEN.id}:checkin:update:")
     fields = {row["components"][0]["custom_id"] for row in modal["data"]["components"]}
     text = await dc.submit(BEN, modal["data"]["custom_id"], dict.fromkeys(fields, "drafted the list"))
     assert "Posted your update" in text

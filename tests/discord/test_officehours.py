@@ -74,7 +74,7 @@ async def test_the_whole_cycle(dc: Driver) -> None:
 
     # A question through the Ask button's modal.
     [modal] = await dc.press(CY, "Ask a question", channel_id=CHANNEL)
-    assert modal["type"] == 9 and modal["data"]["custom_id"] == "mbf:500:oh:ask:1"
+    assert modal["type"] == 9 and modal["data"]["custom_id"] == f"mbf:500:{CY.id}:oh:ask:1"
     assert "Queued as Q1" in await dc.submit(
         CY, modal["data"]["custom_id"], {"text": "Is it ok to ask about side projects?"}
     )
@@ -106,7 +106,7 @@ async def test_the_whole_cycle(dc: Driver) -> None:
     await dc.advance("1h")  # over: the one host is asked for a recap in a DM
     dm = dc.api.dm_channel_of(ADMIN.id)
     [recap_modal] = await dc.press(ADMIN, "Write the recap", channel_id=dm)
-    assert recap_modal["type"] == 9 and recap_modal["data"]["custom_id"] == "mbf:500:oh:recap:1"
+    assert recap_modal["type"] == 9 and recap_modal["data"]["custom_id"] == f"mbf:500:{ADMIN.id}:oh:recap:1"
     saved = await dc.submit(
         ADMIN, recap_modal["data"]["custom_id"], {"text": "Packets and staff work."}, in_dm=True
     )
