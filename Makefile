@@ -27,12 +27,15 @@ test-postgres: $(STAMP)  ## the whole suite on PostgreSQL (each test in its own 
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check bot adapters tests migrations
+	$(BIN)/ruff format --check bot adapters tests migrations bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot adapters
+	$(BIN)/mypy bot adapters bench
 
 check: lint typecheck test test-postgres
+
+bench: $(STAMP)  ## the benchmarks of issue #6 (about ten minutes); writes bench/results.md
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

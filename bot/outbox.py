@@ -159,11 +159,21 @@ async def settle(session: AsyncSession, row_id: int, worker: str, status: Outbox
     )
 
 
-async def retry_later(session: AsyncSession, row_id: int, worker: str, when: datetime, reason: str) -> None:
+async def retry_later(
+    session: AsyncSession,
+    row_id: int,
+    worker: str,
+    when: datetime,
+    reason: str,
+    *,
+    refund_attempt: bool = False,
+) -> None:
+    """Release the row until `when`; a refunded attempt (rate limited) does not count towards giving up."""
     await session.execute(
         update(OutboxRow)
         .where(OutboxRow.id == row_id, OutboxRow.claimed_by == worker)
         .values(
+            attempts=OutboxRow.attempts - (1 if refund_attempt else 0),
             status=OutboxStatus.PENDING.value,
             available_at=when,
             claimed_by=None,

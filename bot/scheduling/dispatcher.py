@@ -82,10 +82,10 @@ class RetryPolicy:
     cap: timedelta = timedelta(hours=1)
 
     def delay(self, attempt: int, retry_after: float | None) -> timedelta:
-        backoff = min(self.cap, self.base * (2 ** max(0, attempt - 1)))
+        # A platform that says when to come back knows best; waiting longer only slows the fan-out.
         if retry_after is not None:
-            return max(backoff, timedelta(seconds=retry_after))
-        return backoff
+            return timedelta(seconds=retry_after)
+        return min(self.cap, self.base * (2 ** max(0, attempt - 1)))
 
 
 @dataclass
@@ -227,7 +227,7 @@ class Dispatcher:
         self, row: OutboxRow, handler: Handler, reason: str, retry_after: float | None, *, permanent: bool
     ) -> None:
         now = self.clock.now()
-        if permanent or row.attempts >= self.retry.max_attempts:
+        if permanent or (retry_after is None and row.attempts >= self.retry.max_attempts):
             log.error(
                 "giving up on outbox row %s (%s) after %s attempts: %s",
                 row.id,
@@ -241,6 +241,9 @@ class Dispatcher:
                 await handler.after_failed(ctx, row, reason)
             self.stats.failed += 1
             return
+        # "Come back later" (a 429 with Retry-After) is not a failed attempt: it must not use up the
+        # attempts that stand between a message and being given up on.
+        rate_limited = retry_after is not None
         when = now + self.retry.delay(row.attempts, retry_after)
         log.warning(
             "outbox row %s (%s) attempt %s failed, retrying at %s: %s",
@@ -251,7 +254,7 @@ class Dispatcher:
             reason,
         )
         async with self.sessions.begin() as session:
-            await outbox.retry_later(session, row.id, self.worker, when, reason)
+            await outbox.retry_later(session, row.id, self.worker, when, reason, refund_attempt=rate_limited)
         self.stats.retried += 1
 
     async def _context(

@@ -26,6 +26,7 @@ class RealTimePump:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
         self._armed: datetime | None = None
+        self._stopped = False
 
     async def start(self) -> None:
         self.scheduler.start()
@@ -41,10 +42,17 @@ class RealTimePump:
 
     async def run(self) -> None:
         async with self._lock:
+            if self._stopped:
+                return
             self._armed = None
             try:
-                await self.dispatcher.run_due()
-                nxt = await self.dispatcher.next_due_at()
+                while True:
+                    handled = await self.dispatcher.run_due()
+                    nxt = await self.dispatcher.next_due_at()
+                    # Rows that fell due while this run worked are sent now: a job re-armed for "now" from
+                    # inside this same job would be skipped by APScheduler as already running.
+                    if nxt is None or nxt > datetime.now(UTC) or handled == 0:
+                        break
             except Exception:  # the safety net tries again; a crash here must not kill the scheduler
                 log.exception("dispatcher run failed")
                 return
@@ -57,13 +65,24 @@ class RealTimePump:
             return
         self._armed = when
         run_at = max(when, datetime.now(UTC))
+        # Two instances may overlap (the lock serialises them), so a wake-up is never dropped as "running".
         self.scheduler.add_job(
-            self.run, "date", run_date=run_at, id="next-due", replace_existing=True, misfire_grace_time=None
+            self.run,
+            "date",
+            run_date=run_at,
+            id="next-due",
+            replace_existing=True,
+            misfire_grace_time=None,
+            max_instances=2,
         )
 
     async def stop(self) -> None:
+        """Stop waking, then wait for a run in progress, so nothing uses the database after shutdown."""
+        self._stopped = True
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        async with self._lock:
+            pass
 
 
 class SimulatedPump:

@@ -1,0 +1,139 @@
+"""One dispatcher process for the fan-out and scale-out benchmarks: `python -m bench.worker URL LOG`.
+
+It runs the real Dispatcher with the real delivery handlers (claim → render from the database → send →
+mark sent) against a platform with no rate limit whose only effect is one line per delivery in a
+shared file, so the parent counts losses and duplicates across processes. It prints one JSON line:
+its own timings (after start-up, so interpreter start-up is not counted) and its peak memory."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.clock import SystemClock
+from bot.domain.states import OutboxStatus
+from bot.messages import Message
+from bot.persistence.db import create_engine, session_factory
+from bot.persistence.tables import OutboxRow
+from bot.ports import ChannelPost, SentRef, ThreadReply
+from bot.scheduling.dispatcher import Dispatcher
+from bot.services.deliveries import handlers
+from bot.services.unit import UserInfo
+
+
+class AppendGateway:
+    """The platform: appends the idempotency key to a file (O_APPEND keeps lines whole across processes)."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.count = 0
+
+    async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None:
+        return None
+
+    async def open_home(self, workspace_id: str, user_ids: list[str], title: str) -> str:
+        return "G-" + "-".join(sorted(user_ids))
+
+    async def send(
+        self,
+        workspace_id: str,
+        to: Any,
+        message: Message,
+        *,
+        idempotency_key: str,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef:
+        os.write(self.fd, f"{idempotency_key}\n".encode())
+        self.count += 1
+        channel = to.channel_id if isinstance(to, ChannelPost | ThreadReply) else f"D-{to.user_id}"
+        return SentRef(channel, str(self.count), None)
+
+
+def status_kb(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+async def open_rows(sessions: Any) -> int:
+    async with sessions() as session:
+        n = await session.scalar(
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(OutboxRow.status.in_((OutboxStatus.PENDING.value, OutboxStatus.CLAIMED.value)))
+        )
+        return int(n or 0)
+
+
+async def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("url")
+    p.add_argument("log", type=Path)
+    p.add_argument("--platform", default="console")
+    p.add_argument("--batch", type=int, default=50)
+    p.add_argument("--start-at", type=float, default=0.0, help="epoch seconds: start together")
+    p.add_argument("--worker", default=None)
+    args = p.parse_args(argv)
+    engine = create_engine(args.url)
+    sessions = session_factory(engine)
+    gateway = AppendGateway(args.log)
+    dispatcher = Dispatcher(
+        sessions,
+        {args.platform: gateway},  # type: ignore[dict-item]
+        handlers(),
+        SystemClock(),
+        worker=args.worker,
+        batch=args.batch,
+        lease=timedelta(minutes=5),
+    )
+    async with sessions() as session:  # warm the pool and the imports before the clock starts
+        await session.scalar(select(func.count()).select_from(OutboxRow))
+    rss_before = status_kb("VmRSS")
+    if args.start_at:
+        await asyncio.sleep(max(0.0, args.start_at - time.time()))
+    start = time.time()
+    try:
+        while True:
+            await dispatcher.run_due(max_rounds=10_000)
+            if await open_rows(sessions) == 0:
+                break
+            await asyncio.sleep(0.02)  # another worker holds the last rows; wait for it to finish them
+        end = time.time()
+    finally:
+        await engine.dispose()
+        os.close(gateway.fd)
+    stats = dispatcher.stats
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across exec, so a worker forked from a
+    # big parent would report the parent's size.
+    peak = status_kb("VmHWM")
+    print(
+        json.dumps(
+            {
+                "sent": stats.sent,
+                "dropped": stats.dropped,
+                "retried": stats.retried,
+                "failed": stats.failed,
+                "start": start,
+                "end": end,
+                "rss_before_kb": rss_before,
+                "peak_rss_kb": peak,
+            }
+        ),
+        flush=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
