@@ -100,8 +100,13 @@ async def ensure_member(
 
 
 async def actor_member(uow: UnitOfWork, actor: Actor) -> tuple[Workspace, Member]:
+    """The acting workspace and member, created on first sight; looked up once per unit of work."""
+    cached = uow.actors.get(actor)
+    if cached is not None:
+        return cached
     ws = await ensure_workspace(uow, actor.platform, actor.workspace_id, actor.workspace_name)
     member = await ensure_member(uow, ws, actor.user_id, actor.display_name, actor.tz, actor.is_admin)
+    uow.actors[actor] = (ws, member)
     return ws, member
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import outbox
 from bot.clock import Clock
-from bot.persistence.tables import Workspace
+from bot.persistence.tables import Member, Workspace
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ class UnitOfWork:
         self.now = core.clock.now()
         self._earliest: datetime | None = None
         self._session: AsyncSession | None = None
+        # Who is acting, resolved once per transaction: the router and the use-case it calls both ask.
+        self.actors: dict[object, tuple[Workspace, Member]] = {}
 
     @property
     def session(self) -> AsyncSession:
