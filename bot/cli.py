@@ -40,6 +40,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("platform", choices=["slack"])
     mig = sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
     mig.add_argument("--revision", default="head")
+    doctor = sub.add_parser(
+        "doctor", help="list schedules that do not match their desired state (exit 1 if any); --fix repairs"
+    )
+    doctor.add_argument("--fix", action="store_true", help="repair them (the running bot also does, hourly)")
     demo = sub.add_parser("demo", help="play a scripted month of one mentorship in seconds")
     demo.add_argument(
         "--database-url",
@@ -63,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "migrate":
             return asyncio.run(_migrate(settings, args.revision))
+        if command == "doctor":
+            return asyncio.run(_doctor(settings, args.fix))
         if command == "demo":
             from adapters.console.demo import play
 
@@ -98,6 +104,33 @@ async def _migrate(settings: Settings, revision: str) -> int:
         await engine.dispose()
     print(f"mentorbot: database at revision {status.current} (newest: {status.head})")
     return 0
+
+
+async def _doctor(settings: Settings, fix: bool) -> int:
+    from bot.persistence.db import create_engine, session_factory
+    from bot.persistence.migrate import prepare
+    from bot.services import schedules
+    from bot.services.unit import Core
+
+    engine = create_engine(settings.database_url)
+    try:
+        await prepare(engine)
+        schedules.install()
+        repairs = await schedules.reconcile_everything(
+            Core(sessions=session_factory(engine), clock=SystemClock()), fix=fix
+        )
+    finally:
+        await engine.dispose()
+    for repair in repairs:
+        print(("repaired " if fix else "needs repair: ") + repair.describe())
+    if not repairs:
+        print("mentorbot: every schedule matches its desired state")
+        return 0
+    if fix:
+        print(f"mentorbot: repaired {len(repairs)} schedule(s)")
+        return 0
+    print(f"mentorbot: {len(repairs)} schedule(s) need repair; run `mentorbot doctor --fix`")
+    return 1
 
 
 def _clock(kind: str | None, start: str | None) -> Clock:

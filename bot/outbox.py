@@ -22,13 +22,43 @@ ACTIVE = (OutboxStatus.PENDING.value, OutboxStatus.CLAIMED.value)
 
 @dataclass(frozen=True)
 class Planned:
-    """A message to send later: `key` makes planning it twice harmless."""
+    """A message to send later: `key` makes planning it twice harmless.
+
+    `stale_if_late`: the message is worthless once its due time has passed before it was planned (a
+    reminder ahead of a time already gone), so `sync` creates or revives it only while it is ahead."""
 
     kind: str
     key: str
     topic: str
     due_at: datetime
     payload: dict[str, Any]
+    stale_if_late: bool = False
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What `sync` changed: rows created, revived (withdrawn earlier, wanted again), moved, withdrawn."""
+
+    created: int = 0
+    revived: int = 0
+    moved: int = 0
+    withdrawn: int = 0
+    # The earliest due time among rows created, revived or moved: when the dispatcher must wake.
+    earliest: datetime | None = None
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.revived + self.moved + self.withdrawn
+
+    def __add__(self, other: SyncResult) -> SyncResult:
+        times = [t for t in (self.earliest, other.earliest) if t is not None]
+        return SyncResult(
+            self.created + other.created,
+            self.revived + other.revived,
+            self.moved + other.moved,
+            self.withdrawn + other.withdrawn,
+            min(times) if times else None,
+        )
 
 
 async def enqueue(
@@ -86,6 +116,84 @@ async def withdraw_prefix(session: AsyncSession, prefix: str, *, kinds: tuple[st
         .returning(OutboxRow.id)
     )
     return len(result.all())
+
+
+async def sync(
+    session: AsyncSession,
+    workspace_id: int,
+    platform: str,
+    prefix: str,
+    kinds: tuple[str, ...],
+    desired: list[Planned],
+    now: datetime,
+    *,
+    keep_topics: frozenset[str] = frozenset(),
+) -> SyncResult:
+    """Make the pending rows of `kinds` under topic `prefix` be exactly `desired` (the reconcile step).
+
+    - a desired key with no row is inserted; one whose row was withdrawn earlier is revived (pending again,
+      with the new due time and payload), so a withdrawn key never blocks planning the same message again;
+    - a desired row still pending gets the desired due time and payload;
+    - a row that was claimed, sent, failed or missed is left alone: nothing is ever sent twice;
+    - every other pending row of those kinds under the prefix is withdrawn, except under `keep_topics`
+      (rows of things that are over but still finishing, such as a session's recap).
+    Idempotent: a second call with the same arguments changes nothing."""
+    wanted = {p.key: p for p in desired}
+    existing: dict[str, OutboxRow] = {}
+    if wanted:
+        rows = await session.scalars(select(OutboxRow).where(OutboxRow.key.in_(list(wanted))))
+        existing = {row.key: row for row in rows}
+    created = revived = moved = 0
+    earliest: datetime | None = None
+
+    def woke(at: datetime) -> None:
+        nonlocal earliest
+        earliest = at if earliest is None or at < earliest else earliest
+
+    for p in desired:
+        row = existing.get(p.key)
+        ahead = p.due_at > now or not p.stale_if_late
+        if row is None:
+            if ahead and await enqueue(session, workspace_id, platform, p, now):
+                created += 1
+                woke(p.due_at)
+        elif row.status == OutboxStatus.WITHDRAWN.value:
+            if ahead:
+                row.status = OutboxStatus.PENDING.value
+                row.topic, row.payload = p.topic, p.payload
+                row.due_at = row.available_at = p.due_at
+                row.attempts, row.claimed_by, row.claimed_until, row.last_error = 0, None, None, None
+                revived += 1
+                woke(p.due_at)
+        elif row.status == OutboxStatus.PENDING.value:
+            if row.payload != p.payload:
+                row.payload = p.payload
+            # Two due times both already passed mean the same thing (send now): no churn for them.
+            if row.due_at != p.due_at and not (row.due_at <= now and p.due_at <= now):
+                row.due_at = p.due_at
+                # A row waiting out a retry back-off keeps waiting; a fresh one moves with its due time.
+                row.available_at = max(p.due_at, row.available_at) if row.attempts else p.due_at
+                moved += 1
+                woke(row.available_at)
+    conds = [
+        or_(OutboxRow.topic == prefix, OutboxRow.topic.startswith(prefix + "/", autoescape=True)),
+        OutboxRow.status == OutboxStatus.PENDING.value,
+        OutboxRow.kind.in_(kinds),
+    ]
+    if wanted:
+        conds.append(OutboxRow.key.not_in(list(wanted)))
+    if keep_topics:
+        conds.append(OutboxRow.topic.not_in(sorted(keep_topics)))
+    await session.flush()
+    result = await session.execute(
+        update(OutboxRow)
+        .where(*conds)
+        .values(status=OutboxStatus.WITHDRAWN.value, last_error="no longer applies")
+        .returning(OutboxRow.id)
+        .execution_options(synchronize_session=False)
+    )
+    withdrawn = len(result.all())
+    return SyncResult(created, revived, moved, withdrawn, earliest)
 
 
 def _claimable(now: datetime, platforms: tuple[str, ...]) -> Any:

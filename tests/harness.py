@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from adapters.console.printer import TextRenderer
@@ -24,8 +24,16 @@ def render(message: Message, tz: str = "UTC", now: datetime = START) -> str:
 
 class Harness:
     def __init__(
-        self, app: Application, chat: FakeChat, clock: SimulatedClock, workspace: str = "W1"
+        self,
+        app: Application,
+        chat: FakeChat,
+        clock: SimulatedClock,
+        workspace: str = "W1",
+        url: str = "",
+        sweep_every: timedelta | None = timedelta(hours=1),
     ) -> None:
+        self.url = url
+        self.sweep_every = sweep_every
         self.app = app
         self.chat = chat
         self.clock = clock
@@ -35,12 +43,27 @@ class Harness:
 
     @classmethod
     async def create(
-        cls, url: str, start: datetime = START, retry: RetryPolicy | None = None, worker: str | None = None
+        cls,
+        url: str,
+        start: datetime = START,
+        retry: RetryPolicy | None = None,
+        worker: str | None = None,
+        sweep_every: timedelta | None = timedelta(hours=1),
     ) -> Harness:
         clock = SimulatedClock(start)
         chat = FakeChat(clock)
-        app = await build_app(url, {"console": chat}, clock, directory=chat, retry=retry, worker=worker)
-        return cls(app, chat, clock)
+        app = await build_app(
+            url, {"console": chat}, clock, directory=chat, retry=retry, worker=worker, sweep_every=sweep_every
+        )
+        return cls(app, chat, clock, url=url, sweep_every=sweep_every)
+
+    async def restart(self) -> None:
+        """The process stops and starts again on the same database (and the same platform)."""
+        await self.app.close()
+        self.app = await build_app(
+            self.url, {"console": self.chat}, self.clock, directory=self.chat, sweep_every=self.sweep_every
+        )
+        self.pump = SimulatedPump(self.app.dispatcher, self.clock)
 
     def actor(
         self,

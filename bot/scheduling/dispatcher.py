@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -66,6 +66,31 @@ class DeliveryContext:
             return await outbox.withdraw_prefix(self.session, topic, kinds=kinds)
         return await outbox.withdraw(self.session, topic, kinds=kinds)
 
+    async def sync_rows(
+        self,
+        workspace: Workspace,
+        prefix: str,
+        kinds: tuple[str, ...],
+        desired: list[outbox.Planned],
+        keep_topics: frozenset[str] = frozenset(),
+    ) -> outbox.SyncResult:
+        return await outbox.sync(
+            self.session,
+            workspace.id,
+            workspace.platform,
+            prefix,
+            kinds,
+            desired,
+            self.now,
+            keep_topics=keep_topics,
+        )
+
+
+# Runs in a delivery's transaction just before it commits (the schedule reconcile, installed by the app).
+BeforeCommit = Callable[[DeliveryContext], Awaitable[None]]
+# Repairs every schedule; returns how many needed it (run on start and then every `sweep_every`).
+Sweep = Callable[[], Awaitable[int]]
+
 
 class Handler(Protocol):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop: ...
@@ -113,6 +138,9 @@ class Dispatcher:
         batch: int = 50,
         late_grace: timedelta = timedelta(minutes=10),
         retry: RetryPolicy | None = None,
+        before_commit: BeforeCommit | None = None,
+        sweep: Sweep | None = None,
+        sweep_every: timedelta | None = timedelta(hours=1),
     ) -> None:
         self.sessions = sessions
         self.gateways = dict(gateways)
@@ -126,9 +154,34 @@ class Dispatcher:
         self.platforms = tuple(sorted(self.gateways))
         self.stats = DispatchStats()
         self._workspaces: dict[int, str] = {}
+        self.before_commit = before_commit
+        self.sweep = sweep
+        self.sweep_every = sweep_every
+        self.last_sweep: datetime | None = None
+        self.repaired = 0
+
+    async def maybe_sweep(self) -> None:
+        """Reconcile every schedule on the first run and then every `sweep_every` (self-healing)."""
+        if self.sweep is None:
+            return
+        now = self.clock.now()
+        if self.last_sweep is not None and (
+            self.sweep_every is None or now - self.last_sweep < self.sweep_every
+        ):
+            return
+        self.last_sweep = now
+        try:
+            repaired = await self.sweep()
+        except Exception:  # a failed sweep must not stop delivery; the next one tries again
+            log.exception("reconciling schedules failed")
+            return
+        self.repaired += repaired
+        if repaired:
+            log.warning("reconciled %s schedule(s) that had drifted from their desired state", repaired)
 
     async def run_due(self, max_rounds: int = 1000) -> int:
         """Send everything due now; returns how many rows were handled."""
+        await self.maybe_sweep()
         handled = 0
         for _ in range(max_rounds):
             now = self.clock.now()
@@ -162,6 +215,7 @@ class Dispatcher:
                     session, row, now, late_by if late_by > self.late_grace else timedelta(0)
                 )
                 outcome = await handler.render(ctx, row)
+                await self._before_commit(ctx)
         except DeliveryError as exc:  # e.g. opening the pair's home failed: as permanent as the platform says
             await self._failed_attempt(row, handler, exc.reason, exc.retry_after, permanent=exc.permanent)
             return
@@ -200,6 +254,7 @@ class Dispatcher:
             recorded = await outbox.mark_sent(session, row.id, self.worker, ctx.now, _ref_text(ref))
             if recorded:
                 await handler.after_sent(ctx, row, ref)
+                await self._before_commit(ctx)
             else:
                 log.warning("lease on outbox row %s was lost before it was marked sent", row.id)
         self.stats.sent += 1
@@ -239,6 +294,7 @@ class Dispatcher:
                 await outbox.settle(session, row.id, self.worker, OutboxStatus.FAILED, reason)
                 ctx = await self._context(session, row, now, timedelta(0))
                 await handler.after_failed(ctx, row, reason)
+                await self._before_commit(ctx)
             self.stats.failed += 1
             return
         # "Come back later" (a 429 with Retry-After) is not a failed attempt: it must not use up the
@@ -266,6 +322,10 @@ class Dispatcher:
             external = ws.external_id if ws is not None else ""
             self._workspaces[row.workspace_id] = external
         return DeliveryContext(session, now, late_by, row.platform, self.gateways[row.platform], external)
+
+    async def _before_commit(self, ctx: DeliveryContext) -> None:
+        if self.before_commit is not None:
+            await self.before_commit(ctx)
 
     async def _settle(self, row: OutboxRow, status: OutboxStatus, reason: str) -> None:
         async with self.sessions.begin() as session:

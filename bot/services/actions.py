@@ -60,8 +60,7 @@ async def add(
     )
     uow.session.add(item)
     await uow.session.flush()
-    await planning.plan_action_followup(uow, ws, item, owner)
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
     return Reply(wording.action_added(item, owner, me))
 
 
@@ -104,8 +103,7 @@ async def close(uow: UnitOfWork, actor: Actor, number: int, state: ActionState) 
         return Reply(wording.action_already(item))
     item.state = state.value
     item.closed_at = uow.now
-    await uow.withdraw(planning.topic_action(item))
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
     return Reply(wording.action_closed(item), public=False)
 
 
@@ -116,8 +114,4 @@ async def snooze(uow: UnitOfWork, actor: Actor, number: int, days: int = 1) -> R
         return Reply(wording.action_already(item))
     today = uow.now.astimezone(zone_of(me)).date()
     item.due_date = max(item.due_date or today, today) + timedelta(days=days)
-    await uow.withdraw(planning.topic_action(item))
-    owner = await uow.session.get(Member, item.owner_id)
-    assert owner is not None
-    await planning.plan_action_followup(uow, ws, item, owner)
     return Reply(wording.action_snoozed(item))

@@ -76,7 +76,7 @@ async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: str | Non
     update = StatusUpdate(checkin_id=c.id, author_id=me.id, text=text, created_at=uow.now)
     uow.session.add(update)
     await uow.session.flush()
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
     await uow.plan(
         ws,
         Planned(
@@ -102,7 +102,7 @@ async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: str | N
     c.recorded_by_id = me.id
     if m.stage == Stage.GETTING_STARTED.value:
         m.stage = Stage.COACHING.value
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
     version = planning.stamp(uow.now) + str(uow.now.microsecond)
     for person_id in (m.mentor_id, m.mentee_id):
         await uow.plan(
@@ -173,7 +173,7 @@ async def _last_started(uow: UnitOfWork, m: Mentorship, me: Member) -> CheckIn:
 
 
 async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: str | None) -> Reply:
-    ws, me, m = await _mentorship(uow, actor, other, "/agenda add")
+    _ws, me, m = await _mentorship(uow, actor, other, "/agenda add")
     question = question.strip()
     if not question:
         raise UserError(wording.agenda_empty_question())
@@ -185,7 +185,7 @@ async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: str 
     if len(await agenda_of(uow, c)) >= AGENDA_MAX_ITEMS:
         raise UserError(wording.agenda_full(AGENDA_MAX_ITEMS))
     uow.session.add(AgendaItem(checkin_id=c.id, author_id=me.id, text=question, created_at=uow.now))
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
     return Reply(wording.question_added(c, question))
 
 
@@ -233,7 +233,7 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
     uow.session.add(
         StatusUpdate(checkin_id=c.id, author_id=me.id, text=text, external_id=external_id, created_at=uow.now)
     )
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
     return Reply(wording.thread_update_saved())
 
 

@@ -14,7 +14,7 @@ from bot.outbox import Planned
 from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, OutboxRow, StatusUpdate, Workspace
 from bot.ports import ChannelPost, Destination, DirectMessage, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
-from bot.services import planning
+from bot.services import planning, schedules
 from bot.services.checkins import agenda_of, missed, updates_of
 from bot.services.matching_deliveries import matching_handlers
 from bot.services.mentorships import auto_resume
@@ -173,7 +173,10 @@ class Wrapup(CheckinHandler):
     """The session's time is over: ask both for takeaways, and put the next occurrence on the calendar."""
 
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
-        nxt = await planning.schedule_next(ctx, p.ws, p.m, c.slot_at)
+        # The session is over by the clock: reconciling now puts the next occurrence on the calendar.
+        nxt = await schedules.reconcile_mentorship(ctx, p.ws, p.m)
+        if nxt is c:
+            nxt = None
         return Send(await checkin_place(ctx, p, c), wording.wrapup_prompt(p.mentor, p.mentee, c, nxt))
 
 
@@ -280,9 +283,9 @@ class Notice(BaseHandler):
 class Resume(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         p = await load_pair(ctx, int(row.payload["mentorship_id"]))
-        if p is None or not await auto_resume(ctx, p.ws, p.m):
+        if p is None or p.m.state != MentorshipState.PAUSED.value:
             return Drop(OutboxStatus.WITHDRAWN, "not paused any more")
-        c = await planning.upcoming_checkin(ctx, p.m)
+        c = await auto_resume(ctx, p.ws, p.m)
         return Send(ChannelPost(await ensure_home(ctx, p)), wording.auto_resumed(p.mentor, p.mentee, c))
 
 
@@ -299,19 +302,10 @@ class Silence(BaseHandler):
         )
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
+        # The next check six weeks on, if it stays quiet.
         p = await load_pair(ctx, int(row.payload["mentorship_id"]))
         if p is not None:
-            due = ctx.now + planning.SILENCE
-            await ctx.plan(
-                p.ws,
-                Planned(
-                    "mentorship.silence",
-                    f"silence:{p.m.id}:{planning.stamp(due)}",
-                    planning.topic_mentorship(p.m),
-                    due,
-                    {"mentorship_id": p.m.id},
-                ),
-            )
+            await schedules.reconcile_mentorship(ctx, p.ws, p.m)
 
 
 class ActionFollowup(BaseHandler):
@@ -327,10 +321,10 @@ class ActionFollowup(BaseHandler):
         return Send(dm(owner), wording.action_followup(item, p.other(owner.id), today))
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
-        item = await ctx.session.get(ActionItem, int(row.payload["action_id"]))
+        # The next follow-up, a few days or a week on.
         p = await load_pair(ctx, int(row.payload["mentorship_id"]))
-        if item is not None and p is not None:
-            await planning.plan_action_followup(ctx, p.ws, item, p.person(item.owner_id))
+        if p is not None:
+            await schedules.reconcile_mentorship(ctx, p.ws, p.m)
 
 
 class DeliveryFailed(BaseHandler):

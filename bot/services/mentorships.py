@@ -21,8 +21,8 @@ from bot.domain.states import (
 )
 from bot.messages import Reply
 from bot.outbox import Planned
-from bot.persistence.tables import Member, Mentorship, Reflection, Workspace
-from bot.services import planning
+from bot.persistence.tables import CheckIn, Member, Mentorship, Reflection, Workspace
+from bot.services import planning, schedules
 from bot.services.access import is_party, mentorships_of, other_party_id, pick, require_access
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.unit import Tx, UnitOfWork
@@ -144,7 +144,7 @@ async def activate(uow: UnitOfWork, ws: Workspace, m: Mentorship) -> None:
     """The mentorship starts: the silence check begins and the welcome opens the pair's home."""
     m.state = MentorshipState.ACTIVE.value
     m.activated_at = uow.now
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
     await uow.plan(
         ws,
         Planned(
@@ -196,9 +196,8 @@ async def set_cadence(uow: UnitOfWork, actor: Actor, phrase: str, other: str | N
     m.cadence_rule = rec.rule
     m.cadence_phrase = rec.phrase[:300]
     m.duration_minutes = int(rec.duration.total_seconds() // 60)
-    await planning.cancel_upcoming(uow, m, CheckInState.CANCELLED)
-    nxt = await planning.schedule_next(uow, ws, m, uow.now)
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
+    nxt = await schedules.reconcile_mentorship(uow, ws, m)
     mentor, mentee = await _members(uow, m)
     other_person = mentee if me.id == mentor.id else mentor
     await _notice(uow, ws, m, "cadence", "home", by_id=me.id)
@@ -213,7 +212,8 @@ async def next_checkin(uow: UnitOfWork, actor: Actor, other: str | None) -> Repl
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor next")
     require_access(me, m)
     mentor, mentee = await _members(uow, m)
-    c = await planning.upcoming_checkin(uow, m)
+    # Reading reconciles too: what this answers is what the database will do.
+    c = await schedules.reconcile_mentorship(uow, ws, m)
     rec = planning.recurrence_of(m)
     return Reply(wording.next_checkin(m, mentor, mentee, c, rec, uow.now))
 
@@ -227,44 +227,27 @@ async def pause(uow: UnitOfWork, actor: Actor, until: date | None, other: str | 
         raise UserError(wording.pause_date_past(until))
     m.state = MentorshipState.PAUSED.value
     m.paused_until = until
-    await planning.cancel_upcoming(uow, m, CheckInState.CANCELLED)
-    await uow.withdraw(planning.topic_mentorship(m), kinds=("mentorship.silence", "mentorship.resume"))
-    if until is not None:
-        due = planning.local_morning(until, me)
-        await uow.plan(
-            ws,
-            Planned(
-                "mentorship.resume",
-                f"resume:{m.id}:{until.isoformat()}",
-                planning.topic_mentorship(m),
-                due,
-                {"mentorship_id": m.id},
-            ),
-        )
+    await schedules.reconcile_mentorship(uow, ws, m)
     await _notice(uow, ws, m, "paused", "home", by_id=me.id, until=until.isoformat() if until else None)
     return Reply(wording.paused_ack(until))
 
 
-async def resume_mentorship(uow: Tx, ws: Workspace, m: Mentorship) -> None:
-    """Back to active: the cadence picks up with its next occurrence, open action items are followed up."""
+async def resume_mentorship(uow: Tx, ws: Workspace, m: Mentorship) -> CheckIn | None:
+    """Back to active: the cadence picks up with its next occurrence, open action items are followed up.
+
+    Returns the check-in now on the calendar (None without a cadence, or when it has no more dates)."""
     m.state = MentorshipState.ACTIVE.value
     m.paused_until = None
-    await uow.withdraw(planning.topic_mentorship(m), kinds=("mentorship.resume",))
-    await planning.schedule_next(uow, ws, m, uow.now)
-    await planning.touch(uow, ws, m)
-    for item in await planning.open_actions(uow, m):
-        owner = await uow.session.get(Member, item.owner_id)
-        assert owner is not None
-        await planning.plan_action_followup(uow, ws, item, owner)
+    planning.record_activity(m, uow.now)
+    return await schedules.reconcile_mentorship(uow, ws, m)
 
 
 async def resume(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.PAUSED,), "/mentor resume")
     require_access(me, m)
-    await resume_mentorship(uow, ws, m)
+    c = await resume_mentorship(uow, ws, m)
     await _notice(uow, ws, m, "resumed", "home", by_id=me.id)
-    c = await planning.upcoming_checkin(uow, m)
     return Reply(wording.resumed_ack(c, m.cadence_rule is not None))
 
 
@@ -276,8 +259,7 @@ async def skip(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     if c is None:
         raise UserError(wording.nothing_to_skip())
     c.state = CheckInState.SKIPPED.value
-    await planning.withdraw_checkin(uow, c)
-    nxt = await planning.schedule_next(uow, ws, m, c.slot_at)
+    nxt = await schedules.reconcile_mentorship(uow, ws, m)
     await _notice(uow, ws, m, "skipped", "home", by_id=me.id, skipped_at=c.scheduled_at.isoformat())
     return Reply(wording.skipped_ack(c, nxt))
 
@@ -297,10 +279,9 @@ async def reschedule(uow: UnitOfWork, actor: Actor, when_text: str, other: str |
     if after_slot is not None and when >= after_slot:
         raise UserError(wording.reschedule_past_next(after_slot, zone_of(me)))
     old = c.scheduled_at
-    await planning.withdraw_checkin(uow, c)
     c.scheduled_at = when
-    await planning.plan_checkin(uow, ws, m, c)
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
+    await schedules.reconcile_mentorship(uow, ws, m)
     await _notice(uow, ws, m, "rescheduled", "home", by_id=me.id, old=old.isoformat(), new=when.isoformat())
     return Reply(wording.rescheduled_ack(old, when))
 
@@ -316,7 +297,8 @@ async def end(uow: UnitOfWork, actor: Actor, feedback: str, other: str | None) -
     was_proposed = m.state == MentorshipState.PROPOSED.value
     m.state = MentorshipState.CONCLUDED.value
     m.ended_at = uow.now
-    await planning.cancel_upcoming(uow, m, CheckInState.CANCELLED)
+    await schedules.reconcile_mentorship(uow, ws, m)
+    # One-off notices still waiting (a proposal, a cadence change) no longer apply either.
     await uow.withdraw(planning.topic_mentorship(m), prefix=True)
     if feedback.strip() and is_party(me, m):
         uow.session.add(
@@ -377,7 +359,7 @@ async def set_stage(uow: UnitOfWork, actor: Actor, stage: Stage, other: str | No
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor stage")
     require_access(me, m)
     m.stage = stage.value
-    await planning.touch(uow, ws, m)
+    planning.record_activity(m, uow.now)
     return Reply(wording.stage_set(stage))
 
 
@@ -389,17 +371,10 @@ async def set_reminders(uow: UnitOfWork, actor: Actor, leads: list[timedelta], o
     if any(x < 5 or x > 14 * 1440 for x in minutes) or len(minutes) > 4:
         raise UserError(wording.reminders_bad())
     m.reminder_leads = minutes
-    c = await planning.next_open_checkin(uow, m)
-    if c is not None:
-        # Re-plan this check-in's reminders with the new lead times.
-        await uow.withdraw(planning.topic_checkin(c), kinds=("checkin.remind",))
-        await planning.plan_checkin(uow, ws, m, c)
+    await schedules.reconcile_mentorship(uow, ws, m)
     return Reply(wording.reminders_set(minutes))
 
 
-async def auto_resume(uow: Tx, ws: Workspace, m: Mentorship) -> bool:
-    """The pause-until date arrived: resume if still paused."""
-    if m.state != MentorshipState.PAUSED.value:
-        return False
-    await resume_mentorship(uow, ws, m)
-    return True
+async def auto_resume(uow: Tx, ws: Workspace, m: Mentorship) -> CheckIn | None:
+    """The pause-until date arrived: resume; returns the check-in now on the calendar."""
+    return await resume_mentorship(uow, ws, m)

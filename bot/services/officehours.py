@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 
 from bot import wording
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
-from bot.domain.recurrence import Recurrence, parse_recurrence, recurrence_from_rule
+from bot.domain.recurrence import Recurrence, parse_recurrence
 from bot.messages import Reply
 from bot.outbox import Planned
 from bot.persistence.tables import (
@@ -24,6 +24,13 @@ from bot.persistence.tables import (
     Workspace,
 )
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
+from bot.services.planning import stamp
+from bot.services.schedules import (
+    reconcile_series,
+    series_recurrence,
+    topic_series,
+    topic_session,
+)
 from bot.services.unit import Tx, UnitOfWork
 
 # Slack's modal inputs and Discord's text inputs both stop well above this; a question is one thing.
@@ -31,25 +38,11 @@ QUESTION_MAX = 1000
 TOPIC_MAX = 300
 RECAP_MAX = 3000
 DEFAULT_DURATION = timedelta(minutes=60)
-# Hosts have two days to write a recap; then it is posted without their words, so nothing hangs.
-RECAP_WAIT = timedelta(hours=48)
 _HAS_DURATION = re.compile(r"\bfor\b|\(\s*\d", re.IGNORECASE)
 
 
-def topic_series(oh: OfficeHours) -> str:
-    return f"oh:{oh.id}"
-
-
-def topic_session(s: OfficeHoursSession) -> str:
-    return f"oh:{s.office_hours_id}/s:{s.id}"
-
-
-def stamp(at: datetime) -> str:
-    return at.strftime("%Y%m%dT%H%MZ")
-
-
 def recurrence(oh: OfficeHours) -> Recurrence:
-    return recurrence_from_rule(oh.cadence_rule, oh.duration_minutes, oh.cadence_phrase)
+    return series_recurrence(oh)
 
 
 # ---- loading and permissions ----------------------------------------------------------------------
@@ -169,51 +162,6 @@ async def queue(tx: Tx, s: OfficeHoursSession, states: tuple[str, ...] = ("open"
 # ---- scheduling ------------------------------------------------------------------------------------
 
 
-async def schedule_next(tx: Tx, ws: Workspace, oh: OfficeHours, after: datetime) -> OfficeHoursSession | None:
-    """Materialize the series' next session after `after` and plan what surrounds it."""
-    if oh.state != "active":
-        return None
-    slot = recurrence(oh).next_after(max(after, tx.now))
-    if slot is None:
-        return None
-    existing = await tx.session.scalar(
-        select(OfficeHoursSession).where(
-            OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.slot_at == slot
-        )
-    )
-    if existing is not None:
-        return existing if existing.state == "upcoming" else None
-    s = OfficeHoursSession(
-        office_hours_id=oh.id,
-        slot_at=slot,
-        scheduled_at=slot,
-        duration_minutes=oh.duration_minutes,
-        state="upcoming",
-        recap="",
-        created_at=tx.now,
-    )
-    tx.session.add(s)
-    await tx.session.flush()
-    await plan_session(tx, ws, oh, s)
-    return s
-
-
-async def plan_session(tx: Tx, ws: Workspace, oh: OfficeHours, s: OfficeHoursSession) -> None:
-    at = s.scheduled_at
-    base = f"oh:{s.id}:{stamp(at)}"
-    topic = topic_session(s)
-    payload = {"office_hours_id": oh.id, "session_id": s.id, "scheduled_at": at.isoformat()}
-    announce = max(tx.now, at - timedelta(minutes=oh.announce_lead_minutes))
-    await tx.plan(ws, Planned("oh.announce", f"{base}:announce", topic, announce, payload))
-    remind = at - timedelta(minutes=oh.reminder_lead_minutes)
-    if remind > tx.now:
-        await tx.plan(ws, Planned("oh.remind_all", f"{base}:remind", topic, remind, payload))
-    await tx.plan(ws, Planned("oh.start", f"{base}:start", topic, at, payload))
-    end = at + timedelta(minutes=s.duration_minutes)
-    await tx.plan(ws, Planned("oh.wrapup", f"{base}:wrapup", topic, end, payload))
-    await tx.plan(ws, Planned("oh.recap", f"{base}:recap-timeout", topic, end + RECAP_WAIT, payload))
-
-
 async def notify_rsvps(tx: Tx, ws: Workspace, oh: OfficeHours, s: OfficeHoursSession, event: str) -> int:
     """A DM to everyone who RSVP'd (cancelled, skipped, reminder): one row each, so none is lost."""
     ids = await rsvp_ids(tx, s)
@@ -289,7 +237,7 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     await uow.session.flush()
     for host in {h.id: h for h in hosts}.values():
         uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=host.id))
-    s = await schedule_next(uow, ws, oh, uow.now)
+    s = await reconcile_series(uow, ws, oh)
     return Reply(wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s))
 
 
@@ -484,8 +432,8 @@ async def close_session(
     carried = await queue(tx, s)
     if s.state == "upcoming":
         s.state = "held"
-    nxt = await schedule_next(tx, ws, oh, s.slot_at)
-    if nxt is None:
+    nxt = await reconcile_series(tx, ws, oh)
+    if nxt is None or nxt is s:
         return []
     for item in carried:
         item.question.state = "carried"
@@ -511,9 +459,8 @@ async def skip(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     if s is None:
         raise UserError(wording.oh_no_upcoming_text(oh))
     s.state = "skipped"
-    await uow.withdraw(topic_session(s))
     told = await notify_rsvps(uow, ws, oh, s, "skipped")
-    nxt = await schedule_next(uow, ws, oh, s.slot_at)
+    nxt = await reconcile_series(uow, ws, oh)
     if nxt is not None:
         # Questions already asked for the skipped session wait for the next one.
         await uow.session.execute(
@@ -538,8 +485,8 @@ async def cancel(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
         )
     ):
         s.state = "cancelled"
-        await uow.withdraw(topic_session(s))
         told += await notify_rsvps(uow, ws, oh, s, "cancelled")
+    await reconcile_series(uow, ws, oh)
     return Reply(wording.oh_cancelled(oh, told))
 
 
@@ -578,48 +525,16 @@ async def edit(
             oh.announce_lead_minutes = minutes
         else:
             oh.reminder_lead_minutes = minutes
-        await _replan_next(uow, ws, oh)
     elif field == "cadence":
         rec = parse_recurrence(value, zone_of(me), uow.now)
         oh.cadence_rule, oh.cadence_phrase = rec.rule, rec.phrase[:300]
         if _HAS_DURATION.search(value):
             oh.duration_minutes = int(rec.duration.total_seconds() // 60)
-        s = await next_session(uow, oh)
-        if s is not None and s.announce_message_id is None:
-            # Not announced yet: nobody has planned around it, so it simply moves.
-            s.state = "cancelled"
-            await uow.withdraw(topic_session(s))
-            await schedule_next(uow, ws, oh, uow.now)
-        elif s is None:
-            await schedule_next(uow, ws, oh, uow.now)
+        # A session not announced yet simply moves; an announced one stays (see schedules.reconcile_series).
     else:
         raise ParseError(wording.oh_edit_fields(field))
+    await reconcile_series(uow, ws, oh)
     return Reply(wording.oh_edited(oh, field))
-
-
-async def _replan_next(tx: Tx, ws: Workspace, oh: OfficeHours) -> None:
-    s = await next_session(tx, oh)
-    if s is not None:
-        await tx.withdraw(topic_session(s), kinds=("oh.announce", "oh.remind_all"))
-        if s.announce_message_id is None:
-            await plan_session(tx, ws, oh, s)
-        else:
-            remind = s.scheduled_at - timedelta(minutes=oh.reminder_lead_minutes)
-            if remind > tx.now:
-                await tx.plan(
-                    ws,
-                    Planned(
-                        "oh.remind_all",
-                        f"oh:{s.id}:{stamp(s.scheduled_at)}:remind:{stamp(tx.now)}",
-                        topic_session(s),
-                        remind,
-                        {
-                            "office_hours_id": oh.id,
-                            "session_id": s.id,
-                            "scheduled_at": s.scheduled_at.isoformat(),
-                        },
-                    ),
-                )
 
 
 async def stats(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:

@@ -153,7 +153,7 @@ class Wrapup(_Base):
         if s.state not in ("upcoming", "held") or oh.state != "active":
             return Drop(OutboxStatus.WITHDRAWN, f"session is {s.state}, series {oh.state}")
         s.state = "held"
-        await oh_service.schedule_next(ctx, ws, oh, s.slot_at)
+        await oh_service.reconcile_series(ctx, ws, oh)
         hosts = await oh_service.hosts_of(ctx, oh)
         asked = await oh_service.queue(ctx, s, ("open", "answered"))
         target = DirectMessage(hosts[0].external_id) if len(hosts) == 1 else _place(oh, s)

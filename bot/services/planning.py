@@ -1,4 +1,4 @@
-"""Turning a cadence into check-ins and a check-in into the outbox rows that surround it."""
+"""What the schedule is made of: topics and keys of outbox rows, recurrences, and the check-in queries."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from bot.domain.recurrence import Recurrence, recurrence_from_rule
-from bot.domain.states import ActionState, CheckInState, MentorshipState
-from bot.outbox import Planned
-from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, Workspace
+from bot.domain.states import ActionState, CheckInState
+from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship
 from bot.services.members import zone_of
 from bot.services.unit import Tx
 
@@ -44,6 +43,7 @@ def recurrence_of(m: Mentorship) -> Recurrence | None:
 
 
 async def upcoming_checkin(uow: Tx, m: Mentorship) -> CheckIn | None:
+    """The latest check-in still open: the next one, else one in progress or waiting for its notes."""
     return await uow.session.scalar(
         select(CheckIn)
         .where(CheckIn.mentorship_id == m.id, CheckIn.state == CheckInState.UPCOMING.value)
@@ -76,122 +76,16 @@ async def next_open_checkin(uow: Tx, m: Mentorship) -> CheckIn | None:
     return None
 
 
-async def schedule_next(uow: Tx, ws: Workspace, m: Mentorship, after: datetime) -> CheckIn | None:
-    """Materialize the cadence's next occurrence after `after` and plan everything around it."""
-    if m.state != MentorshipState.ACTIVE.value:
-        return None
-    rec = recurrence_of(m)
-    if rec is None:
-        return None
-    slot = rec.next_after(max(after, uow.now))
-    if slot is None:
-        return None
-    existing = await uow.session.scalar(
-        select(CheckIn).where(CheckIn.mentorship_id == m.id, CheckIn.slot_at == slot)
-    )
-    if existing is not None:
-        return existing if existing.state == CheckInState.UPCOMING.value else None
-    c = CheckIn(
-        mentorship_id=m.id,
-        slot_at=slot,
-        scheduled_at=slot,
-        duration_minutes=m.duration_minutes,
-        state=CheckInState.UPCOMING.value,
-        takeaways="",
-        created_at=uow.now,
-    )
-    uow.session.add(c)
-    await uow.session.flush()
-    await plan_checkin(uow, ws, m, c)
-    return c
+def record_activity(m: Mentorship, now: datetime) -> None:
+    """Something happened between the two: the "has it gone quiet?" check restarts from now.
 
-
-async def plan_checkin(uow: Tx, ws: Workspace, m: Mentorship, c: CheckIn) -> None:
-    """The announcement, the reminders to each person, the wrap-up and the follow-up of one check-in."""
-    at = c.scheduled_at
-    base = f"checkin:{c.id}:{stamp(at)}"
-    topic = topic_checkin(c)
-    payload = {"mentorship_id": m.id, "checkin_id": c.id, "scheduled_at": at.isoformat()}
-    await uow.plan(ws, Planned("checkin.announce", f"{base}:announce", topic, uow.now, payload))
-    for lead in sorted(set(m.reminder_leads or []), reverse=True):
-        due = at - timedelta(minutes=lead)
-        if due <= uow.now:
-            continue
-        for member_id in (m.mentee_id, m.mentor_id):
-            await uow.plan(
-                ws,
-                Planned(
-                    "checkin.remind",
-                    f"{base}:remind:{lead}:{member_id}",
-                    topic,
-                    due,
-                    {**payload, "member_id": member_id, "lead_minutes": lead},
-                ),
-            )
-    end = at + timedelta(minutes=c.duration_minutes)
-    await uow.plan(ws, Planned("checkin.wrapup", f"{base}:wrapup", topic, end, payload))
-    await uow.plan(ws, Planned("checkin.followup", f"{base}:followup", topic, end + NOTES_WINDOW, payload))
-
-
-async def withdraw_checkin(uow: Tx, c: CheckIn) -> None:
-    await uow.withdraw(topic_checkin(c))
-
-
-async def cancel_upcoming(uow: Tx, m: Mentorship, state: CheckInState) -> CheckIn | None:
-    """Take the next check-in off the calendar (skipped, cancelled) and withdraw what surrounds it."""
-    c = await upcoming_checkin(uow, m)
-    if c is None:
-        return None
-    c.state = state.value
-    await withdraw_checkin(uow, c)
-    return c
-
-
-async def touch(uow: Tx, ws: Workspace, m: Mentorship) -> None:
-    """Record activity and push the "has it gone quiet?" check six weeks out."""
-    m.last_activity_at = uow.now
-    await uow.withdraw(topic_mentorship(m), kinds=("mentorship.silence",))
-    if m.state == MentorshipState.ACTIVE.value:
-        due = uow.now + SILENCE
-        await uow.plan(
-            ws,
-            Planned(
-                "mentorship.silence",
-                f"silence:{m.id}:{stamp(due)}",
-                topic_mentorship(m),
-                due,
-                {"mentorship_id": m.id},
-            ),
-        )
+    The check itself is planned by the reconcile step (`bot.services.schedules`), which sees the change."""
+    m.last_activity_at = now
 
 
 def local_morning(day: date, member: Member) -> datetime:
     """09:00 on `day` in the member's zone, as an aware datetime."""
     return datetime.combine(day, time(9, 0), tzinfo=zone_of(member))
-
-
-async def plan_action_followup(uow: Tx, ws: Workspace, a: ActionItem, owner: Member) -> None:
-    """The next reminder of an open action item with a due date, if one is still ahead."""
-    if a.due_date is None or a.state != ActionState.OPEN.value:
-        return
-    first = local_morning(a.due_date, owner)
-    offsets = list(ACTION_FOLLOWUPS)
-    while first + offsets[-1] <= uow.now:
-        offsets.append(offsets[-1] + ACTION_FOLLOWUP_EVERY)
-    for n, offset in enumerate(offsets):
-        due = first + offset
-        if due > uow.now:
-            await uow.plan(
-                ws,
-                Planned(
-                    "action.followup",
-                    f"action:{a.id}:{a.due_date.isoformat()}:{n}",
-                    topic_action(a),
-                    due,
-                    {"mentorship_id": a.mentorship_id, "action_id": a.id, "n": n},
-                ),
-            )
-            return
 
 
 async def open_actions(uow: Tx, m: Mentorship) -> list[ActionItem]:

@@ -40,6 +40,19 @@ class Tx(Protocol):
 
     async def withdraw(self, topic: str, *, kinds: tuple[str, ...] = (), prefix: bool = False) -> int: ...
 
+    async def sync_rows(
+        self,
+        workspace: Workspace,
+        prefix: str,
+        kinds: tuple[str, ...],
+        desired: list[outbox.Planned],
+        keep_topics: frozenset[str] = frozenset(),
+    ) -> outbox.SyncResult: ...
+
+
+# Runs inside a transaction just before it commits (the composition root installs the schedule reconcile).
+BeforeCommit = Callable[[Tx], Awaitable[None]]
+
 
 class UserDirectory(Protocol):
     async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None: ...
@@ -57,6 +70,7 @@ class Core:
     clock: Clock
     directory: UserDirectory | None = None
     wakers: list[Waker] = field(default_factory=list)
+    before_commit: list[BeforeCommit] = field(default_factory=list)
 
     def unit(self) -> UnitOfWork:
         return UnitOfWork(self)
@@ -70,6 +84,8 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         # Who is acting, resolved once per transaction: the router and the use-case it calls both ask.
         self.actors: dict[object, tuple[Workspace, Member]] = {}
+        # Set by a dry run (`mentorbot doctor` without --fix): everything is done, then rolled back.
+        self.dry_run = False
 
     @property
     def session(self) -> AsyncSession:
@@ -87,12 +103,15 @@ class UnitOfWork:
         assert self._session is not None
         try:
             if exc_type is None:
+                for hook in self.core.before_commit:
+                    await hook(self)
+            if exc_type is None and not self.dry_run:
                 await self._session.commit()
             else:
                 await self._session.rollback()
         finally:
             await self._session.close()
-        if exc_type is None and self._earliest is not None:
+        if exc_type is None and not self.dry_run and self._earliest is not None:
             for wake in self.core.wakers:
                 result = wake(self._earliest)
                 if result is not None:
@@ -108,3 +127,26 @@ class UnitOfWork:
         if prefix:
             return await outbox.withdraw_prefix(self.session, topic, kinds=kinds)
         return await outbox.withdraw(self.session, topic, kinds=kinds)
+
+    async def sync_rows(
+        self,
+        workspace: Workspace,
+        prefix: str,
+        kinds: tuple[str, ...],
+        desired: list[outbox.Planned],
+        keep_topics: frozenset[str] = frozenset(),
+    ) -> outbox.SyncResult:
+        """The reconcile step for one schedule owner's rows (see `outbox.sync`); wakes the dispatcher."""
+        result = await outbox.sync(
+            self.session,
+            workspace.id,
+            workspace.platform,
+            prefix,
+            kinds,
+            desired,
+            self.now,
+            keep_topics=keep_topics,
+        )
+        if result.earliest is not None and (self._earliest is None or result.earliest < self._earliest):
+            self._earliest = result.earliest
+        return result

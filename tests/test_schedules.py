@@ -1,0 +1,192 @@
+"""Schedules never go silent: the six edits of issue #10 that used to leave nothing planned, and the
+reconcile step, the self-healing sweep and the doctor that make the whole class impossible."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.domain.states import CheckInState, OutboxStatus
+from bot.persistence.tables import CheckIn, OfficeHoursSession, OutboxRow
+from bot.services import schedules
+from tests.harness import Harness, render
+
+START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)  # Monday
+
+
+@pytest.fixture
+async def berlin(database_url: str) -> AsyncIterator[Harness]:
+    """ana mentors bo, both in Berlin, on Monday 1 March 2027 at 09:00 CET."""
+    h = await Harness.create(database_url, start=START)
+    await h.say("ana", "/timezone Europe/Berlin")
+    await h.say("bo", "/timezone Europe/Berlin")
+    await h.pair("ana", "bo", "learn testing")
+    yield h
+    await h.close()
+
+
+async def upcoming(h: Harness) -> list[CheckIn]:
+    async with h.app.core.sessions() as s:
+        rows = await s.scalars(
+            select(CheckIn).where(CheckIn.state == CheckInState.UPCOMING.value).order_by(CheckIn.scheduled_at)
+        )
+        return list(rows)
+
+
+async def pending(h: Harness, kind: str) -> list[OutboxRow]:
+    async with h.app.core.sessions() as s:
+        rows = await s.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.kind == kind, OutboxRow.status == OutboxStatus.PENDING.value)
+            .order_by(OutboxRow.due_at)
+        )
+        return list(rows)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+async def test_notes_during_the_session_schedule_the_next_one_announced_when_it_ends(berlin: Harness) -> None:
+    h = berlin
+    assert (await h.say("ana", "/mentor cadence weekly on tuesday at 10:00")).ok
+    await h.advance_to(at("2027-03-02T09:10"))  # ten minutes into Tue 2 Mar 10:00 CET
+    assert (await h.say("ana", "/checkin notes we covered test pyramids")).ok
+    nxt = await upcoming(h)
+    assert [c.scheduled_at for c in nxt] == [at("2027-03-09T09:00")]
+    h.chat.clear()
+    await h.advance_to(at("2027-03-02T09:29"))
+    assert not h.chat.with_text("Next check-in"), "not announced while the session still runs"
+    await h.advance("2h")
+    announced = h.chat.with_text("Next check-in")
+    assert len(announced) == 1 and "Tue 9 Mar" in announced[0].text
+    text = await h.text("ana", "/mentor next")
+    assert "Tue 9 Mar" in text and "No check-in is scheduled" not in text
+
+
+async def test_changing_the_reminders_keeps_a_lead_that_was_already_on(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on thursday at 10:00")
+    assert (await h.say("ana", "/mentor reminders 24h")).ok
+    remind = await pending(h, "checkin.remind")
+    assert sorted((r.due_at, r.payload["member_id"]) for r in remind) == [
+        (at("2027-03-03T09:00"), 1),
+        (at("2027-03-03T09:00"), 2),
+    ]
+    h.chat.clear()
+    await h.advance_to(at("2027-03-03T09:01"))
+    assert len(h.chat.dms("ana")) == 1 and len(h.chat.dms("bo")) == 1
+
+
+async def test_rescheduling_there_and_back_keeps_everything(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on thursday at 10:00")
+    assert (await h.say("ana", "/mentor reschedule thursday 15:00")).ok
+    assert (await h.say("ana", "/mentor reschedule thursday 10:00")).ok
+    [c] = await upcoming(h)
+    assert c.scheduled_at == at("2027-03-04T09:00")
+    remind = await pending(h, "checkin.remind")
+    assert {r.due_at for r in remind} == {at("2027-03-03T09:00"), at("2027-03-04T08:00")}
+    assert all(r.payload["scheduled_at"] == c.scheduled_at.isoformat() for r in remind)
+    h.chat.clear()
+    await h.advance_to(at("2027-03-04T09:31"))
+    assert len(h.chat.dms("bo")) == 2  # 24 h and 1 h before 10:00
+    assert h.chat.with_text("takeaways"), "the wrap-up comes at the end of the session"
+    text = await h.text("bo", "/mentor next")
+    assert "Thu 11 Mar" in text and "ago" not in text
+
+
+async def test_pause_and_resume_before_the_next_date_keeps_that_date(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on thursday at 10:00")
+    assert (await h.say("bo", "/mentor pause")).ok
+    assert await upcoming(h) == [] and await pending(h, "checkin.remind") == []
+    resumed = await h.text("bo", "/mentor resume")
+    assert "Welcome back! Next check-in: Thu 4 Mar" in resumed
+    [c] = await upcoming(h)
+    assert c.scheduled_at == at("2027-03-04T09:00")
+    assert len(await pending(h, "checkin.remind")) == 4
+
+
+async def test_the_same_cadence_again_with_a_length_keeps_the_date_and_takes_the_length(
+    berlin: Harness,
+) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on thursday at 10:00")
+    assert (await h.say("ana", "/mentor cadence weekly on thursday at 10:00 for 45 min")).ok
+    [c] = await upcoming(h)
+    assert c.scheduled_at == at("2027-03-04T09:00") and c.duration_minutes == 45
+    [wrapup] = await pending(h, "checkin.wrapup")
+    assert wrapup.due_at == at("2027-03-04T09:45")
+    text = await h.text("ana", "/mentor next")
+    assert "Thu 4 Mar" in text and "45 min" in text
+
+
+async def test_office_hours_announce_lead_edit_is_announced_with_every_reminder(berlin: Harness) -> None:
+    h = berlin
+    h.admins.add("hana")
+    created = await h.say(
+        "hana", "/officehours create #help monthly on the first thursday at 17:00 topic Career hosts @hana"
+    )
+    assert created.ok, render(created.message)
+    assert (await h.say("hana", "/officehours edit 1 announce 2d")).ok
+    [announce] = await pending(h, "oh.announce")
+    assert announce.due_at == at("2027-03-02T17:00")  # Thu 4 Mar 17:00 UTC (hana has no zone), 2 days ahead
+    assert len(await pending(h, "oh.remind_all")) == 1
+    await h.advance_to(at("2027-03-02T17:01"))
+    assert h.chat.with_text("Office hours: Career")
+    await h.advance_to(at("2027-03-04T16:01"))
+    assert h.chat.dms("hana"), "the hosts' brief an hour before"
+
+
+async def test_a_database_that_went_silent_heals_on_start_and_the_doctor_lists_it(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on thursday at 10:00")
+    # What an older version could leave behind: the check-in cancelled, every row withdrawn.
+    async with h.app.core.sessions.begin() as s:
+        await s.execute(update(CheckIn).values(state=CheckInState.CANCELLED.value))
+        await s.execute(update(OutboxRow).where(OutboxRow.status == "pending").values(status="withdrawn"))
+    found = await schedules.reconcile_everything(h.app.core, fix=False)
+    assert [r.owner for r in found] == ["mentorship #1"]
+    assert "1 occurrence(s) changed" in found[0].describe()
+    assert await upcoming(h) == [], "a dry run changes nothing"
+    await h.restart()
+    await h.pump.flush()  # the dispatcher's first run after a start sweeps
+    [c] = await upcoming(h)
+    assert c.scheduled_at == at("2027-03-04T09:00")
+    assert len(await pending(h, "checkin.remind")) == 4
+    assert await schedules.reconcile_everything(h.app.core, fix=False) == []
+
+
+async def test_a_withdrawn_row_is_revived_but_a_sent_one_is_never_sent_again(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on thursday at 10:00")
+    await h.advance_to(at("2027-03-03T09:01"))  # the 24 h reminders went out
+    sent_before = len(h.chat.sent)
+    await h.say("ana", "/mentor reschedule thursday 15:00")
+    await h.say("ana", "/mentor reschedule thursday 10:00")
+    await h.pump.flush()
+    assert not h.chat.duplicate_keys()
+    assert len(await pending(h, "checkin.remind")) == 2  # only the 1 h ones are still ahead
+    assert len(h.chat.sent) > sent_before  # the two moves were announced in the thread
+
+
+async def test_office_hours_cadence_edit_moves_an_unannounced_session_and_keeps_its_questions(
+    berlin: Harness,
+) -> None:
+    h = berlin
+    h.admins.add("hana")
+    await h.say("hana", "/officehours create #help monthly on the first thursday at 17:00 hosts @hana")
+    assert (await h.say("bo", "/officehours ask how do I start?")).ok
+    assert (await h.say("hana", "/officehours edit 1 cadence monthly on the second thursday at 17:00")).ok
+    async with h.app.core.sessions() as s:
+        sessions = list(await s.scalars(select(OfficeHoursSession).order_by(OfficeHoursSession.id)))
+    assert [(x.state, x.scheduled_at) for x in sessions] == [
+        ("cancelled", at("2027-03-04T17:00")),
+        ("upcoming", at("2027-03-11T17:00")),
+    ]
+    questions = render((await h.say("hana", "/officehours questions")).message)
+    assert "how do I start?" in questions
