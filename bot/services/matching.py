@@ -25,7 +25,7 @@ from bot.messages import Reply
 from bot.outbox import Planned
 from bot.persistence.matching_tables import MentorProfile, MentorRequest, RequestClaim
 from bot.persistence.tables import Member, Mentorship, Workspace
-from bot.services import mentorships, planning
+from bot.services import mentorships, planning, schedules
 from bot.services.access import mentorships_of
 from bot.services.matching_support import (
     EXPIRY_GRACE,
@@ -278,7 +278,7 @@ async def submit_request(
     )
     uow.session.add(req)
     await uow.session.flush()
-    await _plan_waiting(uow, ws, req)
+    await schedules.reconcile_request(uow, ws, req)
     return Reply(wording.request_sent(req, mentor, window))
 
 
@@ -296,17 +296,6 @@ async def quick_request(uow: UnitOfWork, actor: Actor, mentor_user_id: str | Non
         return await submit_request(uow, actor, None, values)
     mentor = await ensure_member(uow, ws, mentor_user_id)
     return await submit_request(uow, actor, mentor.id, values)
-
-
-async def _plan_waiting(uow: UnitOfWork, ws: Workspace, req: MentorRequest) -> None:
-    """The request itself, then one reminder, then the expiry: no request is left without an answer."""
-    topic = topic_request(req)
-    base = f"req:{req.id}:{req.mentor_id or 'open'}:{planning.stamp(req.expires_at)}"
-    payload = {"request_id": req.id, "mentor_id": req.mentor_id}
-    first = "match.request" if req.mentor_id else "match.posted"
-    await uow.plan(ws, Planned(first, f"{base}:{first}", topic, uow.now, payload))
-    await uow.plan(ws, Planned("match.remind", f"{base}:remind", topic, req.remind_at, payload))
-    await uow.plan(ws, Planned("match.expire", f"{base}:expire", topic, req.expires_at, payload))
 
 
 async def _notify(
@@ -337,7 +326,9 @@ async def _close(
         if req.state == RequestState.CLAIMED.value:
             raise UserError(await _claim_lost(uow, req))
         raise UserError(wording.request_already(req))
-    await uow.withdraw(topic_request(req), kinds=("match.remind", "match.expire", "match.posted"))
+    ws = await uow.session.get(Workspace, req.workspace_id)
+    assert ws is not None
+    await schedules.reconcile_request(uow, ws, req)
 
 
 # ---- deciding ------------------------------------------------------------------------------------
@@ -522,14 +513,11 @@ async def assign(uow: UnitOfWork, actor: Actor, request_id: int, mentor_user_id:
     profile = await profile_of(uow, mentor)
     if profile is not None and await is_full(uow, profile):
         raise UserError(wording.mentor_full(mentor.display_name))
-    await uow.withdraw(
-        topic_request(req), kinds=("match.request", "match.posted", "match.remind", "match.expire")
-    )
     window = answer_window(ws)
     req.mentor_id, req.state = mentor.id, RequestState.REQUESTED.value
     req.remind_at, req.expires_at = uow.now + window, uow.now + window + EXPIRY_GRACE
     req.decided_by_id, req.decided_at, req.decision_note = None, None, ""
-    await _plan_waiting(uow, ws, req)
+    await schedules.reconcile_request(uow, ws, req)
     await _notify(uow, ws, req, "assigned", mentee, by_id=me.id)
     return Reply(wording.assigned_ack(req, mentor, mentee))
 

@@ -27,9 +27,11 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.domain.matching import WAITING_STATES
 from bot.domain.recurrence import Recurrence, recurrence_from_rule
 from bot.domain.states import CheckInState, MentorshipState
 from bot.outbox import Planned, SyncResult
+from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import (
     ActionItem,
     CheckIn,
@@ -41,6 +43,7 @@ from bot.persistence.tables import (
     Workspace,
 )
 from bot.services import planning
+from bot.services.matching_support import topic_request
 from bot.services.unit import Core, Tx, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,7 @@ MENTORSHIP_KINDS = (
     "action.followup",
 )
 SERIES_KINDS = ("oh.announce", "oh.remind_all", "oh.start", "oh.wrapup", "oh.recap")
+REQUEST_KINDS = ("match.request", "match.posted", "match.remind", "match.expire")
 # Hosts have two days to write a recap; then it is posted without their words, so nothing hangs.
 RECAP_WAIT = timedelta(hours=48)
 # How long after its start a held session may still have rows of its own to send (its recap).
@@ -470,6 +474,30 @@ def _session_rows(oh: OfficeHours, s: OfficeHoursSession, now: datetime) -> list
     return rows
 
 
+# ---- mentor requests ---------------------------------------------------------------------------------
+
+
+async def reconcile_request(tx: Tx, ws: Workspace, req: MentorRequest) -> SyncResult:
+    """A request still waiting has its first message (to the mentor, or posted for any mentor), one
+    reminder and the expiry; a decided one has none of them (decisions use conditional updates, so the
+    use-cases call this themselves rather than relying on the flush listener)."""
+    desired: list[Planned] = []
+    if req.state in [s.value for s in WAITING_STATES]:
+        topic = topic_request(req)
+        base = f"req:{req.id}:{req.mentor_id or 'open'}:{planning.stamp(req.expires_at)}"
+        payload = {"request_id": req.id, "mentor_id": req.mentor_id}
+        first = "match.request" if req.mentor_id else "match.posted"
+        started = _aware(req.decided_at or req.created_at) if req.decided_at else _aware(req.created_at)
+        desired = [
+            Planned(first, f"{base}:{first}", topic, min(started, tx.now), payload),
+            Planned(
+                "match.remind", f"{base}:remind", topic, _aware(req.remind_at), payload, stale_if_late=True
+            ),
+            Planned("match.expire", f"{base}:expire", topic, _aware(req.expires_at), payload),
+        ]
+    return await tx.sync_rows(ws, topic_request(req), REQUEST_KINDS, desired)
+
+
 # ---- reconciling what a transaction touched ----------------------------------------------------------
 
 # Which columns, when changed, change what an owner's schedule should be.
@@ -586,6 +614,12 @@ async def _reconcile_owner(tx: Tx, owner: Owner) -> Reconciled:
         if m is None or ws is None:
             return Reconciled()
         return (await _reconcile_mentorship(tx, ws, m))[1]
+    if kind == "req":
+        req = await tx.session.get(MentorRequest, ident)
+        ws = await tx.session.get(Workspace, req.workspace_id) if req is not None else None
+        if req is None or ws is None:
+            return Reconciled()
+        return Reconciled(await reconcile_request(tx, ws, req))
     oh = await tx.session.get(OfficeHours, ident)
     ws = await tx.session.get(Workspace, oh.workspace_id) if oh is not None else None
     if oh is None or ws is None:
@@ -625,7 +659,10 @@ async def _owners(core: Core) -> list[Owner]:
             )
         )
         series = await session.scalars(select(OfficeHours.id).where(OfficeHours.state == "active"))
-        return [("m", i) for i in ms] + [("oh", i) for i in series]
+        requests = await session.scalars(
+            select(MentorRequest.id).where(MentorRequest.state.in_([s.value for s in WAITING_STATES]))
+        )
+        return [("m", i) for i in ms] + [("oh", i) for i in series] + [("req", i) for i in requests]
 
 
 async def reconcile_everything(core: Core, *, fix: bool = True, batch: int = 100) -> list[Repair]:
@@ -643,7 +680,8 @@ async def reconcile_everything(core: Core, *, fix: bool = True, batch: int = 100
                 done = await _reconcile_owner(uow, owner)
                 if done.changed:
                     ws_name = await _workspace_of(uow, owner)
-                    label = f"mentorship #{owner[1]}" if owner[0] == "m" else f"office hours #{owner[1]}"
+                    label = {"m": "mentorship", "oh": "office hours", "req": "mentor request"}[owner[0]]
+                    label = f"{label} #{owner[1]}"
                     repairs.append(Repair(label, ws_name, done.occurrences, done.rows))
     return repairs
 
@@ -651,6 +689,10 @@ async def reconcile_everything(core: Core, *, fix: bool = True, batch: int = 100
 async def _workspace_of(tx: Tx, owner: Owner) -> str:
     if owner[0] == "m":
         ws_id = await tx.session.scalar(select(Mentorship.workspace_id).where(Mentorship.id == owner[1]))
+    elif owner[0] == "req":
+        ws_id = await tx.session.scalar(
+            select(MentorRequest.workspace_id).where(MentorRequest.id == owner[1])
+        )
     else:
         ws_id = await tx.session.scalar(select(OfficeHours.workspace_id).where(OfficeHours.id == owner[1]))
     ws = await tx.session.get(Workspace, ws_id) if ws_id is not None else None
