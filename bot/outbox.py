@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.states import OutboxStatus
-from bot.persistence.tables import OutboxRow
+from bot.persistence.tables import OutboxRow, Workspace
 
 ACTIVE = (OutboxStatus.PENDING.value, OutboxStatus.CLAIMED.value)
 
@@ -308,3 +308,56 @@ async def next_due_at(session: AsyncSession, platforms: tuple[str, ...]) -> date
         return None
     # MIN() bypasses the column type on some backends, so normalise to aware UTC here.
     return min(t if t.tzinfo else t.replace(tzinfo=UTC) for t in times)
+
+
+class _InTransaction(Protocol):
+    @property
+    def session(self) -> AsyncSession: ...
+
+    @property
+    def now(self) -> datetime: ...
+
+    def woke(self, at: datetime) -> None: ...
+
+
+class OutboxWriter:
+    """Planning, withdrawing and syncing rows inside one transaction: what a use-case's unit of work and a
+    delivery handler's context share. Subclasses provide `session` and `now`, and may override `woke`."""
+
+    def woke(self, at: datetime) -> None:
+        """Something new falls due at `at` (the unit of work wakes the dispatcher after commit)."""
+
+    async def plan(self: _InTransaction, workspace: Workspace, planned: Planned) -> None:
+        """Add an outbox row in this transaction (a no-op when its key exists)."""
+        await enqueue(self.session, workspace.id, workspace.platform, planned, self.now)
+        self.woke(planned.due_at)
+
+    async def withdraw(
+        self: _InTransaction, topic: str, *, kinds: tuple[str, ...] = (), prefix: bool = False
+    ) -> int:
+        if prefix:
+            return await withdraw_prefix(self.session, topic, kinds=kinds)
+        return await withdraw(self.session, topic, kinds=kinds)
+
+    async def sync_rows(
+        self: _InTransaction,
+        workspace: Workspace,
+        prefix: str,
+        kinds: tuple[str, ...],
+        desired: list[Planned],
+        keep_topics: frozenset[str] = frozenset(),
+    ) -> SyncResult:
+        """The reconcile step for one schedule owner's rows (see `sync`)."""
+        result = await sync(
+            self.session,
+            workspace.id,
+            workspace.platform,
+            prefix,
+            kinds,
+            desired,
+            self.now,
+            keep_topics=keep_topics,
+        )
+        if result.earliest is not None:
+            self.woke(result.earliest)
+        return result

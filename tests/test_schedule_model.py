@@ -37,7 +37,7 @@ CADENCES = [
     "monthly on the first thursday at 17:00",
     "every weekday at 9:00",
 ]
-LEADS = ["24h", "1h", "24h 1h", "2d 30m"]
+LEADS = ["24h", "1h", "24h 1h", "2d 30m", "off"]
 ADVANCES = ["10m", "1h", "5h", "1d", "3d", "8d"]
 MOVES = ["thursday 15:00", "thursday 10:00", "tuesday 10:00", "tomorrow 11:00", "friday 9:00", "today 7:00"]
 OH_CADENCES = ["monthly on the first thursday at 17:00", "monthly on the second tuesday at 16:00"]
@@ -143,18 +143,20 @@ class Schedules(RuleBasedStateMachine):
         self.run(go())
 
     @precondition(lambda self: not self.ended)
-    @rule(to=st.sampled_from(MOVES))
-    def reschedule(self, to: str) -> None:
-        self.do("ana", f"/mentor reschedule {to}")
+    @rule(to=st.sampled_from(MOVES), verb=st.sampled_from(["reschedule", "move"]))
+    def reschedule(self, to: str, verb: str) -> None:
+        self.do("ana", f"/mentor {verb} {to}")
 
     @precondition(lambda self: not self.ended)
-    @rule(days=st.none() | st.integers(min_value=1, max_value=20))
-    def pause(self, days: int | None) -> None:
+    @rule(
+        days=st.none() | st.integers(min_value=1, max_value=20), verb=st.sampled_from(["pause", "vacation"])
+    )
+    def pause(self, days: int | None, verb: str) -> None:
         if days is None:
             self.do("bo", "/mentor pause")
         else:
             until = (self.h.clock.now().astimezone(BERLIN) + timedelta(days=days)).date()
-            self.do("bo", f"/mentor pause until {until.isoformat()}")
+            self.do("bo", f"/mentor {verb} until {until.isoformat()}")
 
     @precondition(lambda self: not self.ended)
     @rule()

@@ -15,6 +15,7 @@ from bot import outbox, wording
 from bot.clock import Clock
 from bot.domain.states import OutboxStatus
 from bot.messages import Message
+from bot.payloads import BadPayload
 from bot.persistence.tables import OutboxRow, Workspace
 from bot.ports import ChatGateway, DeliveryError, Destination, SentRef
 
@@ -47,7 +48,7 @@ class Drop:
 
 
 @dataclass
-class DeliveryContext:
+class DeliveryContext(outbox.OutboxWriter):
     """What a handler works in: one transaction (a `Tx`), the gateway, and how late the row is."""
 
     session: AsyncSession
@@ -57,33 +58,6 @@ class DeliveryContext:
     platform: str
     gateway: ChatGateway
     workspace_external_id: str
-
-    async def plan(self, workspace: Workspace, planned: outbox.Planned) -> None:
-        await outbox.enqueue(self.session, workspace.id, workspace.platform, planned, self.now)
-
-    async def withdraw(self, topic: str, *, kinds: tuple[str, ...] = (), prefix: bool = False) -> int:
-        if prefix:
-            return await outbox.withdraw_prefix(self.session, topic, kinds=kinds)
-        return await outbox.withdraw(self.session, topic, kinds=kinds)
-
-    async def sync_rows(
-        self,
-        workspace: Workspace,
-        prefix: str,
-        kinds: tuple[str, ...],
-        desired: list[outbox.Planned],
-        keep_topics: frozenset[str] = frozenset(),
-    ) -> outbox.SyncResult:
-        return await outbox.sync(
-            self.session,
-            workspace.id,
-            workspace.platform,
-            prefix,
-            kinds,
-            desired,
-            self.now,
-            keep_topics=keep_topics,
-        )
 
 
 # Runs in a delivery's transaction just before it commits (the schedule reconcile, installed by the app).
@@ -180,8 +154,7 @@ class Dispatcher:
             log.warning("reconciled %s schedule(s) that had drifted from their desired state", repaired)
 
     async def run_due(self, max_rounds: int = 1000) -> int:
-        """Send everything due now; returns how many rows were handled."""
-        await self.maybe_sweep()
+        """Send everything due now, then sweep when one is due; returns how many rows were handled."""
         handled = 0
         for _ in range(max_rounds):
             now = self.clock.now()
@@ -194,6 +167,9 @@ class Dispatcher:
             for row in rows:
                 await self._process(row)
                 handled += 1
+        # After the due rows: what time alone changes (a session that just ended) has been handled by its
+        # own row, so whatever the sweep still finds had really drifted.
+        await self.maybe_sweep()
         return handled
 
     async def next_due_at(self) -> datetime | None:
@@ -218,6 +194,11 @@ class Dispatcher:
                 await self._before_commit(ctx)
         except DeliveryError as exc:  # e.g. opening the pair's home failed: as permanent as the platform says
             await self._failed_attempt(row, handler, exc.reason, exc.retry_after, permanent=exc.permanent)
+            return
+        except BadPayload as exc:  # a row no handler can read will not read better on a retry
+            log.error("outbox row %s (%s) has a bad payload: %s", row.id, row.kind, exc)
+            await self._settle(row, OutboxStatus.FAILED, f"bad payload: {exc}")
+            self.stats.failed += 1
             return
         except Exception as exc:  # a bug or an outage while rendering must not lose the row
             log.exception("rendering outbox row %s (%s) failed", row.id, row.kind)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import payloads as kinds
 from bot import wording
 from bot.domain.errors import NotFound, UserError
 from bot.domain.states import CheckInState, MentorshipState, Stage
 from bot.messages import Reply, reply
-from bot.outbox import Planned
 from bot.persistence.tables import AgendaItem, CheckIn, Member, Mentorship, StatusUpdate, Workspace
 from bot.services import planning
 from bot.services.access import can_access, pick, require_access
@@ -77,16 +77,8 @@ async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: str | Non
     uow.session.add(update)
     await uow.session.flush()
     planning.record_activity(m, uow.now)
-    await uow.plan(
-        ws,
-        Planned(
-            "checkin.update",
-            f"update:{update.id}",
-            planning.topic_checkin(c),
-            uow.now,
-            {"mentorship_id": m.id, "checkin_id": c.id, "update_id": update.id},
-        ),
-    )
+    post = kinds.CheckinUpdate(m.id, c.id, update.id)
+    await uow.plan(ws, post.plan(f"update:{update.id}", planning.topic_checkin(c), uow.now))
     return Reply(wording.update_posted(c))
 
 
@@ -105,21 +97,9 @@ async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: str | N
     planning.record_activity(m, uow.now)
     version = planning.stamp(uow.now) + str(uow.now.microsecond)
     for person_id in (m.mentor_id, m.mentee_id):
-        await uow.plan(
-            ws,
-            Planned(
-                "checkin.summary",
-                f"summary:{c.id}:{person_id}:{version}",
-                planning.topic_checkin(c),
-                uow.now,
-                {
-                    "mentorship_id": m.id,
-                    "checkin_id": c.id,
-                    "member_id": person_id,
-                    "updated": not first_time,
-                },
-            ),
-        )
+        summary = kinds.CheckinSummary(m.id, c.id, person_id, updated=not first_time)
+        key = f"summary:{c.id}:{person_id}:{version}"
+        await uow.plan(ws, summary.plan(key, planning.topic_checkin(c), uow.now))
     return Reply(wording.notes_recorded(first_time))
 
 
@@ -150,15 +130,9 @@ async def missed(uow: Tx, ws: Workspace, m: Mentorship, c: CheckIn) -> bool:
     )
     if len(recent) == 2 and all(r.state == CheckInState.MISSED.value for r in recent):
         for person_id in (m.mentor_id, m.mentee_id):
+            nudge = kinds.MentorshipNotice(m.id, "missed_twice", f"dm:{person_id}")
             await uow.plan(
-                ws,
-                Planned(
-                    "mentorship.notice",
-                    f"missed2:{c.id}:{person_id}",
-                    planning.topic_mentorship(m),
-                    uow.now,
-                    {"mentorship_id": m.id, "event": "missed_twice", "to": f"dm:{person_id}"},
-                ),
+                ws, nudge.plan(f"missed2:{c.id}:{person_id}", planning.topic_mentorship(m), uow.now)
             )
         return True
     return False

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot import payloads as kinds
 from bot import wording
 from bot.domain.states import CheckInState, MentorshipState, OutboxStatus
-from bot.outbox import Planned
 from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, OutboxRow, StatusUpdate, Workspace
 from bot.ports import ChannelPost, Destination, DirectMessage, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
@@ -83,26 +83,16 @@ class BaseHandler:
 
     async def after_failed(self, ctx: DeliveryContext, row: OutboxRow, reason: str) -> None:
         """Never silently: tell the pair's home (or, when that failed, each person) what did not arrive."""
+        # Generic over every kind of a pair's row, so read as a plain dict rather than one typed record.
         p = await load_pair(ctx, int(row.payload.get("mentorship_id", 0)))
         if p is None:
             return
         to = "home" if row.payload.get("to", "").startswith("dm:") or row.kind == "checkin.remind" else "dms"
-        await ctx.plan(
-            p.ws,
-            Planned(
-                "delivery.failed",
-                f"failed:{row.id}",
-                planning.topic_mentorship(p.m),
-                ctx.now,
-                {
-                    "mentorship_id": p.m.id,
-                    "failed_kind": row.kind,
-                    "reason": reason[:300],
-                    "to": to,
-                    "member_id": row.payload.get("member_id"),
-                },
-            ),
+        member_id = row.payload.get("member_id")
+        report = kinds.DeliveryFailed(
+            p.m.id, row.kind, reason[:300], to, int(member_id) if member_id else None
         )
+        await ctx.plan(p.ws, report.plan(f"failed:{row.id}", planning.topic_mentorship(p.m), ctx.now))
 
 
 class CheckinHandler(BaseHandler):
@@ -111,15 +101,16 @@ class CheckinHandler(BaseHandler):
     needs_upcoming = True
 
     async def load(self, ctx: DeliveryContext, row: OutboxRow) -> tuple[Pair, CheckIn] | Drop:
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
-        c = await ctx.session.get(CheckIn, int(row.payload["checkin_id"]))
+        ref = kinds.KINDS[row.kind].of(row)
+        assert isinstance(ref, kinds.CheckinRef | kinds.CheckinSummary | kinds.CheckinUpdate)
+        p = await load_pair(ctx, ref.mentorship_id)
+        c = await ctx.session.get(CheckIn, ref.checkin_id)
         if p is None or c is None:
             return GONE
         if self.needs_upcoming:
             if c.state != CheckInState.UPCOMING.value:
                 return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
-            planned_at = row.payload.get("scheduled_at")
-            if planned_at and datetime.fromisoformat(planned_at) != c.scheduled_at:
+            if isinstance(ref, kinds.CheckinRef) and ref.scheduled_at != c.scheduled_at:
                 return Drop(OutboxStatus.WITHDRAWN, "check-in was rescheduled")
         return p, c
 
@@ -146,7 +137,7 @@ class Announce(CheckinHandler):
         )
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
-        c = await ctx.session.get(CheckIn, int(row.payload["checkin_id"]))
+        c = await ctx.session.get(CheckIn, kinds.CheckinAnnounce.of(row).checkin_id)
         if c is not None and ref.thread_id and not c.thread_id:
             c.thread_channel, c.thread_id = ref.channel_id, ref.thread_id
 
@@ -157,7 +148,7 @@ class Remind(CheckinHandler):
             return Drop(
                 OutboxStatus.MISSED, "the check-in had already started when the reminder could be sent"
             )
-        person = p.person(int(row.payload["member_id"]))
+        person = p.person(kinds.CheckinRemind.of(row).member_id)
         agenda = await agenda_of(ctx, c)
         updates = await updates_of(ctx, c)
         actions = await planning.open_actions(ctx, p.m)
@@ -201,7 +192,8 @@ class Summary(CheckinHandler):
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         if c.state != CheckInState.HELD.value:
             return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
-        person = p.person(int(row.payload["member_id"]))
+        summary = kinds.CheckinSummary.of(row)
+        person = p.person(summary.member_id)
         new_items = list(
             await ctx.session.scalars(
                 select(ActionItem).where(ActionItem.checkin_id == c.id).order_by(ActionItem.id)
@@ -220,12 +212,12 @@ class Summary(CheckinHandler):
             open_items,
             nxt,
             people,
-            bool(row.payload.get("updated")),
+            summary.updated,
         )
         return Send(dm(person), message)
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
-        c = await ctx.session.get(CheckIn, int(row.payload["checkin_id"]))
+        c = await ctx.session.get(CheckIn, kinds.CheckinSummary.of(row).checkin_id)
         if c is not None:
             c.summary_sent_at = ctx.now
 
@@ -234,14 +226,14 @@ class UpdatePost(CheckinHandler):
     needs_upcoming = False
 
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
-        update = await ctx.session.get(StatusUpdate, int(row.payload["update_id"]))
+        update = await ctx.session.get(StatusUpdate, kinds.CheckinUpdate.of(row).update_id)
         if update is None or update.deleted_at is not None:
             return Drop(OutboxStatus.WITHDRAWN, "the update was deleted")
         author = p.person(update.author_id)
         return Send(await checkin_place(ctx, p, c), wording.status_update_post(author, update.text))
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
-        update = await ctx.session.get(StatusUpdate, int(row.payload["update_id"]))
+        update = await ctx.session.get(StatusUpdate, kinds.CheckinUpdate.of(row).update_id)
         # The bot's own post of the update carries its platform id, so edits of it could map back.
         if update is not None and update.external_id is None:
             update.external_id = f"bot:{ref.channel_id}:{ref.message_id}"
@@ -249,7 +241,7 @@ class UpdatePost(CheckinHandler):
 
 class Welcome(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        p = await load_pair(ctx, kinds.MentorshipWelcome.of(row).mentorship_id)
         if p is None or p.m.state == MentorshipState.CONCLUDED.value:
             return GONE
         return Send(ChannelPost(await ensure_home(ctx, p)), wording.welcome(p.m, p.mentor, p.mentee))
@@ -259,30 +251,33 @@ class Notice(BaseHandler):
     """One-off notices: proposals, pauses, skips, endings; the wording module says each."""
 
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        notice = kinds.MentorshipNotice.of(row)
+        p = await load_pair(ctx, notice.mentorship_id)
         if p is None:
             return GONE
-        event = str(row.payload["event"])
+        event = notice.event
         if event == "proposal" and p.m.state != MentorshipState.PROPOSED.value:
             return Drop(OutboxStatus.WITHDRAWN, f"the proposal is already {p.m.state}")
-        to = str(row.payload["to"])
+        to = notice.to
         people: dict[int, Member | None] = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
-        actor_id = int(row.payload.get("by_id") or row.payload.get("proposer_id") or 0)
+        actor_id = int(notice.extra.get("by_id") or notice.extra.get("proposer_id") or 0)
         if actor_id and actor_id not in people:
             # An admin acting on someone else's mentorship.
             people[actor_id] = await ctx.session.get(Member, actor_id)
         if to == "home":
             return Send(
                 ChannelPost(await ensure_home(ctx, p)),
-                wording.notice(event, p.m, p.mentor, p.mentee, None, row.payload, people),
+                wording.notice(event, p.m, p.mentor, p.mentee, None, notice.to_json(), people),
             )
         viewer = p.person(int(to.split(":", 1)[1]))
-        return Send(dm(viewer), wording.notice(event, p.m, p.mentor, p.mentee, viewer, row.payload, people))
+        return Send(
+            dm(viewer), wording.notice(event, p.m, p.mentor, p.mentee, viewer, notice.to_json(), people)
+        )
 
 
 class Resume(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        p = await load_pair(ctx, kinds.MentorshipResume.of(row).mentorship_id)
         if p is None or p.m.state != MentorshipState.PAUSED.value:
             return Drop(OutboxStatus.WITHDRAWN, "not paused any more")
         c = await auto_resume(ctx, p.ws, p.m)
@@ -291,7 +286,7 @@ class Resume(BaseHandler):
 
 class Silence(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        p = await load_pair(ctx, kinds.MentorshipSilence.of(row).mentorship_id)
         if p is None or p.m.state != MentorshipState.ACTIVE.value:
             return Drop(OutboxStatus.WITHDRAWN, "not active")
         if p.m.last_activity_at + planning.SILENCE > ctx.now + timedelta(minutes=1):
@@ -303,15 +298,16 @@ class Silence(BaseHandler):
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
         # The next check six weeks on, if it stays quiet.
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        p = await load_pair(ctx, kinds.MentorshipSilence.of(row).mentorship_id)
         if p is not None:
             await schedules.reconcile_mentorship(ctx, p.ws, p.m)
 
 
 class ActionFollowup(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        item = await ctx.session.get(ActionItem, int(row.payload["action_id"]))
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        followup = kinds.ActionFollowup.of(row)
+        item = await ctx.session.get(ActionItem, followup.action_id)
+        p = await load_pair(ctx, followup.mentorship_id)
         if item is None or p is None or item.state != "open":
             return Drop(OutboxStatus.WITHDRAWN, "the action item is closed")
         if p.m.state != MentorshipState.ACTIVE.value:
@@ -322,22 +318,20 @@ class ActionFollowup(BaseHandler):
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
         # The next follow-up, a few days or a week on.
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        p = await load_pair(ctx, kinds.ActionFollowup.of(row).mentorship_id)
         if p is not None:
             await schedules.reconcile_mentorship(ctx, p.ws, p.m)
 
 
 class DeliveryFailed(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        report = kinds.DeliveryFailed.of(row)
+        p = await load_pair(ctx, report.mentorship_id)
         if p is None:
             return GONE
-        member_id = row.payload.get("member_id")
-        missing = p.person(int(member_id)) if member_id else None
-        message = wording.delivery_failed(
-            str(row.payload["failed_kind"]), missing, str(row.payload["reason"])
-        )
-        if row.payload.get("to") == "home":
+        missing = p.person(report.member_id) if report.member_id else None
+        message = wording.delivery_failed(report.failed_kind, missing, report.reason)
+        if report.to == "home":
             return Send(ChannelPost(await ensure_home(ctx, p)), message)
         return Send(dm(p.mentor), message)
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from bot import payloads as kinds
 from bot import wording
 from bot.domain.dates import parse_date
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
@@ -22,7 +23,6 @@ from bot.domain.matching import (
 from bot.domain.recurrence import parse_recurrence
 from bot.domain.states import MAX_MENTORS_PER_MENTEE, MentorshipState
 from bot.messages import Reply
-from bot.outbox import Planned
 from bot.persistence.matching_tables import MentorProfile, MentorRequest, RequestClaim
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services import mentorships, planning, schedules
@@ -302,8 +302,8 @@ async def _notify(
     uow: UnitOfWork, ws: Workspace, req: MentorRequest, event: str, to: Member, **params: object
 ) -> None:
     key = f"req:{req.id}:notice:{event}:{to.id}:{planning.stamp(uow.now)}"
-    payload = {"request_id": req.id, "event": event, "to": to.id, **params}
-    await uow.plan(ws, Planned("match.notice", key, topic_request(req), uow.now, payload))
+    notice = kinds.RequestNotice(req.id, event, to.id, dict(params))
+    await uow.plan(ws, notice.plan(key, topic_request(req), uow.now))
 
 
 async def _close(
@@ -367,16 +367,8 @@ async def _start(
     await mentorships.activate(uow, ws, m)
     req.mentorship_id = m.id
     # Planned after the welcome, so the intake and the first session follow it in the new home.
-    await uow.plan(
-        ws,
-        Planned(
-            "match.kickoff",
-            f"req:{req.id}:kickoff",
-            planning.topic_mentorship(m),
-            uow.now,
-            {"request_id": req.id, "mentorship_id": m.id},
-        ),
-    )
+    kickoff = kinds.RequestKickoff(req.id, m.id)
+    await uow.plan(ws, kickoff.plan(f"req:{req.id}:kickoff", planning.topic_mentorship(m), uow.now))
     return m
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot import payloads as kinds
 from bot import wording
 from bot.domain.errors import ParseError
 from bot.domain.matching import WAITING_STATES, RequestState
 from bot.domain.recurrence import parse_recurrence
 from bot.domain.states import MentorshipState, OutboxStatus
-from bot.outbox import Planned
 from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import Member, OutboxRow, Workspace
 from bot.ports import ChannelPost, DirectMessage, SentRef
@@ -39,7 +39,9 @@ class Loaded:
 
 
 async def load(ctx: DeliveryContext, row: OutboxRow) -> Loaded | None:
-    req = await ctx.session.get(MentorRequest, int(row.payload["request_id"]))
+    ref = kinds.KINDS[row.kind].of(row)
+    assert isinstance(ref, kinds.RequestRef | kinds.RequestNotice | kinds.RequestKickoff)
+    req = await ctx.session.get(MentorRequest, ref.request_id)
     if req is None:
         return None
     ws = await ctx.session.get(Workspace, req.workspace_id)
@@ -53,7 +55,7 @@ def _waiting_for_this_mentor(lo: Loaded, row: OutboxRow) -> bool:
     """Still waiting, and (for a directed request) still on the mentor this row was planned for."""
     if lo.req.state not in [s.value for s in WAITING_STATES]:
         return False
-    return lo.req.mentor_id == row.payload.get("mentor_id")
+    return lo.req.mentor_id == kinds.RequestRemind.of(row).mentor_id
 
 
 class MatchHandler:
@@ -86,16 +88,9 @@ class RequestToMentor(MatchHandler):
         if not await transition(ctx, lo.req, waiting, state=RequestState.EXPIRED.value, decided_at=ctx.now):
             return
         await ctx.withdraw(topic_request(lo.req), kinds=("match.remind", "match.expire"))
-        await ctx.plan(
-            lo.ws,
-            Planned(
-                "match.notice",
-                f"req:{lo.req.id}:notice:undeliverable:{lo.mentee.id}",
-                topic_request(lo.req),
-                ctx.now,
-                {"request_id": lo.req.id, "event": "undeliverable", "to": lo.mentee.id},
-            ),
-        )
+        notice = kinds.RequestNotice(lo.req.id, "undeliverable", lo.mentee.id)
+        key = f"req:{lo.req.id}:notice:undeliverable:{lo.mentee.id}"
+        await ctx.plan(lo.ws, notice.plan(key, topic_request(lo.req), ctx.now))
 
 
 class PostedToChannel(MatchHandler):
@@ -131,7 +126,7 @@ class Expire(MatchHandler):
 
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         lo = await load(ctx, row)
-        if lo is None or lo.req.mentor_id != row.payload.get("mentor_id"):
+        if lo is None or lo.req.mentor_id != kinds.RequestExpire.of(row).mentor_id:
             return ANSWERED
         # Already expired by this row's earlier attempt (the send failed and is retried): tell them now.
         if lo.req.state != RequestState.EXPIRED.value:
@@ -158,8 +153,9 @@ class Notice(MatchHandler):
         lo = await load(ctx, row)
         if lo is None:
             return Drop(OutboxStatus.WITHDRAWN, "the request no longer exists")
-        event = str(row.payload["event"])
-        to = await ctx.session.get(Member, int(row.payload["to"]))
+        notice = kinds.RequestNotice.of(row)
+        event = notice.event
+        to = await ctx.session.get(Member, notice.to)
         if to is None:
             return Drop(OutboxStatus.WITHDRAWN, "the person is gone")
         ranking = None
@@ -171,7 +167,8 @@ class Notice(MatchHandler):
             suggested = await ctx.session.get(Member, lo.req.suggested_id)
             if suggested is not None and await profile_of(ctx, suggested) is None:
                 suggested = None
-        by = await ctx.session.get(Member, int(row.payload["by_id"])) if row.payload.get("by_id") else None
+        by_id = notice.extra.get("by_id")
+        by = await ctx.session.get(Member, int(by_id)) if by_id else None
         message = wording.request_notice(event, lo.req, lo.mentee, lo.mentor, ranking, suggested, by)
         return Send(DirectMessage(to.external_id), message)
 
@@ -183,7 +180,7 @@ class Kickoff(MatchHandler):
         # Imported here: deliveries imports this module to register these handlers.
         from bot.services.deliveries import ensure_home, load_pair
 
-        p = await load_pair(ctx, int(row.payload["mentorship_id"]))
+        p = await load_pair(ctx, kinds.RequestKickoff.of(row).mentorship_id)
         lo = await load(ctx, row)
         if p is None or lo is None or p.m.state != MentorshipState.ACTIVE.value:
             return Drop(OutboxStatus.WITHDRAWN, "the mentorship is not active")

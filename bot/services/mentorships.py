@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from bot import payloads as kinds
 from bot import wording
 from bot.domain.dates import parse_datetime
 from bot.domain.errors import NotAllowed, UserError
@@ -20,7 +21,6 @@ from bot.domain.states import (
     can_move,
 )
 from bot.messages import Reply
-from bot.outbox import Planned
 from bot.persistence.tables import CheckIn, Member, Mentorship, Reflection, Workspace
 from bot.services import planning, schedules
 from bot.services.access import is_party, mentorships_of, other_party_id, pick, require_access
@@ -54,8 +54,8 @@ async def _notice(
 ) -> None:
     """Plan a one-off notice (a DM or a post in the pair's home) rendered by the wording module."""
     key = f"notice:{m.id}:{event}:{to}:{planning.stamp(uow.now)}:{uow.now.microsecond}"
-    payload = {"mentorship_id": m.id, "event": event, "to": to, **params}
-    await uow.plan(ws, Planned("mentorship.notice", key, planning.topic_mentorship(m), uow.now, payload))
+    notice = kinds.MentorshipNotice(m.id, event, to, dict(params))
+    await uow.plan(ws, notice.plan(key, planning.topic_mentorship(m), uow.now))
 
 
 async def pair(uow: UnitOfWork, actor: Actor, req: PairRequest) -> Reply:
@@ -145,16 +145,8 @@ async def activate(uow: UnitOfWork, ws: Workspace, m: Mentorship) -> None:
     m.state = MentorshipState.ACTIVE.value
     m.activated_at = uow.now
     planning.record_activity(m, uow.now)
-    await uow.plan(
-        ws,
-        Planned(
-            "mentorship.welcome",
-            f"welcome:{m.id}",
-            planning.topic_mentorship(m),
-            uow.now,
-            {"mentorship_id": m.id},
-        ),
-    )
+    welcome = kinds.MentorshipWelcome(m.id)
+    await uow.plan(ws, welcome.plan(f"welcome:{m.id}", planning.topic_mentorship(m), uow.now))
 
 
 async def decline(uow: UnitOfWork, actor: Actor, other: str | None, message: str) -> Reply:

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from bot import payloads as kinds
 from bot import wording
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
 from bot.domain.recurrence import Recurrence, parse_recurrence
 from bot.messages import Reply
-from bot.outbox import Planned
 from bot.persistence.tables import (
     Member,
     OfficeHours,
@@ -166,16 +166,9 @@ async def notify_rsvps(tx: Tx, ws: Workspace, oh: OfficeHours, s: OfficeHoursSes
     """A DM to everyone who RSVP'd (cancelled, skipped, reminder): one row each, so none is lost."""
     ids = await rsvp_ids(tx, s)
     for member_id in ids:
-        await tx.plan(
-            ws,
-            Planned(
-                "oh.dm",
-                f"oh:{s.id}:{event}:{member_id}",
-                topic_session(s) if event == "remind" else topic_series(oh),
-                tx.now,
-                {"office_hours_id": oh.id, "session_id": s.id, "member_id": member_id, "event": event},
-            ),
-        )
+        note = kinds.SessionDm(oh.id, s.id, member_id, event)
+        topic = topic_session(s) if event == "remind" else topic_series(oh)
+        await tx.plan(ws, note.plan(f"oh:{s.id}:{event}:{member_id}", topic, tx.now))
     return len(ids)
 
 
@@ -183,16 +176,9 @@ async def refresh_announcement(tx: Tx, ws: Workspace, s: OfficeHoursSession) -> 
     """Keep the announcement's RSVP count live; edits within one minute collapse into one."""
     if not s.announce_message_id:
         return
-    await tx.plan(
-        ws,
-        Planned(
-            "oh.refresh",
-            f"oh:{s.id}:refresh:{stamp(tx.now)}",
-            topic_session(s),
-            tx.now + timedelta(seconds=5),
-            {"office_hours_id": s.office_hours_id, "session_id": s.id},
-        ),
-    )
+    refresh = kinds.SessionRefresh(s.office_hours_id, s.id)
+    key = f"oh:{s.id}:refresh:{stamp(tx.now)}"
+    await tx.plan(ws, refresh.plan(key, topic_session(s), tx.now + timedelta(seconds=5)))
 
 
 # ---- use-cases -------------------------------------------------------------------------------------
@@ -412,16 +398,7 @@ async def record_recap(uow: UnitOfWork, actor: Actor, ident: int | None, text: s
         return Reply(wording.oh_recap_updated())
     s.recap, s.recap_by_id = text.strip(), me.id
     await uow.withdraw(topic_session(s), kinds=("oh.recap",))
-    await uow.plan(
-        ws,
-        Planned(
-            "oh.recap",
-            f"oh:{s.id}:recap",
-            topic_session(s),
-            uow.now,
-            {"office_hours_id": oh.id, "session_id": s.id},
-        ),
-    )
+    await uow.plan(ws, kinds.SessionRecap(oh.id, s.id).plan(f"oh:{s.id}:recap", topic_session(s), uow.now))
     return Reply(wording.oh_recap_saved())
 
 

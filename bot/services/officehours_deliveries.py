@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from bot import payloads as kinds
 from bot import wording
 from bot.domain.states import OutboxStatus
-from bot.outbox import Planned
 from bot.persistence.tables import Member, OfficeHours, OfficeHoursSession, OutboxRow, Workspace
 from bot.ports import ChannelPost, DirectMessage, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Edit, Handler, Send
@@ -18,15 +16,17 @@ GONE = Drop(OutboxStatus.WITHDRAWN, "the office hours or session no longer exist
 async def _load(
     ctx: DeliveryContext, row: OutboxRow, upcoming: bool = True
 ) -> tuple[Workspace, OfficeHours, OfficeHoursSession] | Drop:
-    oh = await ctx.session.get(OfficeHours, int(row.payload["office_hours_id"]))
-    s = await ctx.session.get(OfficeHoursSession, int(row.payload["session_id"]))
+    ref = kinds.KINDS[row.kind].of(row)
+    assert isinstance(ref, kinds.SessionRef | kinds.SessionDm)
+    oh = await ctx.session.get(OfficeHours, ref.office_hours_id)
+    s = await ctx.session.get(OfficeHoursSession, ref.session_id)
     ws = await ctx.session.get(Workspace, oh.workspace_id) if oh else None
     if oh is None or s is None or ws is None:
         return GONE
     if upcoming and (oh.state != "active" or s.state != "upcoming"):
         return Drop(OutboxStatus.WITHDRAWN, f"session is {s.state}, series {oh.state}")
-    planned = row.payload.get("scheduled_at")
-    if upcoming and planned and datetime.fromisoformat(planned) != s.scheduled_at:
+    planned = ref.scheduled_at if isinstance(ref, kinds.SessionRef) else None
+    if upcoming and planned and planned != s.scheduled_at:
         return Drop(OutboxStatus.WITHDRAWN, "the session moved")
     return ws, oh, s
 
@@ -63,7 +63,7 @@ class Announce(_Base):
         )
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
-        s = await ctx.session.get(OfficeHoursSession, int(row.payload["session_id"]))
+        s = await ctx.session.get(OfficeHoursSession, kinds.SessionAnnounce.of(row).session_id)
         if s is not None:
             s.announce_channel, s.announce_message_id, s.thread_id = (
                 ref.channel_id,
@@ -105,12 +105,13 @@ class RemindAll(_Base):
 
 class PersonalDm(_Base):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
-        event = str(row.payload["event"])
+        dm = kinds.SessionDm.of(row)
+        event = dm.event
         loaded = await _load(ctx, row, upcoming=event == "remind")
         if isinstance(loaded, Drop):
             return loaded
         _ws, oh, s = loaded
-        member = await ctx.session.get(Member, int(row.payload["member_id"]))
+        member = await ctx.session.get(Member, dm.member_id)
         if member is None:
             return GONE
         if event == "remind":
@@ -121,7 +122,7 @@ class PersonalDm(_Base):
             mine = [q for q in await oh_service.queue(ctx, s) if q.author.id == member.id]
             message = wording.oh_reminder(oh, s, mine)
         elif event == "carried":
-            message = wording.oh_carried_over(oh, str(row.payload.get("text", "")))
+            message = wording.oh_carried_over(oh, dm.text)
         else:
             message = wording.oh_rsvp_notice(oh, s, event)
         return Send(DirectMessage(member.external_id), message)
@@ -175,22 +176,9 @@ class Recap(_Base):
         answered = await oh_service.queue(ctx, s, ("answered",))
         carried = await oh_service.close_session(ctx, ws, oh, s)
         for item in carried:
-            await ctx.plan(
-                ws,
-                Planned(
-                    "oh.dm",
-                    f"oh:{s.id}:carried:{item.question.id}",
-                    oh_service.topic_series(oh),
-                    ctx.now,
-                    {
-                        "office_hours_id": oh.id,
-                        "session_id": s.id,
-                        "member_id": item.author.id,
-                        "event": "carried",
-                        "text": item.question.text[:500],
-                    },
-                ),
-            )
+            note = kinds.SessionDm(oh.id, s.id, item.author.id, "carried", item.question.text[:500])
+            key = f"oh:{s.id}:carried:{item.question.id}"
+            await ctx.plan(ws, note.plan(key, oh_service.topic_series(oh), ctx.now))
         recorder = await ctx.session.get(Member, s.recap_by_id) if s.recap_by_id else None
         return Send(_place(oh, s), wording.oh_recap_post(oh, s, recorder, answered, carried))
 

@@ -27,6 +27,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import payloads as kinds
 from bot.domain.matching import WAITING_STATES
 from bot.domain.recurrence import Recurrence, recurrence_from_rule
 from bot.domain.states import CheckInState, MentorshipState
@@ -103,6 +104,12 @@ def split(open_items: Sequence[OccurrenceT], now: datetime) -> Timeline:
     running = [o for o in open_items if o.scheduled_at <= now < ends_at(o)]
     future = [o for o in open_items if o.scheduled_at > now]
     return Timeline(ended, running, future)
+
+
+def used_up(resolved: datetime | None, t: Timeline) -> datetime | None:
+    """The latest slot already used: the latest resolved one (held, missed, skipped), or one that is over."""
+    slots = [a for a in [resolved, *(o.slot_at for o in t.ended)] if a is not None]
+    return _aware(max(slots)) if slots else None
 
 
 def choose_next(
@@ -193,9 +200,7 @@ async def _next_checkin(tx: Tx, m: Mentorship, rec: Recurrence, t: Timeline) -> 
             ),
         )
     )
-    anchors = [a for a in [used, *(c.slot_at for c in t.ended)] if a is not None]
-    anchor = _aware(max(anchors)) if anchors else None
-    kept, fresh = choose_next(rec, tx.now, anchor, t.future)
+    kept, fresh = choose_next(rec, tx.now, used_up(used, t), t.future)
     if kept is not None or fresh is None:
         return kept, 0
     # A slot used before (cancelled by a pause or a cadence change) comes back rather than being duplicated.
@@ -212,30 +217,18 @@ async def _next_checkin(tx: Tx, m: Mentorship, rec: Recurrence, t: Timeline) -> 
     return c, 1
 
 
-def _payload(m: Mentorship, c: CheckIn) -> dict[str, Any]:
-    return {"mentorship_id": m.id, "checkin_id": c.id, "scheduled_at": c.scheduled_at.isoformat()}
-
-
 async def _checkin_rows(tx: Tx, m: Mentorship, c: CheckIn) -> list[Planned]:
     """The announcement, each person's reminders, the wrap-up and the follow-up of the current check-in."""
     at = c.scheduled_at
     base = f"checkin:{c.id}:{planning.stamp(at)}"
     topic = planning.topic_checkin(c)
-    payload = _payload(m, c)
-    rows = [Planned("checkin.announce", f"{base}:announce", topic, await _announce_at(tx, m, c), payload)]
+    announce = kinds.CheckinAnnounce(m.id, c.id, at)
+    rows = [announce.plan(f"{base}:announce", topic, await _announce_at(tx, m, c))]
     for lead in sorted(set(m.reminder_leads or []), reverse=True):
         due = at - timedelta(minutes=lead)
         for member_id in (m.mentee_id, m.mentor_id):
-            rows.append(
-                Planned(
-                    "checkin.remind",
-                    f"{base}:remind:{lead}:{member_id}",
-                    topic,
-                    due,
-                    {**payload, "member_id": member_id, "lead_minutes": lead},
-                    stale_if_late=True,
-                )
-            )
+            remind = kinds.CheckinRemind(m.id, c.id, at, member_id, lead)
+            rows.append(remind.plan(f"{base}:remind:{lead}:{member_id}", topic, due, stale_if_late=True))
     return rows + _closing_rows(m, c)
 
 
@@ -243,11 +236,12 @@ def _closing_rows(m: Mentorship, c: CheckIn) -> list[Planned]:
     """What closes a check-in: the wrap-up at its end (only while ahead) and the follow-up after it."""
     base = f"checkin:{c.id}:{planning.stamp(c.scheduled_at)}"
     topic = planning.topic_checkin(c)
-    payload = _payload(m, c)
     end = ends_at(c)
+    wrapup = kinds.CheckinWrapup(m.id, c.id, c.scheduled_at)
+    followup = kinds.CheckinFollowup(m.id, c.id, c.scheduled_at)
     return [
-        Planned("checkin.wrapup", f"{base}:wrapup", topic, end, payload, stale_if_late=True),
-        Planned("checkin.followup", f"{base}:followup", topic, end + planning.NOTES_WINDOW, payload),
+        wrapup.plan(f"{base}:wrapup", topic, end, stale_if_late=True),
+        followup.plan(f"{base}:followup", topic, end + planning.NOTES_WINDOW),
     ]
 
 
@@ -285,13 +279,8 @@ def _silence_rows(m: Mentorship, now: datetime) -> list[Planned]:
 
 
 def _silence(m: Mentorship, due: datetime, *, stale: bool) -> Planned:
-    return Planned(
-        "mentorship.silence",
-        f"silence:{m.id}:{planning.stamp(due)}",
-        planning.topic_mentorship(m),
-        due,
-        {"mentorship_id": m.id},
-        stale_if_late=stale,
+    return kinds.MentorshipSilence(m.id).plan(
+        f"silence:{m.id}:{planning.stamp(due)}", planning.topic_mentorship(m), due, stale_if_late=stale
     )
 
 
@@ -300,12 +289,8 @@ async def _resume_row(tx: Tx, m: Mentorship) -> Planned:
     assert m.paused_until is not None
     people = [await tx.session.get(Member, pid) for pid in (m.mentor_id, m.mentee_id)]
     due = min(planning.local_morning(m.paused_until, p) for p in people if p is not None)
-    return Planned(
-        "mentorship.resume",
-        f"resume:{m.id}:{m.paused_until.isoformat()}",
-        planning.topic_mentorship(m),
-        due,
-        {"mentorship_id": m.id},
+    return kinds.MentorshipResume(m.id).plan(
+        f"resume:{m.id}:{m.paused_until.isoformat()}", planning.topic_mentorship(m), due
     )
 
 
@@ -326,12 +311,10 @@ async def _action_rows(tx: Tx, m: Mentorship) -> list[Planned]:
         for k in (n - 1, n):
             if k >= 0:
                 rows.append(
-                    Planned(
-                        "action.followup",
+                    kinds.ActionFollowup(m.id, item.id, k).plan(
                         f"action:{item.id}:{item.due_date.isoformat()}:{k}",
                         planning.topic_action(item),
                         first + offsets[k],
-                        {"mentorship_id": m.id, "action_id": item.id, "n": k},
                         stale_if_late=k < n,
                     )
                 )
@@ -426,9 +409,7 @@ async def _next_session(tx: Tx, oh: OfficeHours, t: Timeline) -> tuple[OfficeHou
             OfficeHoursSession.state.in_(["held", "skipped"]),
         )
     )
-    anchors = [a for a in [used, *(s.slot_at for s in t.ended)] if a is not None]
-    anchor = _aware(max(anchors)) if anchors else None
-    kept, fresh = choose_next(rec, tx.now, anchor, t.future)
+    kept, fresh = choose_next(rec, tx.now, used_up(used, t), t.future)
     if kept is not None or fresh is None:
         return kept, 0
     s = await tx.session.scalar(
@@ -450,27 +431,20 @@ def _session_rows(oh: OfficeHours, s: OfficeHoursSession, now: datetime) -> list
     at = s.scheduled_at
     base = f"oh:{s.id}:{planning.stamp(at)}"
     topic = topic_session(s)
-    payload = {"office_hours_id": oh.id, "session_id": s.id, "scheduled_at": at.isoformat()}
     end = ends_at(s)
     announce = max(_aware(s.created_at), at - timedelta(minutes=oh.announce_lead_minutes))
+    remind = at - timedelta(minutes=oh.reminder_lead_minutes)
     rows = [
-        Planned("oh.announce", f"{base}:announce", topic, announce, payload),
-        Planned(
-            "oh.remind_all",
-            f"{base}:remind",
-            topic,
-            at - timedelta(minutes=oh.reminder_lead_minutes),
-            payload,
-            stale_if_late=True,
-        ),
-        Planned("oh.start", f"{base}:start", topic, at, payload, stale_if_late=True),
-        Planned("oh.wrapup", f"{base}:wrapup", topic, end, payload),
+        kinds.SessionAnnounce(oh.id, s.id, at).plan(f"{base}:announce", topic, announce),
+        kinds.SessionRemindAll(oh.id, s.id, at).plan(f"{base}:remind", topic, remind, stale_if_late=True),
+        kinds.SessionStart(oh.id, s.id, at).plan(f"{base}:start", topic, at, stale_if_late=True),
+        kinds.SessionWrapup(oh.id, s.id, at).plan(f"{base}:wrapup", topic, end),
     ]
     if s.recap:
-        recap_payload = {"office_hours_id": oh.id, "session_id": s.id}
-        rows.append(Planned("oh.recap", f"oh:{s.id}:recap", topic, end, recap_payload))
+        rows.append(kinds.SessionRecap(oh.id, s.id).plan(f"oh:{s.id}:recap", topic, end))
     else:
-        rows.append(Planned("oh.recap", f"{base}:recap-timeout", topic, end + RECAP_WAIT, payload))
+        timeout = kinds.SessionRecap(oh.id, s.id, at)
+        rows.append(timeout.plan(f"{base}:recap-timeout", topic, end + RECAP_WAIT))
     return rows
 
 
@@ -485,15 +459,14 @@ async def reconcile_request(tx: Tx, ws: Workspace, req: MentorRequest) -> SyncRe
     if req.state in [s.value for s in WAITING_STATES]:
         topic = topic_request(req)
         base = f"req:{req.id}:{req.mentor_id or 'open'}:{planning.stamp(req.expires_at)}"
-        payload = {"request_id": req.id, "mentor_id": req.mentor_id}
-        first = "match.request" if req.mentor_id else "match.posted"
-        started = _aware(req.decided_at or req.created_at) if req.decided_at else _aware(req.created_at)
+        first = kinds.RequestToMentor(req.id, req.mentor_id) if req.mentor_id else kinds.RequestPosted(req.id)
+        remind = kinds.RequestRemind(req.id, req.mentor_id)
+        expire = kinds.RequestExpire(req.id, req.mentor_id)
+        # The first message goes out at once: any due time already passed means "now".
         desired = [
-            Planned(first, f"{base}:{first}", topic, min(started, tx.now), payload),
-            Planned(
-                "match.remind", f"{base}:remind", topic, _aware(req.remind_at), payload, stale_if_late=True
-            ),
-            Planned("match.expire", f"{base}:expire", topic, _aware(req.expires_at), payload),
+            first.plan(f"{base}:{first.kind}", topic, _aware(req.created_at)),
+            remind.plan(f"{base}:remind", topic, _aware(req.remind_at), stale_if_late=True),
+            expire.plan(f"{base}:expire", topic, _aware(req.expires_at)),
         ]
     return await tx.sync_rows(ws, topic_request(req), REQUEST_KINDS, desired)
 

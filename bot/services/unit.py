@@ -76,7 +76,7 @@ class Core:
         return UnitOfWork(self)
 
 
-class UnitOfWork:
+class UnitOfWork(outbox.OutboxWriter):
     def __init__(self, core: Core) -> None:
         self.core = core
         self.now = core.clock.now()
@@ -117,36 +117,7 @@ class UnitOfWork:
                 if result is not None:
                     await result
 
-    async def plan(self, workspace: Workspace, planned: outbox.Planned) -> None:
-        """Add an outbox row in this transaction; the dispatcher is woken after commit."""
-        await outbox.enqueue(self.session, workspace.id, workspace.platform, planned, self.now)
-        if self._earliest is None or planned.due_at < self._earliest:
-            self._earliest = planned.due_at
-
-    async def withdraw(self, topic: str, *, kinds: tuple[str, ...] = (), prefix: bool = False) -> int:
-        if prefix:
-            return await outbox.withdraw_prefix(self.session, topic, kinds=kinds)
-        return await outbox.withdraw(self.session, topic, kinds=kinds)
-
-    async def sync_rows(
-        self,
-        workspace: Workspace,
-        prefix: str,
-        kinds: tuple[str, ...],
-        desired: list[outbox.Planned],
-        keep_topics: frozenset[str] = frozenset(),
-    ) -> outbox.SyncResult:
-        """The reconcile step for one schedule owner's rows (see `outbox.sync`); wakes the dispatcher."""
-        result = await outbox.sync(
-            self.session,
-            workspace.id,
-            workspace.platform,
-            prefix,
-            kinds,
-            desired,
-            self.now,
-            keep_topics=keep_topics,
-        )
-        if result.earliest is not None and (self._earliest is None or result.earliest < self._earliest):
-            self._earliest = result.earliest
-        return result
+    def woke(self, at: datetime) -> None:
+        # The dispatcher is woken for the earliest new due time once this transaction commits.
+        if self._earliest is None or at < self._earliest:
+            self._earliest = at
