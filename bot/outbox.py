@@ -152,7 +152,7 @@ async def sync(
 
     for p in desired:
         row = existing.get(p.key)
-        ahead = p.due_at > now or not p.stale_if_late
+        ahead = p.due_at >= now or not p.stale_if_late
         if row is None:
             if ahead and await enqueue(session, workspace_id, platform, p, now):
                 created += 1
@@ -168,8 +168,10 @@ async def sync(
         elif row.status == OutboxStatus.PENDING.value:
             if row.payload != p.payload:
                 row.payload = p.payload
-            # Two due times both already passed mean the same thing (send now): no churn for them.
-            if row.due_at != p.due_at and not (row.due_at <= now and p.due_at <= now):
+            # Two due times both already passed mean the same thing (send now): no churn for them. A
+            # reminder whose new lead time has already passed keeps the time it still can make.
+            late_move = p.stale_if_late and p.due_at < now <= row.due_at
+            if row.due_at != p.due_at and not (row.due_at <= now and p.due_at <= now) and not late_move:
                 row.due_at = p.due_at
                 # A row waiting out a retry back-off keeps waiting; a fresh one moves with its due time.
                 row.available_at = max(p.due_at, row.available_at) if row.attempts else p.due_at

@@ -147,6 +147,13 @@ class CheckinFollowup(CheckinRef):
 
 
 @dataclasses.dataclass(frozen=True)
+class CheckinCalledOff(CheckinRef):
+    """Posted in the thread of a check-in that was announced and is now off (paused, cadence changed)."""
+
+    kind = "checkin.called_off"
+
+
+@dataclasses.dataclass(frozen=True)
 class CheckinRemind(CheckinRef):
     kind = "checkin.remind"
     member_id: int

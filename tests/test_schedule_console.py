@@ -121,3 +121,16 @@ def test_doctor_finds_a_silent_schedule_and_fix_repairs_it(tmp_path: Path) -> No
     assert fixed.returncode == 0 and "repaired 1 schedule(s)" in fixed.stdout
     clean = run(["doctor"], env=env)
     assert clean.returncode == 0 and "every schedule matches" in clean.stdout
+
+
+def test_what_fell_due_while_the_console_was_off_comes_before_the_first_command(tmp_path: Path) -> None:
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path / "data")}
+    first = run(
+        START,
+        PAIR + "@ana /mentor cadence weekly on thursday at 10:00\n@bo /mentor pause until 2027-03-10\n",
+        env,
+    )
+    assert first.returncode == 0, first.stderr
+    later = run(["run", "--start", "2027-03-12T12:00Z"], "@ana /mentor next\n", env)
+    out = later.stdout
+    assert "The pause is over" in out and "paused until" not in after(out, "> @ana /mentor next")

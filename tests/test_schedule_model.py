@@ -269,48 +269,52 @@ class Schedules(RuleBasedStateMachine):
             for r in pending:
                 if r.kind.startswith("checkin.") and r.kind in schedules.MENTORSHIP_KINDS:
                     assert int(r.payload["checkin_id"]) in by_id, (r.kind, r.key)
-            current = [c for c in open_ones if schedules.ends_at(c) > now]
+            future = [c for c in open_ones if c.scheduled_at > now]
             if m.state != MentorshipState.ACTIVE.value:
                 managed = [r for r in pending if r.kind in schedules.MENTORSHIP_KINDS]
                 assert all(r.kind == "mentorship.resume" for r in managed), [r.key for r in managed]
-                assert not [c for c in current if c.scheduled_at > now]
+                assert future == []
                 return
+            for running in [c for c in open_ones if c.scheduled_at <= now < schedules.ends_at(c)]:
+                assert any(
+                    r.kind == "checkin.wrapup" and int(r.payload["checkin_id"]) == running.id for r in pending
+                ), "a session in progress is wrapped up when it ends"
             rec = planning.recurrence_of(m)
             assert rec is not None
             if rec.next_after(now) is None:
                 return
-            assert len(current) == 1, [(c.slot_at, c.scheduled_at) for c in current]
-            c = current[0]
+            assert len(future) == 1, [(c.slot_at, c.scheduled_at) for c in future]
+            c = future[0]
             used_slots = [
                 x.slot_at
                 for x in await s.scalars(select(CheckIn).where(CheckIn.mentorship_id == 1))
                 if x.state in ("held", "missed", "skipped")
-                or (x.state == "upcoming" and x is not c and x.scheduled_at <= now)
+                or (x.state == "upcoming" and x.scheduled_at <= now)
             ]
             last_used = max(used_slots, default=None)
             if last_used is not None:
                 assert c.slot_at > last_used, "the calendar never goes backwards"
-            if c.scheduled_at > now:
-                assert schedules.is_slot(rec, c.slot_at), "the next check-in is on one of the cadence's dates"
-                first_free = rec.next_after(max(now, last_used) if last_used else now)
-                assert first_free is not None and c.slot_at <= first_free, (
-                    "no date of the cadence is passed over"
-                )
-                for lead in m.reminder_leads:
-                    due = c.scheduled_at - timedelta(minutes=lead)
-                    if due > now:
-                        for member in (m.mentor_id, m.mentee_id):
-                            assert any(
-                                r.kind == "checkin.remind"
-                                and r.due_at == due
-                                and int(r.payload["member_id"]) == member
-                                and r.payload["scheduled_at"] == c.scheduled_at.isoformat()
-                                for r in pending
-                            ), f"the {lead}-minute reminder to member {member} is pending"
-                announce = [
-                    r for r in rows if r.key == f"checkin:{c.id}:{planning.stamp(c.scheduled_at)}:announce"
-                ]
-                assert announce and announce[0].status != OutboxStatus.WITHDRAWN.value
+            assert schedules.is_slot(rec, c.slot_at), "the next check-in is on one of the cadence's dates"
+            first_free = rec.next_after(max(now, last_used) if last_used else now)
+            assert first_free is not None and c.slot_at <= first_free, "no date of the cadence is passed over"
+            for lead in m.reminder_leads:
+                due = c.scheduled_at - timedelta(minutes=lead)
+                if due > now:
+                    for member in (m.mentor_id, m.mentee_id):
+                        assert any(
+                            r.kind == "checkin.remind"
+                            and r.due_at == due
+                            and int(r.payload["member_id"]) == member
+                            and r.payload["scheduled_at"] == c.scheduled_at.isoformat()
+                            for r in pending
+                        ), f"the {lead}-minute reminder to member {member} is pending"
+            key = f"checkin:{c.id}:{planning.stamp(c.scheduled_at)}:announce" + (
+                f":{c.revision}" if c.revision else ""
+            )
+            announce = [r for r in rows if r.key == key]
+            assert announce and announce[0].status != OutboxStatus.WITHDRAWN.value, (
+                "the next one is announced"
+            )
             assert any(r.kind == "checkin.wrapup" and int(r.payload["checkin_id"]) == c.id for r in pending)
             assert any(r.kind == "checkin.followup" and int(r.payload["checkin_id"]) == c.id for r in pending)
             items = list(await s.scalars(select(ActionItem).where(ActionItem.mentorship_id == 1)))

@@ -190,3 +190,93 @@ async def test_office_hours_cadence_edit_moves_an_unannounced_session_and_keeps_
     ]
     questions = render((await h.say("hana", "/officehours questions")).message)
     assert "how do I start?" in questions
+
+
+# ---- what a fresh tester broke (each a regression test) ------------------------------------------------
+
+
+async def test_a_reminder_due_the_moment_it_is_planned_is_sent(berlin: Harness) -> None:
+    h = berlin  # Mon 1 Mar 09:00 CET: a check-in tomorrow at 09:00 makes the 24 h reminder due right now
+    await h.say("ana", "/mentor cadence weekly on tuesday at 9:00")
+    assert len([d for d in h.chat.dms("bo") if "Check-in coming up" in d.text]) == 1
+
+
+async def test_a_cadence_changed_and_changed_back_is_announced_again_and_the_other_thread_says_it_is_off(
+    berlin: Harness,
+) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on tuesday at 10:00")
+    await h.advance("1m")
+    await h.say("bo", "/mentor cadence weekly on thursday at 9:00")
+    thursday_thread = h.chat.with_text("Next check-in")[-1].thread_id
+    assert thursday_thread is not None
+    await h.advance("1m")
+    h.chat.clear()
+    await h.say("ana", "/mentor cadence weekly on tuesday at 10:00")
+    back = h.chat.with_text("This check-in is back on")
+    assert len(back) == 1 and "Tue 2 Mar" in back[0].text, [d.text for d in h.chat.sent]
+    off = [d for d in h.chat.sent if d.where == f"thread:{thursday_thread}"]
+    assert len(off) == 1 and "This check-in is off: the next one is" in off[0].text
+    saved = await h.app.router.thread_message(
+        h.actor("bo", channel_id="home-ana-bo", thread_id=thursday_thread),
+        "a question about mocks",
+        "late-1",
+    )
+    assert saved is not None and "saved your update for the next one" in render(saved.message)
+
+
+async def test_two_commands_in_the_same_instant_each_send_their_message(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on tuesday at 10:00")
+    await h.advance_to(at("2027-03-02T09:10"))
+    h.chat.clear()
+    await h.say("bo", "/checkin notes we talked about mocks", flush=False)
+    await h.say("ana", "/checkin notes we talked about mocks and fixtures")
+    assert len(h.chat.with_text("Check-in summary")) == 4  # the first and the updated one, to both
+
+
+async def test_a_pause_during_a_session_sends_nothing_late_about_it_after_resuming(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on tuesday at 10:00")
+    await h.advance_to(at("2027-03-02T09:10"))
+    await h.say("bo", "/mentor pause")
+    await h.advance("8d")
+    h.chat.clear()
+    await h.say("ana", "/mentor resume")
+    await h.advance("1h")
+    assert not [d for d in h.chat.sent if "late" in d.text.lower() or "missed" in d.text.lower()]
+
+
+async def test_a_lead_time_that_already_passed_keeps_the_reminder_it_can_still_make(berlin: Harness) -> None:
+    h = berlin
+    h.admins.add("hana")
+    await h.say("hana", "/officehours create #help monthly on the first thursday at 17:00 hosts @hana")
+    await h.advance_to(at("2027-03-04T15:30"))  # 90 minutes before
+    await h.say("hana", "/officehours edit 1 remind 2h")
+    [remind] = await pending(h, "oh.remind_all")
+    assert remind.due_at == at("2027-03-04T16:00")
+
+
+async def test_skip_and_reschedule_during_a_session_act_on_the_next_one(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on tuesday at 10:00")
+    await h.advance_to(at("2027-03-02T09:10"))
+    skipped = await h.text("bo", "/mentor skip")
+    assert "Skipped the check-in of Tue 9 Mar" in skipped and "Tue 16 Mar" in skipped
+
+
+async def test_pausing_again_while_paused_sets_the_new_end(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on tuesday at 10:00")
+    await h.say("bo", "/mentor pause until 2027-03-10")
+    assert "Paused until Mon 15 Mar 2027" in await h.text("ana", "/mentor pause until 2027-03-15")
+    [resume] = await pending(h, "mentorship.resume")
+    assert resume.key.endswith("2027-03-15")
+
+
+async def test_missing_check_ins_nudges_once_per_streak(berlin: Harness) -> None:
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on tuesday at 10:00")
+    await h.advance("40d")  # five sessions pass with no notes
+    nudges = [d for d in h.chat.dms("bo") if "last two check-ins" in d.text.lower()]
+    assert len(nudges) == 1

@@ -75,6 +75,9 @@ async def run_console(database_url: str, clock: Clock, stream: TextIO) -> int:
     console, app = await build_console(database_url, clock)
     if isinstance(console.pump, RealTimePump):
         await console.pump.start()
+    else:
+        # What fell due while the console was not running (a pause that ended) comes before any command.
+        await console.pump.flush()
     try:
         await console.run_stream(stream, interactive=stream.isatty())
     finally:

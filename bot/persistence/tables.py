@@ -128,6 +128,8 @@ class CheckIn(Base):
     scheduled_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
     state: Mapped[str] = mapped_column(String(16), default=CheckInState.UPCOMING.value)
+    # Bumped when a cancelled occurrence comes back, so it is announced again (see schedules).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     thread_channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
     thread_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     takeaways: Mapped[str] = mapped_column(Text, default="")
@@ -259,6 +261,7 @@ class OfficeHoursSession(Base):
     scheduled_at: Mapped[datetime] = mapped_column(UtcDateTime)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     state: Mapped[str] = mapped_column(String(16), default="upcoming")
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     announce_channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
     announce_message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     thread_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)

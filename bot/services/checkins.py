@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
 from bot import payloads as kinds
@@ -10,7 +12,7 @@ from bot.domain.errors import NotFound, UserError
 from bot.domain.states import CheckInState, MentorshipState, Stage
 from bot.messages import Reply, reply
 from bot.persistence.tables import AgendaItem, CheckIn, Member, Mentorship, StatusUpdate, Workspace
-from bot.services import planning
+from bot.services import planning, schedules
 from bot.services.access import can_access, pick, require_access
 from bot.services.members import Actor, actor_member, ensure_workspace, zone_of
 from bot.services.unit import Tx, UnitOfWork
@@ -52,11 +54,11 @@ async def updates_of(uow: Tx, c: CheckIn) -> list[StatusUpdate]:
 
 async def overview(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     """`/checkin` with no text: the next check-in, its agenda, and open action items."""
-    _ws, me, m = await _mentorship(uow, actor, other, "/checkin")
+    ws, me, m = await _mentorship(uow, actor, other, "/checkin")
     mentor = await uow.session.get(Member, m.mentor_id)
     mentee = await uow.session.get(Member, m.mentee_id)
     assert mentor is not None and mentee is not None
-    c = await planning.next_open_checkin(uow, m)
+    c = await schedules.reconcile_mentorship(uow, ws, m)
     agenda = await agenda_of(uow, c) if c else []
     updates = await updates_of(uow, c) if c else []
     actions = await planning.open_actions(uow, m)
@@ -70,7 +72,8 @@ async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: str | Non
     text = text.strip()
     if len(text) > UPDATE_MAX:
         raise UserError(wording.too_long("A status update", UPDATE_MAX, len(text)))
-    c = await planning.next_open_checkin(uow, m) or await planning.upcoming_checkin(uow, m)
+    # During a session its updates belong to it; otherwise to the next one.
+    c = await _in_progress(uow, m) or await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.no_checkin_for_update(m.state))
     update = StatusUpdate(checkin_id=c.id, author_id=me.id, text=text, created_at=uow.now)
@@ -95,7 +98,8 @@ async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: str | N
     if m.stage == Stage.GETTING_STARTED.value:
         m.stage = Stage.COACHING.value
     planning.record_activity(m, uow.now)
-    version = planning.stamp(uow.now) + str(uow.now.microsecond)
+    # Each recording is its own summary: notes recorded twice in one clock tick are both sent.
+    version = planning.stamp(uow.now) + uuid.uuid4().hex[:12]
     for person_id in (m.mentor_id, m.mentee_id):
         summary = kinds.CheckinSummary(m.id, c.id, person_id, updated=not first_time)
         key = f"summary:{c.id}:{person_id}:{version}"
@@ -125,10 +129,12 @@ async def missed(uow: Tx, ws: Workspace, m: Mentorship, c: CheckIn) -> bool:
                 CheckIn.scheduled_at <= c.scheduled_at,
             )
             .order_by(CheckIn.scheduled_at.desc())
-            .limit(2)
+            .limit(3)
         )
     )
-    if len(recent) == 2 and all(r.state == CheckInState.MISSED.value for r in recent):
+    missed_in_a_row = [r.state == CheckInState.MISSED.value for r in recent]
+    # Once per streak: at the second miss in a row, not again at the third, fourth…
+    if missed_in_a_row[:2] == [True, True] and missed_in_a_row[2:3] != [True]:
         for person_id in (m.mentor_id, m.mentee_id):
             nudge = kinds.MentorshipNotice(m.id, "missed_twice", f"dm:{person_id}")
             await uow.plan(
@@ -136,6 +142,13 @@ async def missed(uow: Tx, ws: Workspace, m: Mentorship, c: CheckIn) -> bool:
             )
         return True
     return False
+
+
+async def _in_progress(uow: UnitOfWork, m: Mentorship) -> CheckIn | None:
+    c = await planning.last_started(uow, m)
+    if c is None or c.state != CheckInState.UPCOMING.value or schedules.ends_at(c) <= uow.now:
+        return None
+    return c
 
 
 async def _last_started(uow: UnitOfWork, m: Mentorship, me: Member) -> CheckIn:
@@ -147,13 +160,13 @@ async def _last_started(uow: UnitOfWork, m: Mentorship, me: Member) -> CheckIn:
 
 
 async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: str | None) -> Reply:
-    _ws, me, m = await _mentorship(uow, actor, other, "/agenda add")
+    ws, me, m = await _mentorship(uow, actor, other, "/agenda add")
     question = question.strip()
     if not question:
         raise UserError(wording.agenda_empty_question())
     if len(question) > QUESTION_MAX:
         raise UserError(wording.too_long("A question", QUESTION_MAX, len(question)))
-    c = await planning.next_open_checkin(uow, m)
+    c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.no_checkin_for_agenda(m.state))
     if len(await agenda_of(uow, c)) >= AGENDA_MAX_ITEMS:
@@ -164,8 +177,8 @@ async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: str 
 
 
 async def show_agenda(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
-    _ws, _me, m = await _mentorship(uow, actor, other, "/agenda")
-    c = await planning.next_open_checkin(uow, m)
+    ws, _me, m = await _mentorship(uow, actor, other, "/agenda")
+    c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.no_checkin_for_agenda(m.state))
     items = await agenda_of(uow, c)
@@ -204,10 +217,19 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
     text = text.strip()
     if len(text) > UPDATE_MAX:
         return reply(wording.too_long("A status update", UPDATE_MAX, len(text)), ok=False)
+    moved_to = None
+    if c.state == CheckInState.CANCELLED.value:
+        # A thread of a check-in that is off: the update belongs to the one that replaced it.
+        moved_to = await schedules.reconcile_mentorship(uow, ws, m)
+    target = moved_to or c
     uow.session.add(
-        StatusUpdate(checkin_id=c.id, author_id=me.id, text=text, external_id=external_id, created_at=uow.now)
+        StatusUpdate(
+            checkin_id=target.id, author_id=me.id, text=text, external_id=external_id, created_at=uow.now
+        )
     )
     planning.record_activity(m, uow.now)
+    if moved_to is not None:
+        return Reply(wording.thread_update_saved_for(moved_to))
     return Reply(wording.thread_update_saved())
 
 

@@ -127,7 +127,10 @@ class Announce(CheckinHandler):
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         actions = await planning.open_actions(ctx, p.m)
         if c.thread_id and c.thread_channel:
-            return Send(ThreadReply(c.thread_channel, c.thread_id), wording.checkin_moved(p.m, c))
+            # Announced before: a move, or a check-in called off that came back at its own time.
+            back = c.revision and c.scheduled_at == c.slot_at
+            text = wording.checkin_back_on(c) if back else wording.checkin_moved(p.m, c)
+            return Send(ThreadReply(c.thread_channel, c.thread_id), text)
         message = wording.checkin_announcement(p.m, p.mentor, p.mentee, c, actions)
         return Send(
             ChannelPost(await ensure_home(ctx, p)),
@@ -140,6 +143,18 @@ class Announce(CheckinHandler):
         c = await ctx.session.get(CheckIn, kinds.CheckinAnnounce.of(row).checkin_id)
         if c is not None and ref.thread_id and not c.thread_id:
             c.thread_channel, c.thread_id = ref.channel_id, ref.thread_id
+
+
+class CalledOff(CheckinHandler):
+    """An announced check-in is off: say so in its thread, pointing at the one that replaces it."""
+
+    needs_upcoming = False
+
+    async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
+        if c.state != CheckInState.CANCELLED.value or not (c.thread_channel and c.thread_id):
+            return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
+        nxt = await planning.next_open_checkin(ctx, p.m)
+        return Send(ThreadReply(c.thread_channel, c.thread_id), wording.checkin_called_off(p.m, nxt))
 
 
 class Remind(CheckinHandler):
@@ -345,6 +360,7 @@ def handlers() -> dict[str, Handler]:
     return {
         "checkin.announce": Announce(),
         "checkin.remind": Remind(),
+        "checkin.called_off": CalledOff(),
         "checkin.wrapup": Wrapup(),
         "checkin.followup": Followup(),
         "checkin.summary": Summary(),

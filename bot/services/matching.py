@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -301,7 +302,7 @@ async def quick_request(uow: UnitOfWork, actor: Actor, mentor_user_id: str | Non
 async def _notify(
     uow: UnitOfWork, ws: Workspace, req: MentorRequest, event: str, to: Member, **params: object
 ) -> None:
-    key = f"req:{req.id}:notice:{event}:{to.id}:{planning.stamp(uow.now)}"
+    key = f"req:{req.id}:notice:{event}:{to.id}:{planning.stamp(uow.now)}:{uuid.uuid4().hex[:12]}"
     notice = kinds.RequestNotice(req.id, event, to.id, dict(params))
     await uow.plan(ws, notice.plan(key, topic_request(req), uow.now))
 

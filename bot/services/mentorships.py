@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -53,7 +54,8 @@ async def _notice(
     uow: UnitOfWork, ws: Workspace, m: Mentorship, event: str, to: str, **params: object
 ) -> None:
     """Plan a one-off notice (a DM or a post in the pair's home) rendered by the wording module."""
-    key = f"notice:{m.id}:{event}:{to}:{planning.stamp(uow.now)}:{uow.now.microsecond}"
+    # Every notice is its own event: two in the same instant (one clock tick) are both sent.
+    key = f"notice:{m.id}:{event}:{to}:{planning.stamp(uow.now)}:{uuid.uuid4().hex[:12]}"
     notice = kinds.MentorshipNotice(m.id, event, to, dict(params))
     await uow.plan(ws, notice.plan(key, planning.topic_mentorship(m), uow.now))
 
@@ -212,7 +214,8 @@ async def next_checkin(uow: UnitOfWork, actor: Actor, other: str | None) -> Repl
 
 async def pause(uow: UnitOfWork, actor: Actor, until: date | None, other: str | None) -> Reply:
     ws, me = await actor_member(uow, actor)
-    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor pause")
+    # Pausing again while paused sets a new end (or none).
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor pause")
     require_access(me, m)
     today = uow.now.astimezone(zone_of(me)).date()
     if until is not None and until <= today:
@@ -247,7 +250,7 @@ async def skip(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor skip")
     require_access(me, m)
-    c = await planning.next_open_checkin(uow, m)
+    c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.nothing_to_skip())
     c.state = CheckInState.SKIPPED.value
@@ -260,7 +263,7 @@ async def reschedule(uow: UnitOfWork, actor: Actor, when_text: str, other: str |
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor reschedule")
     require_access(me, m)
-    c = await planning.next_open_checkin(uow, m)
+    c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.nothing_to_reschedule())
     when = parse_datetime(when_text, zone_of(me), uow.now)

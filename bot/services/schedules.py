@@ -106,9 +106,9 @@ def split(open_items: Sequence[OccurrenceT], now: datetime) -> Timeline:
     return Timeline(ended, running, future)
 
 
-def used_up(resolved: datetime | None, t: Timeline) -> datetime | None:
-    """The latest slot already used: the latest resolved one (held, missed, skipped), or one that is over."""
-    slots = [a for a in [resolved, *(o.slot_at for o in t.ended)] if a is not None]
+def used_up(resolved: datetime | None, done: Sequence[Occurrence]) -> datetime | None:
+    """The latest slot already used: the latest resolved one (held, missed, skipped) or one in `done`."""
+    slots = [a for a in [resolved, *(o.slot_at for o in done)] if a is not None]
     return _aware(max(slots)) if slots else None
 
 
@@ -166,21 +166,24 @@ async def _reconcile_mentorship(tx: Tx, ws: Workspace, m: Mentorship) -> tuple[C
         active = m.state == MentorshipState.ACTIVE.value
         rec = planning.recurrence_of(m) if active else None
         current: CheckIn | None = None
-        if t.in_progress and active:
-            current = t.in_progress[-1]
-        elif rec is not None:
+        if rec is not None:
             current, done.occurrences = await _next_checkin(tx, m, rec, t)
         for c in t.future:
             if c is not current:
                 c.state = CheckInState.CANCELLED.value
                 done.occurrences += 1
+                if c.thread_id:
+                    # Its thread is where both people look: say there that it is off, and what is next.
+                    off = kinds.CheckinCalledOff(m.id, c.id, c.scheduled_at)
+                    key = f"checkin:{c.id}:{planning.stamp(c.scheduled_at)}:called-off:{c.revision}"
+                    await tx.plan(ws, off.plan(key, planning.topic_checkin(c), now))
         desired: list[Planned] = []
         if active:
             if current is not None:
-                if current.scheduled_at > now and current.duration_minutes != m.duration_minutes:
+                if current.duration_minutes != m.duration_minutes:
                     current.duration_minutes = m.duration_minutes
                 desired += await _checkin_rows(tx, m, current)
-            for c in t.ended + [c for c in t.in_progress if c is not current]:
+            for c in t.ended + t.in_progress:
                 desired += _closing_rows(m, c)
             desired += _silence_rows(m, now)
             desired += await _action_rows(tx, m)
@@ -200,7 +203,7 @@ async def _next_checkin(tx: Tx, m: Mentorship, rec: Recurrence, t: Timeline) -> 
             ),
         )
     )
-    kept, fresh = choose_next(rec, tx.now, used_up(used, t), t.future)
+    kept, fresh = choose_next(rec, tx.now, used_up(used, t.ended + t.in_progress), t.future)
     if kept is not None or fresh is None:
         return kept, 0
     # A slot used before (cancelled by a pause or a cadence change) comes back rather than being duplicated.
@@ -208,8 +211,12 @@ async def _next_checkin(tx: Tx, m: Mentorship, rec: Recurrence, t: Timeline) -> 
         select(CheckIn).where(CheckIn.mentorship_id == m.id, CheckIn.slot_at == fresh)
     )
     if c is None:
-        c = CheckIn(mentorship_id=m.id, slot_at=fresh, takeaways="", created_at=tx.now)
+        c = CheckIn(mentorship_id=m.id, slot_at=fresh, takeaways="", created_at=tx.now, revision=0)
         tx.session.add(c)
+    else:
+        # It comes back after being called off: announced again, as a new revision.
+        c.revision += 1
+        c.created_at = tx.now
     c.scheduled_at = fresh
     c.duration_minutes = m.duration_minutes
     c.state = CheckInState.UPCOMING.value
@@ -223,13 +230,18 @@ async def _checkin_rows(tx: Tx, m: Mentorship, c: CheckIn) -> list[Planned]:
     base = f"checkin:{c.id}:{planning.stamp(at)}"
     topic = planning.topic_checkin(c)
     announce = kinds.CheckinAnnounce(m.id, c.id, at)
-    rows = [announce.plan(f"{base}:announce", topic, await _announce_at(tx, m, c))]
+    rows = [announce.plan(_announce_key(base, c.revision), topic, await _announce_at(tx, m, c))]
     for lead in sorted(set(m.reminder_leads or []), reverse=True):
         due = at - timedelta(minutes=lead)
         for member_id in (m.mentee_id, m.mentor_id):
             remind = kinds.CheckinRemind(m.id, c.id, at, member_id, lead)
             rows.append(remind.plan(f"{base}:remind:{lead}:{member_id}", topic, due, stale_if_late=True))
     return rows + _closing_rows(m, c)
+
+
+def _announce_key(base: str, revision: int) -> str:
+    # Revision 0 keeps the key earlier versions used, so an upgrade announces nothing twice.
+    return f"{base}:announce" + (f":{revision}" if revision else "")
 
 
 def _closing_rows(m: Mentorship, c: CheckIn) -> list[Planned]:
@@ -241,7 +253,8 @@ def _closing_rows(m: Mentorship, c: CheckIn) -> list[Planned]:
     followup = kinds.CheckinFollowup(m.id, c.id, c.scheduled_at)
     return [
         wrapup.plan(f"{base}:wrapup", topic, end, stale_if_late=True),
-        followup.plan(f"{base}:followup", topic, end + planning.NOTES_WINDOW),
+        # Stale when late too: after a pause it must not mark a session missed days later.
+        followup.plan(f"{base}:followup", topic, end + planning.NOTES_WINDOW, stale_if_late=True),
     ]
 
 
@@ -409,7 +422,7 @@ async def _next_session(tx: Tx, oh: OfficeHours, t: Timeline) -> tuple[OfficeHou
             OfficeHoursSession.state.in_(["held", "skipped"]),
         )
     )
-    kept, fresh = choose_next(rec, tx.now, used_up(used, t), t.future)
+    kept, fresh = choose_next(rec, tx.now, used_up(used, t.ended), t.future)
     if kept is not None or fresh is None:
         return kept, 0
     s = await tx.session.scalar(
@@ -418,8 +431,11 @@ async def _next_session(tx: Tx, oh: OfficeHours, t: Timeline) -> tuple[OfficeHou
         )
     )
     if s is None:
-        s = OfficeHoursSession(office_hours_id=oh.id, slot_at=fresh, recap="", created_at=tx.now)
+        s = OfficeHoursSession(office_hours_id=oh.id, slot_at=fresh, recap="", created_at=tx.now, revision=0)
         tx.session.add(s)
+    else:
+        s.revision += 1
+        s.created_at = tx.now
     s.scheduled_at = fresh
     s.duration_minutes = oh.duration_minutes
     s.state = "upcoming"
@@ -435,7 +451,7 @@ def _session_rows(oh: OfficeHours, s: OfficeHoursSession, now: datetime) -> list
     announce = max(_aware(s.created_at), at - timedelta(minutes=oh.announce_lead_minutes))
     remind = at - timedelta(minutes=oh.reminder_lead_minutes)
     rows = [
-        kinds.SessionAnnounce(oh.id, s.id, at).plan(f"{base}:announce", topic, announce),
+        kinds.SessionAnnounce(oh.id, s.id, at).plan(_announce_key(base, s.revision), topic, announce),
         kinds.SessionRemindAll(oh.id, s.id, at).plan(f"{base}:remind", topic, remind, stale_if_late=True),
         kinds.SessionStart(oh.id, s.id, at).plan(f"{base}:start", topic, at, stale_if_late=True),
         kinds.SessionWrapup(oh.id, s.id, at).plan(f"{base}:wrapup", topic, end),

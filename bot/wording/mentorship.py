@@ -498,6 +498,12 @@ def thread_not_yours() -> Message:
     return simple("Only the two people of this mentorship can post updates in its check-in threads.")
 
 
+def thread_update_saved_for(nxt: CheckIn) -> Message:
+    return simple(
+        "This check-in is off, so I saved your update for the next one, ", when(nxt.scheduled_at), "."
+    )
+
+
 def thread_update_saved() -> Message:
     return simple("Saved as a status update for this check-in.")
 
@@ -616,6 +622,42 @@ def checkin_announcement(
         Button("Skip this check-in", f"checkin:skip:{c.id}"),
     )
     return b.build(summary="Next check-in")
+
+
+def checkin_called_off(m: Mentorship, nxt: CheckIn | None) -> Message:
+    """In the thread of an announced check-in that is off: why, and where the conversation goes next."""
+    if m.state == "paused":
+        return simple(
+            "This check-in is off: the mentorship is paused. `/mentor resume` picks it up again.",
+            summary="Check-in called off",
+        )
+    if m.state != "active":
+        return simple("This check-in is off: the mentorship has ended.", summary="Check-in called off")
+    if nxt is None:
+        return simple(
+            "This check-in is off, and nothing is scheduled after it. "
+            "Set a rhythm with `/mentor cadence every 2 weeks on tue 10am`.",
+            summary="Check-in called off",
+        )
+    return simple(
+        "This check-in is off: the next one is ",
+        when(nxt.scheduled_at),
+        " (",
+        relative(nxt.scheduled_at),
+        "), in its own thread. Updates posted here go to that one.",
+        summary="Check-in called off",
+    )
+
+
+def checkin_back_on(c: CheckIn) -> Message:
+    return simple(
+        "This check-in is back on: ",
+        when(c.scheduled_at),
+        " (",
+        relative(c.scheduled_at),
+        ").",
+        summary="Check-in back on",
+    )
 
 
 def checkin_moved(m: Mentorship, c: CheckIn) -> Message:
