@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
         "doctor", help="list schedules that do not match their desired state (exit 1 if any); --fix repairs"
     )
     doctor.add_argument("--fix", action="store_true", help="repair them (the running bot also does, hourly)")
+    doctor.add_argument("--at", help="judge at this ISO 8601 time, e.g. a console try-out's simulated now")
     demo = sub.add_parser("demo", help="play a scripted month of one mentorship in seconds")
     demo.add_argument(
         "--database-url",
@@ -68,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "migrate":
             return asyncio.run(_migrate(settings, args.revision))
         if command == "doctor":
-            return asyncio.run(_doctor(settings, args.fix))
+            return asyncio.run(
+                _doctor(settings, args.fix, _clock("simulated" if args.at else "system", args.at))
+            )
         if command == "demo":
             from adapters.console.demo import play
 
@@ -106,7 +109,7 @@ async def _migrate(settings: Settings, revision: str) -> int:
     return 0
 
 
-async def _doctor(settings: Settings, fix: bool) -> int:
+async def _doctor(settings: Settings, fix: bool, clock: Clock) -> int:
     from bot.persistence.db import create_engine, session_factory
     from bot.persistence.migrate import prepare
     from bot.services import schedules
@@ -117,7 +120,7 @@ async def _doctor(settings: Settings, fix: bool) -> int:
         await prepare(engine)
         schedules.install()
         repairs = await schedules.reconcile_everything(
-            Core(sessions=session_factory(engine), clock=SystemClock()), fix=fix
+            Core(sessions=session_factory(engine), clock=clock), fix=fix
         )
     finally:
         await engine.dispose()

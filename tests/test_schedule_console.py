@@ -123,6 +123,14 @@ def test_doctor_finds_a_silent_schedule_and_fix_repairs_it(tmp_path: Path) -> No
     assert clean.returncode == 0 and "every schedule matches" in clean.stdout
 
 
+def test_doctor_judges_a_try_out_at_its_simulated_time(tmp_path: Path) -> None:
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path / "data")}
+    made = run(START, PAIR + "@ana /mentor cadence weekly on thursday at 10:00\n:advance 2d\n", env)
+    assert made.returncode == 0, made.stderr
+    at_its_time = run(["doctor", "--at", "2027-03-03T08:00Z"], env=env)
+    assert at_its_time.returncode == 0, at_its_time.stdout + at_its_time.stderr
+
+
 def test_what_fell_due_while_the_console_was_off_comes_before_the_first_command(tmp_path: Path) -> None:
     env = {"MENTORBOT_DATA_DIR": str(tmp_path / "data")}
     first = run(
