@@ -13,6 +13,21 @@ class ParseError(UserError):
     """Input that did not parse; the message quotes what was not understood and shows what works."""
 
 
+class AskBack(ParseError):
+    """Input with two or more plausible readings: `question` names them and each choice says what to type.
+
+    `choices` are (label, replacement) pairs: the replacement stands in for `fragment` (the part of the
+    input that was unclear) when the command is run again, so a button can answer the question.
+    """
+
+    def __init__(self, question: str, fragment: str, choices: tuple[tuple[str, str], ...]) -> None:
+        options = " or ".join(f'"{replacement}"' for _label, replacement in choices)
+        super().__init__(f"{question} Pick one below, or say it again with {options}." if choices else question)
+        self.question = question
+        self.fragment = fragment
+        self.choices = choices
+
+
 class NotFound(UserError):
     """Nothing visible to this person matches (also used for other tenants' ids)."""
 

@@ -22,8 +22,8 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 from dateutil.rrule import weekday as rrule_weekday
 
-from bot.domain.dates import local_to_utc, read_local_datetime, require_aware, to_local
-from bot.domain.errors import ParseError
+from bot.domain.dates import collapse_time_range, local_to_utc, read_local_datetime, require_aware, to_local
+from bot.domain.errors import AskBack, ParseError
 from bot.domain.timefmt import format_date, format_duration, format_local
 from bot.domain.timeparse import (
     Invalid,
@@ -39,7 +39,7 @@ from bot.domain.timeparse import (
     parse_zone,
     quote,
     read_duration,
-    read_time_of_day,
+    read_meeting_time,
     weekday_name,
     words_of,
 )
@@ -424,7 +424,9 @@ def _describe_end(spec: _Rule) -> str:
 
 # --- parsing phrases ---------------------------------------------------------------------------------------
 
-_FILLER = frozenset({"at", "on", "the", "of", "and", "&", "a", "an", "per", "once", "in"})
+_FILLER = frozenset({"at", "on", "the", "of", "and", "&", "a", "an", "per", "once", "in", "@", "starting", "from"})
+# Words that carry no schedule: "let's meet every tuesday at 4pm please", "repeat weekly on mondays".
+_NOISE = frozenset({"let's", "lets", "meet", "meeting", "meetings", "please", "pls", "repeat", "repeating", "recurring", "sessions", "session", "call", "calls", "sync", "syncs", "chat", "check-in", "check-ins", "checkin", "checkins"})
 # word -> (frequency, how many of that frequency's periods one such unit is)
 _UNITS: dict[str, tuple[str, int]] = {
     "day": ("DAILY", 1),
@@ -482,7 +484,13 @@ def parse_recurrence(phrase: str, tz: str | ZoneInfo, now: datetime) -> Recurren
     if not normalized:
         raise parse_error('Please tell me when to meet; "" is empty.', EXAMPLES)
     body, duration = _split_duration(normalized)
-    words = words_of(body)
+    words, end = collapse_time_range(words_of(body))
+    if end is not None and duration == DEFAULT_DURATION and body == normalized:
+        start = read_meeting_time(next(word for word in words if looks_like_time(word)))
+        length = datetime.combine(date.min, end) - datetime.combine(date.min, start)
+        if MIN_DURATION <= length <= MAX_DURATION:
+            duration = length
+    words = [word for word in words if word not in _NOISE]
     if _is_one_off(words):
         spec = _parse_one_off(words, zone, now, normalized)
     else:
@@ -601,6 +609,10 @@ class _CadenceReader:
             self.index += 1
         elif looks_like_time(word) or _BARE_NUMBER.fullmatch(word):
             self.read_time(word)
+        elif word in ("twice", "thrice"):
+            raise self.fail(
+                "please name the days, like every Monday and Thursday or the first and third Tuesday"
+            )
         elif word in _UNSUPPORTED_UNITS:
             raise self.fail(f"I can repeat by days, weeks or months, but not by {word.removesuffix('ly')}")
         else:
@@ -663,7 +675,7 @@ class _CadenceReader:
 
     def read_time(self, word: str) -> None:
         try:
-            value = read_time_of_day(word)
+            value = read_meeting_time(word)
         except Invalid as exc:
             raise self.fail(exc.reason or f"{quote(word)} is not a time of day") from None
         if self.draft.at is not None and self.draft.at != value:
@@ -719,10 +731,17 @@ def _resolve_freq(draft: _Draft, phrase: str) -> str:
 
     freq = draft.freq
     if draft.ambiguous and freq != "MONTHLY":
-        message = (
-            f'{quote(phrase)} is ambiguous: "{draft.ambiguous}" can mean every few weeks or once a month.'
+        _every, nth_word, day_word = draft.ambiguous.split()
+        nth = match_ordinal(nth_word) or 2
+        day = weekday_name(match_weekday(day_word) or 0)
+        raise AskBack(
+            f'"{draft.ambiguous}" can mean every {nth} weeks or once a month. Which one?',
+            draft.ambiguous,
+            (
+                (f"Every {nth} weeks on {day}", f"every {nth} weeks on {day}"),
+                (f"The {nth_word} {day} of each month", f"monthly on the {nth_word} {day}"),
+            ),
         )
-        raise parse_error(message, AMBIGUOUS_EXAMPLES)
     if sum(1 for part in (draft.weekdays, draft.nth, draft.monthdays) if part) > 1:
         raise fail("it mixes days of the week and days of the month")
     if draft.nth or draft.monthdays:

@@ -128,6 +128,56 @@ def read_time_of_day(text: str) -> time:
     return time(hour, minute)
 
 
+# In a mentoring context nobody meets at 3 a.m.: a bare hour 1–6 ("at 3", "3:30") is the afternoon.
+AFTERNOON_BARE_HOURS = range(1, 7)
+
+
+def is_bare_clock(text: str) -> bool:
+    """True for a time without am/pm whose hour has one digit ("3", "3:30"), which could be a.m. or p.m."""
+    match = _TIME_RE.fullmatch(text.strip().lower())
+    return bool(match and not match.group(4) and len(match.group(1)) == 1 and match.group(2) != "h")
+
+
+def read_meeting_time(text: str) -> time:
+    """`read_time_of_day` for a meeting: a bare hour 1–6 ("at 3", "3:30") is read as 13:00–18:59."""
+    value = read_time_of_day(text)
+    if is_bare_clock(text) and value.hour in AFTERNOON_BARE_HOURS:
+        return value.replace(hour=value.hour + 12)
+    return value
+
+
+_RANGE_RE = re.compile(r"(?P<a>[0-9][0-9:.h]*(?:am|pm|a|p)?)\s*(?:-|–|—|to|till|until)\s*(?P<b>[0-9][0-9:.h]*(?:am|pm|a|p)?)$")
+
+
+def read_time_range(text: str) -> tuple[time, time]:
+    """ "4-5pm", "10-11:30am", "9:30–10:15", "3 to 4pm": (start, end) on the same day; raises Invalid.
+
+    A suffix on the end only carries to the start when that keeps the start before the end ("11-1pm" is
+    11:00–13:00); a range with no am/pm at all follows `read_meeting_time`.
+    """
+    cleaned = " ".join(text.lower().replace("a.m.", "am").replace("p.m.", "pm").split())
+    match = _RANGE_RE.fullmatch(cleaned)
+    if not match:
+        raise Invalid()
+    a_text, b_text = match["a"], match["b"]
+    end = read_time_of_day(b_text)
+    b_suffix = re.search(r"(am|pm|a|p)$", b_text)
+    if re.search(r"(am|pm|a|p)$", a_text) or b_suffix is None:
+        start = read_meeting_time(a_text) if b_suffix is None else read_time_of_day(a_text)
+        if b_suffix is None:
+            end = read_meeting_time(b_text)
+            if end <= start and end.hour < 12:
+                end = end.replace(hour=end.hour + 12)
+    else:
+        start = read_time_of_day(a_text + b_suffix.group(1))
+        if start >= end:
+            other = "am" if b_suffix.group(1).startswith("p") else "pm"
+            start = read_time_of_day(a_text + other)
+    if start >= end:
+        raise Invalid("the end comes before the start")
+    return start, end
+
+
 def parse_time_of_day(text: str) -> time:
     """Parse "10:00", "10am", "9", "5:30pm", "9.30", "16h30", "noon", "midnight" into a time."""
     try:
@@ -210,6 +260,47 @@ def _sum_duration_parts(parts: list[tuple[float, str]]) -> float:
     if total > MAX_DURATION.total_seconds() / 60:
         raise Invalid("it can be at most 366 days")
     return total
+
+
+_LEAD_FILLER = {"before", "ahead", "prior", "earlier", "beforehand", "in", "advance", "the", "at", "and", "&", "+", "then"}
+_BARE_UNIT = {"day": "1 day", "hour": "1 hour", "week": "1 week", "minute": "1 minute"}
+
+
+def read_leads(text: str) -> list[timedelta]:
+    """Reminder lead times: "24h 1h", "1 day", "1d and 2h", "a day before and an hour before",
+    "day before, 30 min before" → one timedelta per lead, in the order typed; raises Invalid."""
+    cleaned = " ".join(text.lower().replace(",", " , ").split())
+    cleaned = re.sub(r"\bhalf an? hour\b", "30min", cleaned)
+    words = cleaned.split()
+    leads: list[timedelta] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            leads.append(read_duration(" ".join(pending)))
+            pending.clear()
+
+    for word in words:
+        if word in _LEAD_FILLER or word == ",":
+            flush()
+            continue
+        if word in ("a", "an", "one"):
+            flush()
+            pending.append("1")
+            continue
+        if word in _BARE_UNIT and not pending:
+            leads.append(read_duration(_BARE_UNIT[word]))
+            continue
+        starts_number = word[0].isdigit()
+        if starts_number and pending and (pending[-1][-1].isalpha() or len(pending) > 1):
+            flush()  # "24h 1h": a number after a complete lead starts the next one
+        pending.append(word)
+        if starts_number and word[-1].isalpha():
+            flush()  # "2h" is complete on its own
+    flush()
+    if not leads:
+        raise Invalid()
+    return leads
 
 
 def parse_duration(text: str) -> timedelta:
