@@ -23,7 +23,6 @@ from bot.domain.timeparse import (
     match_weekday,
     not_understood,
     read_meeting_time,
-    read_time_of_day,
     read_time_range,
     words_of,
 )
@@ -392,7 +391,11 @@ def _is_time_at(words: list[str], index: int) -> bool:
     word = words[index]
     if looks_like_time(word):
         return True
-    return index > 0 and words[index - 1] in ("at", "@") and re.fullmatch(r"[0-9]{1,2}", word, re.ASCII) is not None
+    return (
+        index > 0
+        and words[index - 1] in ("at", "@")
+        and re.fullmatch(r"[0-9]{1,2}", word, re.ASCII) is not None
+    )
 
 
 def _split_time(words: list[str]) -> tuple[str | None, list[str]]:
@@ -425,7 +428,17 @@ _DAY_PARTS = {
     "cob": time(17),
 }
 _EVENING_WORDS = {"tonight", "evening"}
-_NOW_UNITS = {"minute": 1, "minutes": 1, "min": 1, "mins": 1, "hour": 60, "hours": 60, "hr": 60, "hrs": 60, "h": 60}
+_NOW_UNITS = {
+    "minute": 1,
+    "minutes": 1,
+    "min": 1,
+    "mins": 1,
+    "hour": 60,
+    "hours": 60,
+    "hr": 60,
+    "hrs": 60,
+    "h": 60,
+}
 
 
 def collapse_time_range(words: list[str]) -> tuple[list[str], time | None]:

@@ -22,7 +22,9 @@ class AskBack(ParseError):
 
     def __init__(self, question: str, fragment: str, choices: tuple[tuple[str, str], ...]) -> None:
         options = " or ".join(f'"{replacement}"' for _label, replacement in choices)
-        super().__init__(f"{question} Pick one below, or say it again with {options}." if choices else question)
+        super().__init__(
+            f"{question} Pick one below, or say it again with {options}." if choices else question
+        )
         self.question = question
         self.fragment = fragment
         self.choices = choices

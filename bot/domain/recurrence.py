@@ -424,9 +424,35 @@ def _describe_end(spec: _Rule) -> str:
 
 # --- parsing phrases ---------------------------------------------------------------------------------------
 
-_FILLER = frozenset({"at", "on", "the", "of", "and", "&", "a", "an", "per", "once", "in", "@", "starting", "from"})
+_FILLER = frozenset(
+    {"at", "on", "the", "of", "and", "&", "a", "an", "per", "once", "in", "@", "starting", "from"}
+)
 # Words that carry no schedule: "let's meet every tuesday at 4pm please", "repeat weekly on mondays".
-_NOISE = frozenset({"let's", "lets", "meet", "meeting", "meetings", "please", "pls", "repeat", "repeating", "recurring", "sessions", "session", "call", "calls", "sync", "syncs", "chat", "check-in", "check-ins", "checkin", "checkins"})
+_NOISE = frozenset(
+    {
+        "let's",
+        "lets",
+        "meet",
+        "meeting",
+        "meetings",
+        "please",
+        "pls",
+        "repeat",
+        "repeating",
+        "recurring",
+        "sessions",
+        "session",
+        "call",
+        "calls",
+        "sync",
+        "syncs",
+        "chat",
+        "check-in",
+        "check-ins",
+        "checkin",
+        "checkins",
+    }
+)
 # word -> (frequency, how many of that frequency's periods one such unit is)
 _UNITS: dict[str, tuple[str, int]] = {
     "day": ("DAILY", 1),

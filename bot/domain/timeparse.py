@@ -146,7 +146,9 @@ def read_meeting_time(text: str) -> time:
     return value
 
 
-_RANGE_RE = re.compile(r"(?P<a>[0-9][0-9:.h]*(?:am|pm|a|p)?)\s*(?:-|–|—|to|till|until)\s*(?P<b>[0-9][0-9:.h]*(?:am|pm|a|p)?)$")
+_RANGE_RE = re.compile(
+    r"(?P<a>[0-9][0-9:.h]*(?:am|pm|a|p)?)\s*(?:-|–|—|to|till|until)\s*(?P<b>[0-9][0-9:.h]*(?:am|pm|a|p)?)$"
+)
 
 
 def read_time_range(text: str) -> tuple[time, time]:
@@ -262,7 +264,21 @@ def _sum_duration_parts(parts: list[tuple[float, str]]) -> float:
     return total
 
 
-_LEAD_FILLER = {"before", "ahead", "prior", "earlier", "beforehand", "in", "advance", "the", "at", "and", "&", "+", "then"}
+_LEAD_FILLER = {
+    "before",
+    "ahead",
+    "prior",
+    "earlier",
+    "beforehand",
+    "in",
+    "advance",
+    "the",
+    "at",
+    "and",
+    "&",
+    "+",
+    "then",
+}
 _BARE_UNIT = {"day": "1 day", "hour": "1 hour", "week": "1 week", "minute": "1 minute"}
 
 

@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from functools import lru_cache
-from zoneinfo import available_timezones
+from datetime import time
 
 from bot import wording
 from bot.domain.errors import ParseError
-from bot.domain.timeparse import parse_time_of_day
+from bot.domain.timeparse import Invalid, read_time_of_day, read_time_range
 from bot.messages import Reply
-from bot.services.members import Actor, actor_member, valid_zone
+from bot.services import zonenames
+from bot.services.members import Actor, actor_member
 from bot.services.unit import UnitOfWork
 
 
-@lru_cache(maxsize=1)
-def _zones() -> tuple[str, ...]:
-    return tuple(
-        sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    )
-
-
 def resolve_zone(text: str) -> str:
-    """An IANA name from what was typed: exact, any case, or a city ("berlin", "new york")."""
-    raw = text.strip()
-    if raw.upper() == "UTC":
-        return "UTC"
-    if valid_zone(raw) and "/" in raw:
-        return raw
-    key = raw.lower().replace(" ", "_")
-    for zone in _zones():
-        if zone.lower() == key or zone.lower().rsplit("/", 1)[-1] == key:
-            return zone
-    guesses = difflib.get_close_matches(key, [z.lower() for z in _zones()], n=2, cutoff=0.6)
-    guesses += difflib.get_close_matches(
-        key, [z.lower().rsplit("/", 1)[-1] for z in _zones()], n=2, cutoff=0.75
-    )
-    names = []
-    for g in guesses:
-        names += [z for z in _zones() if z.lower() == g or z.lower().rsplit("/", 1)[-1] == g]
-    raise ParseError(wording.unknown_zone(raw, list(dict.fromkeys(names))[:3]))
+    """An IANA name from what was typed; see `zonenames.resolve_zone` (raises AskBack or ParseError)."""
+    return zonenames.resolve_zone(text)
 
 
 async def set_timezone(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
@@ -55,20 +31,31 @@ async def show_timezone(uow: UnitOfWork, actor: Actor) -> Reply:
     return Reply(wording.timezone_show(me, uow.now))
 
 
+async def set_hours(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
+    """Working hours from "9-17", "9 to 5" (09:00–17:00), "8:30am-4:30pm", "from 9 to 5"."""
+    _ws, me = await actor_member(uow, actor)
+    cleaned = " ".join(w for w in text.lower().split() if w not in ("from", "between"))
+    cleaned = cleaned.replace(" and ", " to ")
+    try:
+        start, end = read_time_range(cleaned)
+    except Invalid:
+        start, end = _overnight(cleaned, text)
+    me.work_start_minute, me.work_end_minute = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+    return Reply(wording.hours_set(start, end))
+
+
 _HOURS = re.compile(r"^\s*(?P<a>[^-–]+?)\s*(?:-|–|to)\s*(?P<b>.+?)\s*$")
 
 
-async def set_hours(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
-    _ws, me = await actor_member(uow, actor)
-    match = _HOURS.match(text)
-    if not match:
-        raise ParseError(wording.hours_bad(text))
+def _overnight(cleaned: str, text: str) -> tuple[time, time]:
+    """Night shifts written in 24-hour time ("22-6", "22:00-06:00") wrap past midnight."""
+    match = _HOURS.match(cleaned)
     try:
-        start, end = parse_time_of_day(match["a"]), parse_time_of_day(match["b"])
-    except ParseError as exc:
+        if not match:
+            raise Invalid()
+        start, end = read_time_of_day(match["a"]), read_time_of_day(match["b"])
+    except Invalid as exc:
         raise ParseError(wording.hours_bad(text)) from exc
-    a, b = start.hour * 60 + start.minute, end.hour * 60 + end.minute
-    if a == b:
+    if start == end:
         raise ParseError(wording.hours_bad(text))
-    me.work_start_minute, me.work_end_minute = a, b
-    return Reply(wording.hours_set(start, end))
+    return start, end

@@ -236,9 +236,35 @@ def action_not_yours(number: int) -> str:
 def unknown_zone(raw: str, suggestions: Sequence[str]) -> str:
     hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
     return (
-        f"I don't know the time zone “{raw}”.{hint} Use an IANA name such as `/timezone Europe/Berlin` "
-        "or `/timezone America/New_York`."
+        f"I don't know the time zone “{raw}”.{hint} A city works (`/timezone berlin`), as does an IANA name "
+        "(`/timezone America/New_York`) or an abbreviation (`/timezone EST`)."
     )
+
+
+ZONE_MISSING = "Which time zone? e.g. `/timezone Europe/Berlin`, `/timezone berlin` or `/timezone EST`."
+
+
+def zone_offset_bad(raw: str) -> str:
+    return f"“{raw}” is not a UTC offset: they run from UTC-12 to UTC+14, e.g. `/timezone UTC+2`."
+
+
+def zone_offset_unused(raw: str) -> str:
+    return f"No time zone is at {raw} at the moment. A city works, e.g. `/timezone berlin`."
+
+
+def zone_offset_question(raw: str) -> str:
+    return (
+        f"Several places are at {raw} right now, and they change their clocks on different days (or "
+        "never). Which is yours? The Etc/GMT one never changes."
+    )
+
+
+def zone_abbreviation_question(raw: str) -> str:
+    return f"{raw} means different times in different places. Which one is yours?"
+
+
+def zone_place_question(raw: str) -> str:
+    return f"There is more than one “{raw}”. Which one do you mean?"
 
 
 def hours_bad(text: str) -> str:
