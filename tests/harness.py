@@ -40,6 +40,9 @@ class Harness:
         self.pump = SimulatedPump(app.dispatcher, clock)
         self.workspace = workspace
         self.admins: set[str] = set()
+        # The zone the "platform" reports for everyone; None is a platform without zones (Discord,
+        # the console), where the bot asks before the first time-bearing command.
+        self.zone: str | None = "UTC"
 
     @classmethod
     async def create(
@@ -77,6 +80,7 @@ class Harness:
             workspace_id=workspace or self.workspace,
             user_id=user,
             display_name=user,
+            tz=self.zone,
             is_admin=True if user in self.admins else None,
             channel_id=channel_id,
             thread_id=thread_id,

@@ -32,7 +32,7 @@ async def reply_text(h: Harness, user: str, line: str) -> tuple[bool, str]:
         ({"tags": "rust", "capacity": "11"}, "a number from 1 to 10"),
         ({"tags": "rust", "capacity": "2", "focus": "astrology"}, "isn't a focus I know"),
         ({"tags": "rust", "capacity": "2", "cadence": "whenever"}, "whenever"),
-        ({"tags": "rust", "capacity": "2", "timezone": "Atlantis"}, "Atlantis"),
+        ({"tags": "rust", "capacity": "2", "timezone": "Qwzxv"}, "Qwzxv"),
         ({"tags": "rust", "capacity": "2", "note": "x" * 501}, "at most 500"),
     ],
 )

@@ -24,7 +24,7 @@ from bot.services.members import Actor, ensure_member, ensure_workspace, zones_f
 
 WORKSPACE = "console"
 UTC_ZONE = ZoneInfo("UTC")
-SPEAKER = re.compile(r"^@(?P<name>[A-Za-z0-9_.\-]*[A-Za-z0-9_])\s*(?P<rest>.*)$")
+SPEAKER = re.compile(r"^@(?P<name>[\w.\-]*\w)\s*(?P<rest>.*)$")
 THREAD = re.compile(r"^>(?P<thread>\d+)\s+(?P<text>.+)$")
 
 HELP = """\

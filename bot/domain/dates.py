@@ -31,7 +31,7 @@ DATE_EXAMPLES = ("dec 3", "next friday")
 DATETIME_EXAMPLES = ("tomorrow 10am", "dec 3 at 15:00")
 
 # Callers strip these ("due friday"), but people type them anyway.
-_LEADING_WORDS = {"by", "due", "until", "till", "til", "on", "before", "to", "for"}
+_LEADING_WORDS = {"by", "due", "until", "till", "til", "on", "before", "to", "for", "deadline"}
 _RELATIVE_UNITS = {
     "day": relativedelta(days=1),
     "days": relativedelta(days=1),
@@ -200,7 +200,7 @@ def _read_numeric(words: list[str], today: date) -> date | None:
     first, second = int(match.group(1)), int(match.group(2))
     year_text = match.group(3)
     year = None if year_text is None else int(year_text) + (2000 if len(year_text) == 2 else 0)
-    readings = []
+    readings: list[tuple[int, int]] = []
     for month, day in ((first, second), (second, first)):
         if 1 <= month <= 12 and 1 <= day <= 31 and (month, day) not in [(m, d) for m, d in readings]:
             readings.append((month, day))

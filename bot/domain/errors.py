@@ -30,6 +30,13 @@ class AskBack(ParseError):
         self.choices = choices
 
 
+class ZoneNeeded(AskBack):
+    """A time-bearing command from someone whose zone nobody knows yet: ask for it before applying it."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__(question, "", ())
+
+
 class NotFound(UserError):
     """Nothing visible to this person matches (also used for other tenants' ids)."""
 

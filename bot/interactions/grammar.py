@@ -6,11 +6,14 @@ import re
 from dataclasses import dataclass, field
 
 # Slack and Discord send <@U123|name> / <@123> / <@!123>; the console and people typing send @name.
+# Names are any letters in any script (`@zoë`, `@łukasz`); "@3pm" or "@ 10:00" is a time, not a person.
 MENTION = re.compile(
-    r"<@!?(?P<id>[A-Za-z0-9_.\-]+)(?:\|[^>]*)?>|(?<![\w<@])@(?P<name>[A-Za-z0-9_.\-]*[A-Za-z0-9_])"
+    r"<@!?(?P<id>[A-Za-z0-9_.\-]+)(?:\|[^>]*)?>"
+    r"|(?<![\w<@])@(?![0-9]{1,2}(?:[:.][0-9]{2})?(?:am|pm|h)?\b)(?P<name>[\w.\-]*\w)"
 )
 SELECTOR = re.compile(r"(?i)(?<!\S)with\s+(?=<@|@)")
-NUMBER = re.compile(r"^#?(\d{1,12})$")
+# "#12", "12", and "Q3" (how office-hours questions are shown).
+NUMBER = re.compile(r"^(?:#|[Qq])?(\d{1,12})$")
 
 
 @dataclass
@@ -92,3 +95,21 @@ def take_channel(text: str) -> tuple[str | None, str, str]:
     name = match["name"] or match["plain"] or ident
     rest = (text[: match.start()] + " " + text[match.end() :]).strip()
     return ident, name, " ".join(rest.split())
+
+
+def take_selector(text: str) -> tuple[str | None, str]:
+    """The mention after "with" that picks the mentorship (`… with @sam`), and the text without it;
+    other mentions stay where they are."""
+    marked = SELECTOR.sub("\x00", text)
+    found: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        start = match.start()
+        if start > 0 and marked[start - 1] == "\x00" and not found:
+            found.append(match["id"] or match["name"].lower())
+            return " "
+        return match.group(0)
+
+    rest = MENTION.sub(take, marked)
+    rest = rest.replace("\x00", " ") if found else text
+    return (found[0] if found else None), " ".join(rest.split())

@@ -4,29 +4,33 @@ failure into a friendly reply."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot import wording
+from bot.domain import phrases
 from bot.domain.dates import parse_date
-from bot.domain.errors import ParseError, UserError
+from bot.domain.errors import AskBack, NotFound, ParseError, UserError
 from bot.domain.states import ActionState, parse_stage
-from bot.domain.timeparse import parse_duration
+from bot.domain.timeparse import Invalid, read_leads
+from bot.interactions import clarify
 from bot.interactions.grammar import (
+    MENTION,
     Parsed,
     leading_mention,
-    parse_number,
     split_mentions,
     subcommand,
     take_option,
+    take_selector,
 )
 from bot.messages import Reply, reply
 from bot.persistence.tables import CheckIn, Member, Mentorship
 from bot.services import actions, checkins, mentorships, profile
 from bot.services.access import get_mentorship, other_party_id
-from bot.services.members import Actor, actor_member, zone_of
+from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.unit import Core, UnitOfWork
 
 # A server that is down or restarting fails at connect with a bare OSError (refused, reset, timed out):
@@ -36,6 +40,90 @@ DATABASE_UNREACHABLE = (OperationalError, DBAPIError, OSError)
 log = logging.getLogger(__name__)
 
 COMMANDS = ("mentor", "checkin", "agenda", "actions", "timezone")
+
+# What people type for a `/mentor` sub-command, mapped to the one it means.
+MENTOR_SYNONYMS = {
+    "move": "reschedule",
+    "postpone": "reschedule",
+    "push": "reschedule",
+    "shift": "reschedule",
+    "rebook": "reschedule",
+    "resched": "reschedule",
+    "delay": "reschedule",
+    "change": "reschedule",
+    "vacation": "vacation",
+    "holiday": "vacation",
+    "holidays": "vacation",
+    "away": "vacation",
+    "ooo": "vacation",
+    "break": "pause",
+    "unpause": "resume",
+    "continue": "resume",
+    "restart": "resume",
+    "approve": "accept",
+    "yes": "accept",
+    "reject": "decline",
+    "schedule": "cadence",
+    "rhythm": "cadence",
+    "frequency": "cadence",
+    "repeat": "cadence",
+    "every": "cadence",
+    "when": "next",
+    "upcoming": "next",
+    "reminder": "reminders",
+    "remind": "reminders",
+    "finish": "end",
+    "close": "end",
+    "mine": "list",
+    "ls": "list",
+}
+MENTOR_SUBS = (
+    "pair",
+    "accept",
+    "decline",
+    "list",
+    "cadence",
+    "next",
+    "pause",
+    "vacation",
+    "resume",
+    "skip",
+    "reschedule",
+    "end",
+    "conclude",
+    "reflect",
+    "keep-in-touch",
+    "stage",
+    "reminders",
+    "help",
+)
+# Words before the sub-command that change nothing: "/mentor please move the next session to …".
+_LEADING_FILLER = frozenset(
+    {"please", "pls", "plz", "can", "could", "you", "kindly", "set", "i", "want", "to", "let's", "lets"}
+)
+ACTION_SUBS = ("add", "list", "done", "drop", "snooze", "help")
+ACTION_SYNONYMS = {
+    "new": "add",
+    "create": "add",
+    "todo": "add",
+    "complete": "done",
+    "completed": "done",
+    "finish": "done",
+    "finished": "done",
+    "close": "done",
+    "check": "done",
+    "tick": "done",
+    "remove": "drop",
+    "delete": "drop",
+    "cancel": "drop",
+    "postpone": "snooze",
+    "defer": "snooze",
+    "later": "snooze",
+    "show": "list",
+    "ls": "list",
+}
+# Sub-commands whose times and dates are read in the speaker's zone, so that zone must be known first.
+_TIMED_MENTOR_SUBS = frozenset({"cadence", "reschedule", "pause", "vacation"})
 
 # Areas beyond the mentorship core (office hours, finding a mentor) plug in through these registries.
 CommandHandler = Callable[[UnitOfWork, Actor, str], Awaitable[Reply]]
@@ -74,8 +162,9 @@ class Router:
         name = command.strip().lstrip("/").lower()
         handler = self._commands.get(name)
         if handler is None:
-            return reply(wording.unknown_command(name), ok=False)
-        return await self._guard(lambda uow: handler(uow, actor, text))
+            guess = phrases.did_you_mean(name, self._commands)
+            return reply(wording.unknown_command(name, guess, text), ok=False)
+        return await self._guard(lambda uow: handler(uow, actor, text), asked=(actor, name, text))
 
     async def action(self, actor: Actor, action_id: str) -> Reply:
         """A button press; ids look like `actions:done:42`."""
@@ -124,10 +213,17 @@ class Router:
             log.exception("database unavailable while deleting a thread reply")
             return False
 
-    async def _guard(self, call: Callable[[UnitOfWork], Awaitable[Reply]]) -> Reply:
+    async def _guard(
+        self, call: Callable[[UnitOfWork], Awaitable[Reply]], asked: tuple[Actor, str, str] | None = None
+    ) -> Reply:
         try:
             async with self.core.unit() as uow:
                 return await call(uow)
+        except AskBack as question:
+            if asked is None:
+                return reply(question.message, ok=False)
+            pending = question
+            return await self._guard(lambda uow: clarify.ask(uow, *asked, pending))
         except UserError as exc:
             return reply(exc.message, ok=False)
         except DATABASE_UNREACHABLE:
@@ -139,16 +235,32 @@ class Router:
 
     # ---- /mentor ---------------------------------------------------------------------------------
 
-    async def _mentor(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
+    def mentor_sub(self, text: str) -> tuple[str, str]:
+        """The `/mentor` sub-command people meant and the rest: filler and synonyms taken out
+        ("please move the next session to …" → ("reschedule", "the next session to …"))."""
         sub, rest = subcommand(text)
+        while sub in _LEADING_FILLER and rest:
+            sub, rest = subcommand(rest)
+        if sub == "take" and rest.lower().startswith(("a break", "break")):
+            sub, rest = "pause", rest.lower().removeprefix("a ").removeprefix("break").strip()
+        if sub == "go" and rest.lower().startswith("on "):
+            sub, rest = subcommand(rest[3:])
+        if sub == "check" and rest.lower().startswith("in"):
+            sub, rest = subcommand(rest)
+        return MENTOR_SYNONYMS.get(sub, sub), rest
+
+    async def _mentor(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
+        sub, rest = self.mentor_sub(text)
         if sub in ("", "help") or rest.lower() == "help":
             return help_reply("mentor", sub if rest.lower() == "help" else rest.lower() or None)
         p = split_mentions(rest)
         other = p.selected or (p.mentions[0] if p.mentions else None)
+        if sub in _TIMED_MENTOR_SUBS and (p.text or sub != "pause"):
+            await clarify.require_zone(uow, actor)
         if sub == "pair":
             return await self._pair(uow, actor, p)
         if sub == "accept":
-            return await mentorships.accept(uow, actor, other)
+            return await self._accept(uow, actor, other)
         if sub == "decline":
             return await mentorships.decline(uow, actor, other, p.text)
         if sub == "list":
@@ -161,11 +273,13 @@ class Router:
             return await mentorships.next_checkin(uow, actor, other)
         if sub in ("pause", "vacation"):
             return await mentorships.pause(uow, actor, await self._until(uow, actor, p, sub), other)
+        if sub == "cancel" and p.text.lower().strip() in ("next", "the next", "next session", "next one", ""):
+            return await mentorships.skip(uow, actor, other)
         if sub == "resume":
             return await mentorships.resume(uow, actor, other)
         if sub == "skip":
             return await mentorships.skip(uow, actor, other)
-        if sub in ("reschedule", "move"):
+        if sub == "reschedule":
             if not p.text:
                 raise ParseError(wording.RESCHEDULE_MISSING)
             return await mentorships.reschedule(uow, actor, p.text, other)
@@ -185,7 +299,30 @@ class Router:
         extension = self.mentor_subcommands.get(sub)
         if extension is not None:
             return await extension(uow, actor, rest)
-        raise ParseError(wording.unknown_sub("mentor", sub))
+        known = (*MENTOR_SUBS, *MENTOR_SYNONYMS, *self.mentor_subcommands)
+        raise ParseError(wording.unknown_sub("mentor", sub, self._guess(sub, known, MENTOR_SYNONYMS), rest))
+
+    @staticmethod
+    def _guess(sub: str, known: tuple[str, ...], synonyms: Mapping[str, str]) -> str | None:
+        guess = phrases.did_you_mean(sub, known)
+        return synonyms.get(guess, guess) if guess else None
+
+    async def _accept(self, uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+        """A proposal to me, or else a mentor request waiting for my answer (asking which when several)."""
+        try:
+            return await mentorships.accept(uow, actor, other)
+        except NotFound:
+            waiting = await clarify.requests_waiting_for(uow, actor, other)
+            if not waiting:
+                raise
+            if len(waiting) == 1:
+                handler = self.mentor_subcommands["requests"]
+                return await handler(uow, actor, f"accept {waiting[0][0]}")
+            raise AskBack(
+                wording.which_request(),
+                "",
+                tuple((label, f"requests accept {number}") for number, label in waiting),
+            ) from None
 
     async def _pair(self, uow: UnitOfWork, actor: Actor, p: Parsed) -> Reply:
         if not p.mentions:
@@ -214,25 +351,24 @@ class Router:
         return uow.now.astimezone(zone_of(me)).date()
 
     async def _until(self, uow: UnitOfWork, actor: Actor, p: Parsed, sub: str) -> date | None:
-        words = p.words
-        if words and words[0].lower() in ("until", "till", "to"):
-            words = words[1:]
-        if not words:
+        """ "for 2 weeks", "until march" (back on 1 March), "till jan 5"; nothing: open-ended."""
+        if not p.words:
             if sub == "vacation":
                 raise ParseError(wording.VACATION_MISSING)
             return None
-        return parse_date(" ".join(words), await self._today(uow, actor))
+        return phrases.read_pause_until(p.text, await self._today(uow, actor))
 
     @staticmethod
     def _leads(words: list[str]) -> list[timedelta]:
-        if [w.lower() for w in words] in (["off"], ["none"]):
+        """ "24h 1h", "1 day", "1d and 2h", "a day before and an hour before", "off"."""
+        if [w.lower() for w in words] in (["off"], ["none"], ["no"], ["disable"]):
             return []
         if not words:
             raise ParseError(wording.reminders_bad())
         try:
-            return [parse_duration(w) for w in words]
-        except ParseError as exc:
-            raise ParseError(wording.reminders_bad()) from exc
+            return read_leads(" ".join(words))
+        except Invalid as exc:
+            raise ParseError(wording.reminders_bad(" ".join(words))) from exc
 
     # ---- /checkin, /agenda -----------------------------------------------------------------------
 
@@ -269,6 +405,9 @@ class Router:
 
     async def _actions(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
         sub, rest = subcommand(text)
+        while sub in ("please", "pls", "mark") and rest:
+            sub, rest = subcommand(rest)
+        sub = ACTION_SYNONYMS.get(sub, sub)
         if sub == "help":
             return help_reply("actions", None)
         if sub in ("", "list"):
@@ -276,23 +415,51 @@ class Router:
             return await actions.list_open(uow, actor, p.mentions[0] if p.mentions else None)
         if sub == "add":
             return await self._add_action(uow, actor, rest)
+        numbers, after = phrases.read_numbers(rest)
+        if phrases.read_numbers(sub)[0] and not numbers:
+            # "/actions 4 done": the number first
+            verb, after_verb = subcommand(rest)
+            numbers, sub, after = phrases.read_numbers(sub)[0], ACTION_SYNONYMS.get(verb, verb), after_verb
         if sub in ("done", "drop", "snooze"):
-            number = parse_number(rest.split()[0]) if rest.split() else None
-            if number is None:
+            if not numbers:
                 raise ParseError(wording.action_number(sub, rest))
             if sub == "snooze":
-                return await actions.snooze(uow, actor, number)
-            return await actions.close(
-                uow, actor, number, ActionState.DONE if sub == "done" else ActionState.DROPPED
-            )
-        raise ParseError(wording.unknown_sub("actions", sub))
+                if len(numbers) > 1 and after:
+                    raise ParseError(wording.snooze_one_at_a_time(sub, rest))
+                return await self._snooze(uow, actor, numbers, after)
+            if after.strip(" .!") and after.lower().strip(" .!") not in ("done", "thanks", "please"):
+                raise ParseError(wording.action_number(sub, rest))
+            state = ActionState.DONE if sub == "done" else ActionState.DROPPED
+            replies = [await actions.close(uow, actor, number, state) for number in numbers]
+            return replies[0] if len(replies) == 1 else Reply(wording.combined(r.message for r in replies))
+        guess = self._guess(sub, (*ACTION_SUBS, *ACTION_SYNONYMS), ACTION_SYNONYMS)
+        raise ParseError(wording.unknown_sub("actions", sub, guess, rest))
+
+    async def _snooze(self, uow: UnitOfWork, actor: Actor, numbers: list[int], after: str) -> Reply:
+        if after:
+            await clarify.require_zone(uow, actor)
+        replies = [await actions.snooze(uow, actor, number, until_text=after) for number in numbers]
+        return replies[0] if len(replies) == 1 else Reply(wording.combined(r.message for r in replies))
 
     async def _add_action(self, uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
-        p = split_mentions(rest)
-        words, due_text = take_option(p.words, "due")
-        due = parse_date(due_text, await self._today(uow, actor)) if due_text else None
-        owner = p.mentions[0] if p.mentions else None
-        return await actions.add(uow, actor, " ".join(words), owner, due, p.selected)
+        """Text, owner and due date by the rule in `phrases.read_action`; mentions left in the text are
+        written as the person's name."""
+        selected, body = take_selector(rest)
+        marked, mentions = _mark_mentions(body)
+        if not marked.strip():
+            return await actions.add(uow, actor, "", None, None, selected)
+        ws, _me = await actor_member(uow, actor)
+        parsed = phrases.read_action(marked, await self._today(uow, actor))
+        if parsed.due is not None:
+            await clarify.require_zone(uow, actor)
+        text = parsed.text
+        for index, ident in enumerate(mentions):
+            mark = f"{phrases.MENTION_MARK}{index}"
+            if mark in text:
+                member = await ensure_member(uow, ws, ident)
+                text = text.replace(mark, f"@{member.display_name}")
+        owner = mentions[parsed.owner] if parsed.owner is not None else None
+        return await actions.add(uow, actor, text, owner, parsed.due, selected)
 
     # ---- /timezone -------------------------------------------------------------------------------
 
@@ -302,7 +469,8 @@ class Router:
             return help_reply("timezone", None)
         if sub == "":
             return await profile.show_timezone(uow, actor)
-        if sub == "hours":
+        if sub in ("hours", "working", "work") or (sub == "set" and rest.lower().startswith("hours")):
+            rest = " ".join(w for w in rest.split() if w.lower() not in ("hours", "are", "is", ":"))
             return await profile.set_hours(uow, actor, rest)
         return await profile.set_timezone(uow, actor, text)
 
@@ -332,6 +500,8 @@ class Router:
         scope, verb, ident = parts[0], parts[1], int(parts[2])
         if scope in self.action_scopes:
             return await self.action_scopes[scope](uow, actor, verb, ident)
+        if scope == "ask" and verb.isdigit():
+            return await clarify.answer(uow, actor, int(verb), ident, self._run_in)
         if scope == "actions" and verb in ("done", "drop"):
             return await actions.close(
                 uow, actor, ident, ActionState.DONE if verb == "done" else ActionState.DROPPED
@@ -433,6 +603,24 @@ class Router:
             _m, other = await self._party_of(uow, actor, ident)
             return await mentorships.reflect(uow, actor, text, other)
         return reply(wording.BUTTON_STALE, ok=False)
+
+    async def _run_in(self, uow: UnitOfWork, actor: Actor, command: str, text: str) -> Reply:
+        """Run a command inside an existing unit of work (an answer to a question asked back)."""
+        handler = self._commands.get(command)
+        if handler is None:
+            return reply(wording.BUTTON_STALE, ok=False)
+        return await handler(uow, actor, text)
+
+
+def _mark_mentions(text: str) -> tuple[str, list[str]]:
+    """Each mention replaced by `MENTION_MARK`n, and the mentioned ids in order."""
+    found: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        found.append(match["id"] or match["name"].lower())
+        return f" {phrases.MENTION_MARK}{len(found) - 1}"
+
+    return " ".join(MENTION.sub(mark, text).split()), found
 
 
 def help_reply(command: str, sub: str | None) -> Reply:

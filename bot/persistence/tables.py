@@ -336,3 +336,17 @@ from bot.persistence import slack_tables  # noqa: F401, E402  (the Slack adapter
 
 # isort: split
 from bot.persistence import matching_tables  # noqa: F401, E402
+
+
+class Clarification(Base):
+    """A question the bot asked back ("IST: Kolkata, Dublin or Jerusalem?") and the command each answer
+    runs: `options` is a list of [command, text] pairs in button order; answered ones are kept for a day."""
+
+    __tablename__ = "clarifications"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    options: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

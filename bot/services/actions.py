@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 
 from bot import wording
 from bot.domain.errors import NotAllowed, NotFound, UserError
+from bot.domain.phrases import read_snooze
 from bot.domain.states import OPEN_MENTORSHIP_STATES, ActionState, MentorshipState
 from bot.messages import Reply
 from bot.persistence.tables import ActionItem, Member, Mentorship, Workspace
@@ -107,11 +108,19 @@ async def close(uow: UnitOfWork, actor: Actor, number: int, state: ActionState) 
     return Reply(wording.action_closed(item), public=False)
 
 
-async def snooze(uow: UnitOfWork, actor: Actor, number: int, days: int = 1) -> Reply:
+async def snooze(uow: UnitOfWork, actor: Actor, number: int, days: int = 1, until_text: str = "") -> Reply:
+    """Move an item's due date: by `days`, or to what `until_text` says ("until monday", "a week",
+    relative amounts counting from the later of its due date and today, in the speaker's zone)."""
     ws, me = await actor_member(uow, actor)
     item, _m = await _item(uow, ws, me, number)
     if item.state != ActionState.OPEN.value:
         return Reply(wording.action_already(item))
     today = uow.now.astimezone(zone_of(me)).date()
-    item.due_date = max(item.due_date or today, today) + timedelta(days=days)
+    if until_text.strip():
+        new_due = read_snooze(until_text, today, item.due_date)
+        if new_due <= today:
+            raise UserError(wording.due_in_past(new_due))
+        item.due_date = new_due
+    else:
+        item.due_date = max(item.due_date or today, today) + timedelta(days=days)
     return Reply(wording.action_snoozed(item))

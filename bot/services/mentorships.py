@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot import payloads as kinds
 from bot import wording
-from bot.domain.dates import parse_datetime
 from bot.domain.errors import NotAllowed, UserError
+from bot.domain.phrases import read_reschedule
 from bot.domain.recurrence import parse_recurrence
 from bot.domain.states import (
     MAX_MENTORS_PER_MENTEE,
@@ -266,7 +266,7 @@ async def reschedule(uow: UnitOfWork, actor: Actor, when_text: str, other: str |
     c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.nothing_to_reschedule())
-    when = parse_datetime(when_text, zone_of(me), uow.now)
+    when = read_reschedule(when_text, zone_of(me), uow.now, c.scheduled_at)
     if when <= uow.now:
         raise UserError(wording.reschedule_past())
     following = planning.recurrence_of(m)

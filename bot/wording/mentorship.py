@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -163,10 +163,11 @@ def reflect_empty() -> str:
     return "Write a sentence or two, e.g. `/mentor reflect The mock interviews helped most.`"
 
 
-def reminders_bad() -> str:
-    return (
+def reminders_bad(text: str = "") -> str:
+    shown = f"I couldn't read lead times from “{text}”. " if text else ""
+    return shown + (
         "Reminders take up to four lead times between 5 minutes and 14 days, e.g. `/mentor reminders 24h 1h` "
-        "or `/mentor reminders 2d 30m`. `/mentor reminders off` turns them off."
+        "or `/mentor reminders 1 day and 2 hours`. `/mentor reminders off` turns them off."
     )
 
 
@@ -1080,11 +1081,16 @@ def update_from_form(values: Mapping[str, str]) -> str:
     return "\n".join(parts)
 
 
-def unknown_command(name: str) -> str:
+def unknown_command(name: str, guess: str | None = None, text: str = "") -> str:
+    if guess:
+        typed = f"/{guess} {text}".strip()
+        return f"I don't know `/{name}`. Did you mean `{typed}`?"
     return f"I don't know `/{name}`. Try `/mentor help`, `/checkin help`, `/agenda help`, `/actions help`, `/timezone help` or `/officehours help`."
 
 
-def unknown_sub(command: str, sub: str) -> str:
+def unknown_sub(command: str, sub: str, guess: str | None = None, rest: str = "") -> str:
+    if guess:
+        return f"`/{command} {sub}` isn't something I know. Did you mean `{f'/{command} {guess} {rest}'.strip()}`?"
     return f"`/{command} {sub}` isn't something I know. " + _SUBS_HINT.get(
         command, f"`/{command} help` lists what works."
     )
@@ -1150,3 +1156,46 @@ def help_message(command: str, sub: str | None) -> Message:
     if command == "mentor" and not sub:
         b.para("With several mentorships, mention the other person to pick one: `/mentor next @sam`.")
     return b.build(summary=f"/{command} help")
+
+
+# ---- asking back ---------------------------------------------------------------------------------
+
+
+def asked_back(question: str, labels: Sequence[str], clarification_id: int) -> Message:
+    b = MessageBuilder().para(question)
+    return b.buttons(
+        *(Button(label, f"ask:{index}:{clarification_id}") for index, label in enumerate(labels))
+    ).build(summary="A quick question")
+
+
+def zone_needed() -> str:
+    return (
+        "Which time zone should I read your times in? I don't know yours yet, and guessing would put "
+        "meetings at the wrong hour. Pick one below (it also runs what you typed), or set it with "
+        "`/timezone <your city>`, e.g. `/timezone berlin`, and send the command again."
+    )
+
+
+def question_already_answered() -> str:
+    return "That question has already been answered (or is more than a day old). Type the command again if needed."
+
+
+def which_request() -> str:
+    return "Several mentor requests are waiting for your answer. Which one do you accept?"
+
+
+def request_choice(number: int, mentee: str, goal: str) -> str:
+    short = goal if len(goal) <= 40 else goal[:39] + "…"
+    return f"#{number} {mentee}: {short}" if short else f"#{number} {mentee}"
+
+
+def snooze_one_at_a_time(verb: str, given: str) -> str:
+    return f"I can snooze several items by a day (`/actions {verb} 3 4`), or one item to a date (`/actions {verb} 4 until monday`); “{given}” mixes both."
+
+
+def combined(messages: Iterable[Message]) -> Message:
+    """Several replies to one command ("done 1 2 3") as one message."""
+    blocks: list[Block] = []
+    for message in messages:
+        blocks.extend(message.blocks)
+    return Message(tuple(blocks), summary="Done")
