@@ -500,8 +500,8 @@ class Router:
         scope, verb, ident = parts[0], parts[1], int(parts[2])
         if scope in self.action_scopes:
             return await self.action_scopes[scope](uow, actor, verb, ident)
-        if scope == "ask" and verb.isdigit():
-            return await clarify.answer(uow, actor, int(verb), ident, self._run_in)
+        if scope == "ask" and len(verb) == 1 and verb in wording.ANSWER_LETTERS:
+            return await clarify.answer(uow, actor, wording.ANSWER_LETTERS.index(verb), ident, self._run_in)
         if scope == "actions" and verb in ("done", "drop"):
             return await actions.close(
                 uow, actor, ident, ActionState.DONE if verb == "done" else ActionState.DROPPED

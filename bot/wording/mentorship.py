@@ -1161,10 +1161,14 @@ def help_message(command: str, sub: str | None) -> Message:
 # ---- asking back ---------------------------------------------------------------------------------
 
 
+# Platforms' button ids take letters for the verb (Discord's template), so answers are a, b, c, d.
+ANSWER_LETTERS = "abcd"
+
+
 def asked_back(question: str, labels: Sequence[str], clarification_id: int) -> Message:
     b = MessageBuilder().para(question)
     return b.buttons(
-        *(Button(label, f"ask:{index}:{clarification_id}") for index, label in enumerate(labels))
+        *(Button(label, f"ask:{ANSWER_LETTERS[index]}:{clarification_id}") for index, label in enumerate(labels))
     ).build(summary="A quick question")
 
 

@@ -62,5 +62,10 @@ async def dc(database_url: str, api: FakeDiscord) -> AsyncIterator[Driver]:
     assert not errors, "requests that break Discord's OpenAPI spec:\n" + "\n".join(errors[:30])
 
 
-async def setup_channel(dc: Driver) -> str:
+async def setup_channel(dc: Driver, zones: bool = True) -> str:
+    """The admin sets the mentorship channel; with `zones`, everyone has said their zone is UTC first
+    (Discord tells no zone, so otherwise the bot asks before the first time-bearing command)."""
+    if zones:
+        for person in PEOPLE:
+            assert "UTC" in await dc.command(person, "timezone", None, zone="UTC")
     return await dc.command(ADMIN, "mentor", "setup", channel=pl.text_channel(pl.CHANNEL, "mentorships"))
