@@ -795,3 +795,25 @@ def _monthday_parts(days: list[int], phrase: str) -> tuple[tuple[int, ...], tupl
         raise not_understood(phrase, EXAMPLES, "a day after the 28th can't be combined with other days")
     # The last of "28…31" that exists in the month: the 31st in long months, Feb 28/29 in February.
     return tuple(range(28, late[0] + 1)), (-1,)
+
+
+def split_cadence(phrase: str, tz: str | ZoneInfo, now: datetime) -> tuple[str, str]:
+    """The longest leading part of `phrase` that is a cadence, and the words after it (an office-hours
+    topic: "monthly on the first thursday at 17:00 career growth" → (…"17:00", "career growth")).
+
+    Raises the whole phrase's ParseError when no leading part is a cadence, and AskBack when the whole
+    phrase has two readings.
+    """
+    words = phrase.split()
+    first_error: ParseError | None = None
+    for end in range(len(words), 0, -1):
+        try:
+            parse_recurrence(" ".join(words[:end]), tz, now)
+        except AskBack:
+            if end == len(words):
+                raise
+        except ParseError as exc:
+            first_error = first_error or exc
+        else:
+            return " ".join(words[:end]), " ".join(words[end:])
+    raise first_error or parse_error(f"Please tell me when to meet; {quote(phrase)} is empty.", EXAMPLES)

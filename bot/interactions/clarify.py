@@ -17,6 +17,7 @@ from bot.domain.matching import RequestState
 from bot.messages import Reply, reply
 from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import Clarification, Member
+from bot.services import members
 from bot.services.members import Actor, actor_member, find_member
 from bot.services.unit import UnitOfWork
 
@@ -81,8 +82,7 @@ async def answer(uow: UnitOfWork, actor: Actor, index: int, ident: int, run: Run
 async def require_zone(uow: UnitOfWork, actor: Actor) -> None:
     """Raise ZoneNeeded when nobody (neither the person nor their platform) has said their zone."""
     _ws, me = await actor_member(uow, actor)
-    if not me.tz:
-        raise ZoneNeeded(wording.zone_needed())
+    members.require_zone(me)
 
 
 async def likely_zones(uow: UnitOfWork, me: Member) -> list[str]:

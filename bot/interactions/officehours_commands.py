@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot import wording
 from bot.domain.errors import ParseError
+from bot.domain.recurrence import split_cadence
 from bot.interactions.grammar import parse_number, split_mentions, subcommand, take_channel, take_option
 from bot.messages import Form, FormField, Reply, reply
 from bot.services import officehours
@@ -95,6 +96,9 @@ async def _create(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
     phrase = " ".join(words)
     if not phrase:
         raise ParseError(wording.oh_cadence_missing())
+    if topic is None:
+        # "monthly on the first thursday at 17:00 career growth": the words after the cadence are the topic.
+        phrase, topic = split_cadence(phrase, "UTC", uow.now)
     req = officehours.CreateRequest(channel_id, channel_name, phrase, topic or "", tuple(p.mentions))
     return await officehours.create(uow, actor, req)
 

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from bot import wording
+from bot.domain.errors import ZoneNeeded
 from bot.persistence.tables import Member, Workspace
 from bot.services.unit import UnitOfWork
 
@@ -33,6 +35,13 @@ def valid_zone(name: str | None) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def require_zone(member: Member) -> None:
+    """Raise ZoneNeeded when nobody (neither the person nor their platform) has said their zone: times
+    they type must not be read in a zone they never chose."""
+    if not valid_zone(member.tz):
+        raise ZoneNeeded(wording.zone_needed())
 
 
 def zone_of(member: Member) -> ZoneInfo:

@@ -23,7 +23,7 @@ from bot.persistence.tables import (
     OfficeHoursVote,
     Workspace,
 )
-from bot.services.members import Actor, actor_member, ensure_member, zone_of
+from bot.services.members import Actor, actor_member, ensure_member, require_zone, zone_of
 from bot.services.planning import stamp
 from bot.services.schedules import (
     reconcile_series,
@@ -200,6 +200,7 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
         raise NotAllowed(wording.oh_create_not_allowed())
     if len(req.topic) > TOPIC_MAX:
         raise UserError(wording.too_long("A topic", TOPIC_MAX, len(req.topic)))
+    require_zone(me)
     rec = parse_recurrence(req.phrase, zone_of(me), uow.now)
     if not _HAS_DURATION.search(req.phrase):
         rec = replace(rec, duration=DEFAULT_DURATION)

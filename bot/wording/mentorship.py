@@ -1168,7 +1168,10 @@ ANSWER_LETTERS = "abcd"
 def asked_back(question: str, labels: Sequence[str], clarification_id: int) -> Message:
     b = MessageBuilder().para(question)
     return b.buttons(
-        *(Button(label, f"ask:{ANSWER_LETTERS[index]}:{clarification_id}") for index, label in enumerate(labels))
+        *(
+            Button(label, f"ask:{ANSWER_LETTERS[index]}:{clarification_id}")
+            for index, label in enumerate(labels)
+        )
     ).build(summary="A quick question")
 
 

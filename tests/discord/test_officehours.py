@@ -19,6 +19,8 @@ CHANNEL = str(pl.HELP)
 
 
 async def create(dc: Driver, **extra: Any) -> list[dict[str, Any]]:
+    # Discord tells no zone: the host says theirs before the first time-bearing command.
+    await dc.command(ADMIN, "timezone", None, zone="UTC")
     return await dc.command_raw(
         ADMIN,
         "officehours",
@@ -207,6 +209,7 @@ async def test_create_warns_when_the_bot_cannot_open_threads_there(dc: Driver) -
     locked["permission_overwrites"] = [{"id": str(pl.GUILD + 2), "type": 0, "allow": "0", "deny": str(deny)}]
     dc.state.parse_channel_update(locked)
     dc.api.no_threads.add(str(pl.CHANNEL))
+    await dc.command(ADMIN, "timezone", None, zone="UTC")
     text = await dc.command(
         ADMIN, "officehours", "create", channel=locked, cadence="monthly on the 1st at 9", topic="Clinic"
     )
