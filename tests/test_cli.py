@@ -138,7 +138,8 @@ def test_postgres_urls_in_the_hosting_form_are_accepted() -> None:
 
 
 def test_homes_and_threads_carry_on_after_a_restart(data_env: dict[str, str]) -> None:
-    setup = ":tz @ann UTC\n@ann /mentor pair @bo\n@bo /mentor accept\n@ann /mentor cadence every week on tue 10am\n"
+    setup = ":tz @ann UTC\n@ann /mentor pair @bo\n@bo /mentor accept\n"
+    setup += "@ann /mentor cadence every week on tue 10am\n"
     first = run(["run", "--start", "2026-11-30T08:00Z"], setup, data_env)
     assert "(thread 1:" in first.stdout, first.stdout
     later = run(
