@@ -180,7 +180,7 @@ async def test_pause_withdraws_everything_and_resume_picks_up(h: Harness) -> Non
     await h.pair()
     await h.say("ann", "/mentor cadence every week on Tuesday at 10:00")
     paused = await h.text("bo", "/mentor pause until dec 20")
-    assert "Paused until Sun 20 Dec 2026" in paused
+    assert "Paused until Sun 20 Dec 2026: back on that day" in paused
     assert not await rows(h, OutboxStatus.PENDING, "checkin.remind")
     h.chat.clear()
     await h.advance("14d")

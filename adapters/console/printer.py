@@ -49,8 +49,15 @@ class TextRenderer:
         if ts.style is TimeStyle.DATE:
             return format_date(ts.at.astimezone(self.zones[0]).date())
         first = format_local(ts.at, self.zones[0])
-        others = [format_local(ts.at, z).split(", ", 1)[1] for z in self.zones[1:]]
-        others = [o for o in dict.fromkeys(others) if o != first.split(", ", 1)[1]]
+        first_day = ts.at.astimezone(self.zones[0]).date()
+        others: list[str] = []
+        for zone in self.zones[1:]:
+            # Each reader sees their own date when it differs ("Mon 8 Mar, 09:00 +14 / Sun 7 Mar, 08:00 SST").
+            full = format_local(ts.at, zone)
+            same_day = ts.at.astimezone(zone).date() == first_day
+            shown = full.split(", ", 1)[1] if same_day else full
+            if full != first and shown not in others:
+                others.append(shown)
         return first + "".join(f" / {o}" for o in others)
 
     def line(self, parts: Line) -> str:

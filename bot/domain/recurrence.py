@@ -817,3 +817,23 @@ def split_cadence(phrase: str, tz: str | ZoneInfo, now: datetime) -> tuple[str, 
         else:
             return " ".join(words[:end]), " ".join(words[end:])
     raise first_error or parse_error(f"Please tell me when to meet; {quote(phrase)} is empty.", EXAMPLES)
+
+
+def with_time(phrase: str, at: time) -> str | None:
+    """The same cadence phrase at another time of day ("every weekday at 9" → "every weekday at 15:00");
+    None when the phrase gives its time as a range, which a single time cannot replace."""
+    tokens = phrase.split()
+    clock = f"{at.hour:02d}:{at.minute:02d}"
+    for index, token in enumerate(tokens):
+        word = token.lower().rstrip(".,")
+        after_at = index > 0 and tokens[index - 1].lower() in ("at", "@") and _BARE_NUMBER.fullmatch(word)
+        if "-" in word or "–" in word:
+            if any(ch.isdigit() for ch in word):
+                return None
+            continue
+        if looks_like_time(word) or after_at:
+            if index + 1 < len(tokens) and tokens[index + 1].lower().strip(".") in ("am", "pm", "a.m", "p.m"):
+                del tokens[index + 1]
+            tokens[index] = clock
+            return " ".join(tokens)
+    return f"{phrase} at {clock}"

@@ -12,13 +12,17 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot import wording
+from bot.domain.dates import to_local
 from bot.domain.errors import AskBack, UserError, ZoneNeeded
 from bot.domain.matching import RequestState
+from bot.domain.recurrence import with_time
+from bot.domain.states import MentorshipState
 from bot.messages import Reply, reply
 from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import Clarification, Member
-from bot.services import members
-from bot.services.members import Actor, actor_member, find_member
+from bot.services import members, overlap, planning
+from bot.services.access import other_party_id, pick
+from bot.services.members import Actor, actor_member, find_member, zone_of
 from bot.services.unit import UnitOfWork
 
 # An answer older than this is stale: the situation it was asked in has moved on.
@@ -114,3 +118,45 @@ async def requests_waiting_for(uow: UnitOfWork, actor: Actor, other: str | None)
             raise UserError(wording.BUTTON_STALE)
         found.append((req.id, wording.request_choice(req.id, mentee.display_name, req.goal)))
     return found
+
+
+async def with_clash_note(
+    uow: UnitOfWork, actor: Actor, other: str | None, result: Reply, cadence_phrase: str | None = None
+) -> Reply:
+    """`result` (a cadence set or a check-in moved) plus, when it falls outside the other person's
+    working hours (or 22:00–07:00), a note saying so and a button for a time that suits both."""
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED))
+    them = await uow.session.get(Member, other_party_id(me, m))
+    if them is None:
+        return result
+    length = timedelta(minutes=m.duration_minutes)
+    if cadence_phrase is not None:
+        rec = planning.recurrence_of(m)
+        instants = rec.occurrences_after(uow.now, 5) if rec else []
+    else:
+        c = await planning.next_open_checkin(uow, m)
+        instants = [c.scheduled_at] if c else []
+    clash = overlap.first_clash(instants, length, me, zone_of(me), them)
+    if clash is None:
+        return result
+    option: str | None = None
+    if clash.suggestion is not None:
+        if cadence_phrase is not None:
+            changed = with_time(cadence_phrase, clash.suggestion)
+            option = f"cadence {changed} with <@{them.external_id}>" if changed else None
+        else:
+            day = to_local(clash.at, zone_of(me)).date()
+            option = f"reschedule {day.isoformat()} {clash.suggestion:%H:%M} with <@{them.external_id}>"
+    ident = None
+    if option is not None:
+        row = Clarification(
+            workspace_id=ws.id, member_id=me.id, options=[[["mentor", option]]], created_at=uow.now
+        )
+        uow.session.add(row)
+        await uow.session.flush()
+        ident = row.id
+    note = wording.clash_note(
+        clash.at, them, clash.other_zone, clash.hours, clash.suggestion, zone_of(me), ident
+    )
+    return Reply(wording.combined([result.message, note]), public=result.public, ok=result.ok)

@@ -268,7 +268,8 @@ class Router:
         if sub == "cadence":
             if not p.text:
                 raise ParseError(wording.CADENCE_MISSING)
-            return await mentorships.set_cadence(uow, actor, p.text, other)
+            result = await mentorships.set_cadence(uow, actor, p.text, other)
+            return await clarify.with_clash_note(uow, actor, other, result, cadence_phrase=p.text)
         if sub == "next":
             return await mentorships.next_checkin(uow, actor, other)
         if sub in ("pause", "vacation"):
@@ -282,7 +283,10 @@ class Router:
         if sub == "reschedule":
             if not p.text:
                 raise ParseError(wording.RESCHEDULE_MISSING)
-            return await mentorships.reschedule(uow, actor, p.text, other)
+            result = await mentorships.reschedule(uow, actor, p.text, other)
+            _ws, me = await actor_member(uow, actor)
+            result = Reply(wording.combined([result.message, wording.read_in(zone_of(me).key or "UTC")]))
+            return await clarify.with_clash_note(uow, actor, other, result)
         if sub in ("end", "conclude"):
             return await mentorships.end(uow, actor, p.text, other)
         if sub == "reflect":
@@ -430,8 +434,15 @@ class Router:
             if after.strip(" .!") and after.lower().strip(" .!") not in ("done", "thanks", "please"):
                 raise ParseError(wording.action_number(sub, rest))
             state = ActionState.DONE if sub == "done" else ActionState.DROPPED
-            replies = [await actions.close(uow, actor, number, state) for number in numbers]
-            return replies[0] if len(replies) == 1 else Reply(wording.combined(r.message for r in replies))
+            if len(numbers) == 1:
+                return await actions.close(uow, actor, numbers[0], state)
+            messages = []
+            for number in numbers:
+                try:
+                    messages.append((await actions.close(uow, actor, number, state)).message)
+                except UserError as exc:  # raised before anything changed: the others still close
+                    messages.append(wording.close_failed(f"#{number}", exc.message))
+            return Reply(wording.combined(messages))
         guess = self._guess(sub, (*ACTION_SUBS, *ACTION_SYNONYMS), ACTION_SYNONYMS)
         raise ParseError(wording.unknown_sub("actions", sub, guess, rest))
 

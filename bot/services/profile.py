@@ -23,7 +23,7 @@ async def set_timezone(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
     _ws, me = await actor_member(uow, actor)
     zone = resolve_zone(text)
     me.tz, me.tz_source = zone, "user"
-    return Reply(wording.timezone_set(zone, uow.now))
+    return Reply(wording.timezone_set(zone, uow.now, text))
 
 
 async def show_timezone(uow: UnitOfWork, actor: Actor) -> Reply:

@@ -389,7 +389,8 @@ def next_checkin(
 def paused_ack(until: date | None) -> Message:
     if until is not None:
         return simple(
-            f"Paused until {format_date(until)}. I'll withdraw the reminders and pick things up again then."
+            f"Paused until {format_date(until)}: back on that day, when I pick things up again. "
+            "Until then the reminders are withdrawn."
         )
     return simple("Paused. Reminders are off until one of you runs `/mentor resume`.")
 
@@ -570,10 +571,19 @@ def action_snoozed(item: ActionItem) -> Message:
     return simple(f"Snoozed #{item.id} to {due}.")
 
 
-def timezone_set(zone: str, now: datetime) -> Message:
+def timezone_set(zone: str, now: datetime, typed: str = "") -> Message:
     from zoneinfo import ZoneInfo
 
-    return simple(f"Time zone set to {zone}. It's {format_local(now, ZoneInfo(zone))} for you now.")
+    source = f" (from “{typed}”)" if typed and typed.strip().lower() != zone.lower() else ""
+    return simple(f"Time zone set to {zone}{source}. It's {format_local(now, ZoneInfo(zone))} for you now.")
+
+
+def read_in(zone: str) -> Message:
+    return simple(f"(I read the time in your zone, {zone}; `/timezone` changes it.)")
+
+
+def close_failed(number_text: str, reason: str) -> Message:
+    return simple(f"{number_text}: {reason}")
 
 
 def timezone_show(me: Member, now: datetime) -> Message:
@@ -1206,3 +1216,35 @@ def combined(messages: Iterable[Message]) -> Message:
     for message in messages:
         blocks.extend(message.blocks)
     return Message(tuple(blocks), summary="Done")
+
+
+def clash_note(
+    at: datetime,
+    other: Member,
+    other_zone: ZoneInfo,
+    hours: tuple[int, int],
+    suggestion: time | None,
+    my_zone: ZoneInfo,
+    clarification_id: int | None,
+) -> Message:
+    start, end = hours
+    span = f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
+    which = (
+        f"their working hours ({span})"
+        if other.work_start_minute is not None
+        else f"{span}, when people are usually up"
+    )
+    b = MessageBuilder().para(
+        "Heads-up: that's ",
+        format_local(at, other_zone),
+        " for ",
+        who(other),
+        f" ({other_zone.key}), outside {which}.",
+    )
+    if suggestion is None:
+        b.para("I couldn't find a time that day inside both your hours; maybe agree on one together.")
+        return b.build(summary="Outside working hours")
+    b.para(f"{suggestion:%H:%M} your time ({my_zone.key}) suits you both.")
+    if clarification_id is not None:
+        b.buttons(Button(f"Use {suggestion:%H:%M} instead", f"ask:a:{clarification_id}", ButtonStyle.PRIMARY))
+    return b.build(summary="Outside working hours")
