@@ -51,7 +51,7 @@ def action_add_text(text: str, owner: int | None, due: str | None, other: str | 
     return join(
         "add",
         text,
-        mention(owner) if owner else "",
+        f"owner {mention(owner)}" if owner else "",
         f"due {due}" if due and due.strip() else "",
         with_other(other),
     )

@@ -398,8 +398,34 @@ def _is_time_at(words: list[str], index: int) -> bool:
     )
 
 
+_MILITARY = re.compile(r"([0-9]{1,2})([0-5][0-9])", re.ASCII)
+
+
 def _split_time(words: list[str]) -> tuple[str | None, list[str]]:
     """The time-of-day word (at the end, or at the start) and the remaining date words."""
+    words = [
+        f"{match.group(1)}:{match.group(2)}"
+        if index > 0
+        and words[index - 1] in ("at", "@")
+        and (match := _MILITARY.fullmatch(word))
+        and int(match.group(1)) < 24
+        else word
+        for index, word in enumerate(words)
+    ]
+    found, rest = _split_marked_time(words)
+    if found is None and len(words) >= 2 and re.fullmatch(r"[0-9]{1,2}", words[-1], re.ASCII):
+        # "tomorrow 7", "friday 3": after a whole day (not a month: "dec 3" is a date) a bare number is the hour.
+        head = words[:-1]
+        if not any(match_month(word) is not None for word in head) and int(words[-1]) <= 23:
+            try:
+                read_date(list(head), date(2000, 1, 3))
+            except (Invalid, AskBack):
+                return None, words
+            return words[-1], head
+    return found, rest
+
+
+def _split_marked_time(words: list[str]) -> tuple[str | None, list[str]]:
     if words and _is_time_at(words, len(words) - 1):
         rest = words[:-1]
         if rest and rest[-1] in ("at", "@"):
@@ -493,7 +519,7 @@ def read_local_datetime(text: str, tz: ZoneInfo, now: datetime) -> datetime:
         when, date_words = _DAY_PARTS[date_words[0]], date_words[1:]
     elif date_words in (["eod"], ["cob"]):
         when, date_words = _DAY_PARTS["eod"], ["today"]
-    date_words = [word for word in date_words if word not in ("evening", "night")] or (
+    date_words = [word for word in date_words if word not in ("evening", "night", "this")] or (
         ["today"] if evening else []
     )
     if when is None:
@@ -513,8 +539,19 @@ def read_local_datetime(text: str, tz: ZoneInfo, now: datetime) -> datetime:
         )
     day = read_date(date_words, today)
     if when_word in ("midnight", "12am") and when == time(0):
-        # "today at midnight", "friday at midnight": the midnight at the end of that day.
-        day += timedelta(days=1)
+        if day == today:
+            # "today at midnight" is the coming one, at the end of today.
+            return datetime.combine(day + timedelta(days=1), when)
+        # "friday at midnight": the night into Friday or the night after it? People mean both.
+        start, end = datetime.combine(day, when), datetime.combine(day + timedelta(days=1), when)
+        raise AskBack(
+            f"Midnight at the start of {format_date(day)} or at its end?",
+            " ".join(words),
+            (
+                (f"Start of {format_date(day)} (00:00)", f"{start:%Y-%m-%d %H:%M}"),
+                (f"End of {format_date(day)} (24:00)", f"{end:%Y-%m-%d %H:%M}"),
+            ),
+        )
     return datetime.combine(day, when)
 
 

@@ -516,12 +516,39 @@ def parse_recurrence(phrase: str, tz: str | ZoneInfo, now: datetime) -> Recurren
         length = datetime.combine(date.min, end) - datetime.combine(date.min, start)
         if MIN_DURATION <= length <= MAX_DURATION:
             duration = length
-    words = [word for word in words if word not in _NOISE]
+    words = _apply_day_part([word for word in words if word not in _NOISE])
     if _is_one_off(words):
         spec = _parse_one_off(words, zone, now, normalized)
     else:
         spec = _resolve(_CadenceReader(words, normalized).read(), zone, now, normalized)
     return Recurrence(rule=spec.text(), duration=duration, phrase=normalized)
+
+
+_DAY_PARTS = {
+    "morning": ("am", "09:00"),
+    "mornings": ("am", "09:00"),
+    "afternoon": ("pm", "14:00"),
+    "afternoons": ("pm", "14:00"),
+    "evening": ("pm", "18:00"),
+    "evenings": ("pm", "18:00"),
+}
+
+
+def _apply_day_part(words: list[str]) -> list[str]:
+    """ "saturday morning at 10" → 10am, "tuesday evening at 7" → 7pm; with no time, morning is 09:00,
+    afternoon 14:00 and evening 18:00."""
+    parts = [word for word in words if word in _DAY_PARTS]
+    if len(parts) != 1:
+        return words
+    suffix, default = _DAY_PARTS[parts[0]]
+    rest = [word for word in words if word not in _DAY_PARTS]
+    for index, word in enumerate(rest):
+        bare = _BARE_NUMBER.fullmatch(word) or re.fullmatch(r"[0-9]{1,2}[:.][0-9]{2}", word, re.ASCII)
+        if bare and index > 0 and rest[index - 1] in ("at", "@") and int(re.split(r"[:.]", word)[0]) <= 12:
+            return [*rest[:index], word + suffix, *rest[index + 1 :]]
+        if looks_like_time(word):
+            return rest
+    return [*rest, "at", default]
 
 
 def _split_duration(phrase: str) -> tuple[str, timedelta]:
@@ -553,6 +580,8 @@ def _is_one_off(words: list[str]) -> bool:
         return False
     if words[0] == "once":
         return len(words) == 1 or words[1] not in ("a", "an", "per", "every", "each")
+    if words[0] in ("next", "this", "coming") and len(words) > 1 and match_weekday(words[1]) is not None:
+        return True
     if any(word in _REPEATING_WORDS for word in words):
         return False  # "every tuesday in march" is a (not understood) cadence, not a date
     return any(

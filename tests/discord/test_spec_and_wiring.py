@@ -53,7 +53,7 @@ def test_grammar_mapping() -> None:
     assert grammar.checkin_text("notes", "went well", "7") == "<@7> notes went well"
     assert grammar.checkin_text("update", "shipped", None) == "shipped"
     assert grammar.agenda_text("why?", None) == "add why?"
-    assert grammar.action_add_text("Do it", 3, "friday", "7") == "add Do it <@3> due friday with <@7>"
+    assert grammar.action_add_text("Do it", 3, "friday", "7") == "add Do it owner <@3> due friday with <@7>"
     assert grammar.timezone_text("Europe/Berlin", None) == "Europe/Berlin"
     assert grammar.timezone_text(None, "9-17") == "hours 9-17"
 
