@@ -414,7 +414,7 @@ def _split_time(words: list[str]) -> tuple[str | None, list[str]]:
     ]
     found, rest = _split_marked_time(words)
     if found is None and len(words) >= 2 and re.fullmatch(r"[0-9]{1,2}", words[-1], re.ASCII):
-        # "tomorrow 7", "friday 3": after a whole day (not a month: "dec 3" is a date) a bare number is the hour.
+        # "tomorrow 7", "friday 3": after a whole day (a month is not one: "dec 3") a bare number is an hour.
         head = words[:-1]
         if not any(match_month(word) is not None for word in head) and int(words[-1]) <= 23:
             try:

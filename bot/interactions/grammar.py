@@ -113,3 +113,15 @@ def take_selector(text: str) -> tuple[str | None, str]:
     rest = MENTION.sub(take, marked)
     rest = rest.replace("\x00", " ") if found else text
     return (found[0] if found else None), " ".join(rest.split())
+
+
+def mark_mentions(text: str, mark: str) -> tuple[str, list[str]]:
+    """Each mention replaced by `mark` followed by its index, and the mentioned ids in order
+    ("send CV to <@U1>" → ("send CV to \x010", ["U1"]) with mark "\x01")."""
+    found: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        found.append(match["id"] or match["name"].lower())
+        return f" {mark}{len(found) - 1}"
+
+    return " ".join(MENTION.sub(replace, text).split()), found

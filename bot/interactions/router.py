@@ -4,7 +4,6 @@ failure into a friendly reply."""
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
 
@@ -18,13 +17,21 @@ from bot.domain.states import ActionState, parse_stage
 from bot.domain.timeparse import Invalid, read_leads
 from bot.interactions import clarify
 from bot.interactions.grammar import (
-    MENTION,
     Parsed,
     leading_mention,
+    mark_mentions,
     split_mentions,
     subcommand,
     take_option,
     take_selector,
+)
+from bot.interactions.vocabulary import (
+    ACTION_SUBS,
+    ACTION_SYNONYMS,
+    MENTOR_SUBS,
+    MENTOR_SYNONYMS,
+    actions_sub,
+    mentor_sub,
 )
 from bot.messages import Reply, reply
 from bot.persistence.tables import CheckIn, Member, Mentorship
@@ -41,88 +48,6 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("mentor", "checkin", "agenda", "actions", "timezone")
 
-# What people type for a `/mentor` sub-command, mapped to the one it means.
-MENTOR_SYNONYMS = {
-    "move": "reschedule",
-    "postpone": "reschedule",
-    "push": "reschedule",
-    "shift": "reschedule",
-    "rebook": "reschedule",
-    "resched": "reschedule",
-    "delay": "reschedule",
-    "change": "reschedule",
-    "vacation": "vacation",
-    "holiday": "vacation",
-    "holidays": "vacation",
-    "away": "vacation",
-    "ooo": "vacation",
-    "break": "pause",
-    "unpause": "resume",
-    "continue": "resume",
-    "restart": "resume",
-    "approve": "accept",
-    "yes": "accept",
-    "reject": "decline",
-    "schedule": "cadence",
-    "rhythm": "cadence",
-    "frequency": "cadence",
-    "repeat": "cadence",
-    "every": "cadence",
-    "when": "next",
-    "upcoming": "next",
-    "reminder": "reminders",
-    "remind": "reminders",
-    "finish": "end",
-    "close": "end",
-    "mine": "list",
-    "ls": "list",
-}
-MENTOR_SUBS = (
-    "pair",
-    "accept",
-    "decline",
-    "list",
-    "cadence",
-    "next",
-    "pause",
-    "vacation",
-    "resume",
-    "skip",
-    "reschedule",
-    "end",
-    "conclude",
-    "reflect",
-    "keep-in-touch",
-    "stage",
-    "reminders",
-    "help",
-)
-# Words before the sub-command that change nothing: "/mentor please move the next session to …".
-_LEADING_FILLER = frozenset(
-    {"please", "pls", "plz", "can", "could", "you", "kindly", "set", "i", "want", "to", "let's", "lets"}
-)
-ACTION_SUBS = ("add", "list", "done", "drop", "snooze", "help")
-ACTION_SYNONYMS = {
-    "new": "add",
-    "create": "add",
-    "todo": "add",
-    "complete": "done",
-    "completed": "done",
-    "finish": "done",
-    "finished": "done",
-    "close": "done",
-    "check": "done",
-    "tick": "done",
-    "remove": "drop",
-    "delete": "drop",
-    "cancel": "drop",
-    "postpone": "snooze",
-    "defer": "snooze",
-    "later": "snooze",
-    "show": "list",
-    "ls": "list",
-}
-# Sub-commands whose times and dates are read in the speaker's zone, so that zone must be known first.
 _TIMED_MENTOR_SUBS = frozenset({"cadence", "reschedule", "pause", "vacation"})
 
 # Areas beyond the mentorship core (office hours, finding a mentor) plug in through these registries.
@@ -235,22 +160,8 @@ class Router:
 
     # ---- /mentor ---------------------------------------------------------------------------------
 
-    def mentor_sub(self, text: str) -> tuple[str, str]:
-        """The `/mentor` sub-command people meant and the rest: filler and synonyms taken out
-        ("please move the next session to …" → ("reschedule", "the next session to …"))."""
-        sub, rest = subcommand(text)
-        while sub in _LEADING_FILLER and rest:
-            sub, rest = subcommand(rest)
-        if sub == "take" and rest.lower().startswith(("a break", "break")):
-            sub, rest = "pause", rest.lower().removeprefix("a ").removeprefix("break").strip()
-        if sub == "go" and rest.lower().startswith("on "):
-            sub, rest = subcommand(rest[3:])
-        if sub == "check" and rest.lower().startswith("in"):
-            sub, rest = subcommand(rest)
-        return MENTOR_SYNONYMS.get(sub, sub), rest
-
     async def _mentor(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
-        sub, rest = self.mentor_sub(text)
+        sub, rest = mentor_sub(text)
         if sub in ("", "help") or rest.lower() == "help":
             return help_reply("mentor", sub if rest.lower() == "help" else rest.lower() or None)
         p = split_mentions(rest)
@@ -408,10 +319,7 @@ class Router:
     # ---- /actions --------------------------------------------------------------------------------
 
     async def _actions(self, uow: UnitOfWork, actor: Actor, text: str) -> Reply:
-        sub, rest = subcommand(text)
-        while sub in ("please", "pls", "mark") and rest:
-            sub, rest = subcommand(rest)
-        sub = ACTION_SYNONYMS.get(sub, sub)
+        sub, rest = actions_sub(text)
         if sub == "help":
             return help_reply("actions", None)
         if sub in ("", "list"):
@@ -456,7 +364,7 @@ class Router:
         """Text, owner and due date by the rule in `phrases.read_action`; mentions left in the text are
         written as the person's name."""
         selected, body = take_selector(rest)
-        marked, mentions = _mark_mentions(body)
+        marked, mentions = mark_mentions(body, phrases.MENTION_MARK)
         if not marked.strip():
             return await actions.add(uow, actor, "", None, None, selected)
         ws, _me = await actor_member(uow, actor)
@@ -621,17 +529,6 @@ class Router:
         if handler is None:
             return reply(wording.BUTTON_STALE, ok=False)
         return await handler(uow, actor, text)
-
-
-def _mark_mentions(text: str) -> tuple[str, list[str]]:
-    """Each mention replaced by `MENTION_MARK`n, and the mentioned ids in order."""
-    found: list[str] = []
-
-    def mark(match: re.Match[str]) -> str:
-        found.append(match["id"] or match["name"].lower())
-        return f" {phrases.MENTION_MARK}{len(found) - 1}"
-
-    return " ".join(MENTION.sub(mark, text).split()), found
 
 
 def help_reply(command: str, sub: str | None) -> Reply:
