@@ -250,6 +250,8 @@ class Router:
         if by is not None:
             try:
                 target = parse_date(by, await self._today(uow, actor))
+            except AskBack:
+                raise  # "by 3/4" is a date, only an unclear one
             except ParseError:
                 # "learn by doing" is part of a goal, not a date.
                 words, target = [*words, "by", *by.split()], None
