@@ -37,7 +37,10 @@ async def my_open_items(router: Router, actor: Actor) -> list[ActionItem]:
 def items_message(items: list[ActionItem]) -> Message:
     b = MessageBuilder().heading("Your open action items")
     if not items:
-        return b.para("Nothing open. Add one with `/actions add <text> [@owner] [due <date>]`.").build()
+        return b.para(
+            "Nothing open. Add one with `/actions add send CV to @sam by friday` "
+            "(yours unless you add `owner @sam`)."
+        ).build()
     for item in items[:MAX_ITEMS]:
         due = f" · due {format_date(item.due_date)}" if item.due_date else ""
         b.para(Strong(f"#{item.id}"), Text(f" {item.text}{due}"))

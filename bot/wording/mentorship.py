@@ -550,7 +550,9 @@ def action_list(
     me: Member, items: Sequence[ActionItem], people: Mapping[int, Member | None], today: date
 ) -> Message:
     if not items:
-        return simple("No open action items. Add one with `/actions add <text> [@owner] [due <date>]`.")
+        return simple(
+            "No open action items. Add one with `/actions add send CV to @sam by friday` (yours unless you add `owner @sam`)."
+        )
     b = MessageBuilder().heading("Open action items")
     b.bullets([_action_line(i, people, today) for i in items])
     b.para("Close one with `/actions done N` or `/actions drop N`.")
@@ -768,7 +770,7 @@ def wrapup_prompt(mentor: Member, mentee: Member, c: CheckIn, nxt: CheckIn | Non
     b.bullets(
         [
             line("takeaways: `/checkin notes <what we discussed and decided>`"),
-            line("action items: `/actions add <text> @owner due <date>`"),
+            line("action items: `/actions add <text> [owner @who] by <date>`"),
             line("didn't meet? `/checkin missed`"),
         ]
     )
@@ -1109,7 +1111,7 @@ def unknown_sub(command: str, sub: str, guess: str | None = None, rest: str = ""
 _SUBS_HINT = {
     "mentor": "Try `/mentor find <topic>`, `/mentor pair @sam <goal>`, `/mentor cadence every 2 weeks on tue 10am`, or `/mentor help`.",
     "agenda": "Try `/agenda add <question>` or `/agenda`.",
-    "actions": "Try `/actions add <text> @owner due friday` or `/actions done 12`.",
+    "actions": "Try `/actions add send CV by friday`, `/actions done 12` or `/actions snooze 12 until monday`.",
     "officehours": "Try `/officehours next`, `/officehours ask <question>` or `/officehours help`.",
 }
 
@@ -1141,7 +1143,10 @@ HELP: dict[str, list[tuple[str, str]]] = {
     "agenda": [("(nothing)", "the questions for the next check-in"), ("add <question>", "add one")],
     "actions": [
         ("(nothing)", "open action items in your mentorships"),
-        ("add <text> [@owner] [due DATE]", "add one; due takes friday, dec 12, in 2 weeks…"),
+        (
+            "add <text> [owner @who] [by DATE]",
+            "add one: `send CV to @sam by friday` is yours, due friday; `owner @sam` gives it to them",
+        ),
         ("done N · drop N · snooze N", "close or push back item N"),
     ],
     "timezone": [
