@@ -21,7 +21,7 @@ from bot.domain.recurrence import parse_recurrence
 from bot.domain.timeparse import Invalid, read_leads
 from bot.interactions.grammar import mark_mentions
 from bot.interactions.vocabulary import actions_sub, mentor_sub
-from bot.services.zonenames import resolve_zone
+from bot.services.zonenames import name_trailing_zone, resolve_zone
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 30)
@@ -144,6 +144,45 @@ CADENCES = [
     ("every monday at 1", "every week on Monday at 13:00 (Europe/Berlin), 30 min"),
     ("every monday at 6:30", "every week on Monday at 18:30 (Europe/Berlin), 30 min"),
     ("every monday at 7", "every week on Monday at 07:00 (Europe/Berlin), 30 min"),
+    ("every monday at 9am America/New_York", "every week on Monday at 09:00 (America/New_York), 30 min"),
+    ("every monday starting next week at 9", "every week on Monday at 09:00 (Europe/Berlin), 30 min"),
+    ("every monday at 9 starting jan 4", "every week on Monday at 09:00 (Europe/Berlin), 30 min"),
+    ("daily standup at 9:30", "every day at 09:30 (Europe/Berlin), 30 min"),
+    ("weekly 1:1 on tuesdays at 4pm", "every week on Tuesday at 16:00 (Europe/Berlin), 30 min"),
+    (
+        "every 2nd and 4th tuesday at 10",
+        "every month on the second and fourth Tuesday at 10:00 (Europe/Berlin), 30 min",
+    ),
+    ("1st tuesday of each month 10am", "every month on the first Tuesday at 10:00 (Europe/Berlin), 30 min"),
+    ("every tuesday evening at 7", "every week on Tuesday at 19:00 (Europe/Berlin), 30 min"),
+    ("every saturday morning", "every week on Saturday at 09:00 (Europe/Berlin), 30 min"),
+    ("this friday at 3pm", "once on Fri 4 Dec 2026 at 15:00 (Europe/Berlin), 30 min"),
+]
+
+# Where a series starts when the phrase says so: (typed, first occurrence in Berlin).
+STARTS = [
+    ("every monday starting next week at 9", "2026-12-07T09:00"),
+    ("every other monday starting dec 14 at 10", "2026-12-14T10:00"),
+    ("every monday at 9 starting jan 4", "2027-01-04T09:00"),
+    ("monthly on the 1st from january at 9am", "2027-01-01T09:00"),
+    ("every tuesday from dec 8 at 4pm", "2026-12-08T16:00"),
+    ("every monday from 9 to 10", "2026-12-07T09:00"),
+]
+
+# A zone typed after a time, spelled out for the parsers: (typed, what they get, or ASK).
+NAMED_ZONES = [
+    ("tomorrow 3pm EST", "tomorrow 3pm America/New_York"),
+    ("tomorrow 3pm est", "tomorrow 3pm America/New_York"),
+    ("every monday at 9am CET", "every monday at 9am Europe/Berlin"),
+    ("tomorrow 4pm london time", "tomorrow 4pm Europe/London"),
+    ("tomorrow at 9 UTC", "tomorrow at 9 UTC"),
+    ("friday 10am (tokyo)", "friday 10am Asia/Tokyo"),
+    ("friday 10am PT", "friday 10am America/Los_Angeles"),
+    ("tomorrow 5pm IST", ASK),
+    ("tomorrow 5pm UTC+2", ASK),
+    ("friday 3pm berlin", "friday 3pm berlin"),
+    ("every tuesday at 4pm", "every tuesday at 4pm"),
+    ("lunch with the team", "lunch with the team"),
 ]
 DATES = [
     ("today", "2026-11-30"),
@@ -580,6 +619,17 @@ def test_cadences(typed: str, expected: str) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize(("typed", "expected"), STARTS)
+def test_cadence_starts(typed: str, expected: str) -> None:
+    first = parse_recurrence(typed, BERLIN, NOW).occurrences_after(NOW, 1)[0]
+    assert first.astimezone(BERLIN).replace(tzinfo=None).isoformat(timespec="minutes") == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), NAMED_ZONES)
+def test_zones_named_after_a_time(typed: str, expected: str) -> None:
+    assert outcome(lambda: name_trailing_zone(typed, NOW)) == expected
+
+
 @pytest.mark.parametrize(("typed", "expected"), DATES)
 def test_dates(typed: str, expected: str) -> None:
     got = outcome(lambda: parse_date(typed, TODAY).isoformat())
@@ -649,8 +699,8 @@ def test_action_items(typed: str, text: str, owner: str | None, due: str | None)
 
 def test_the_corpus_is_large_enough() -> None:
     groups: list[Sequence[Sequence[object]]] = [
-        CADENCES, DATES, DATETIMES, LEADS, PAUSES, SNOOZES, ZONES, MENTOR_PHRASINGS, ACTION_PHRASINGS,
-        ACTION_ITEMS,
+        CADENCES, STARTS, NAMED_ZONES, DATES, DATETIMES, LEADS, PAUSES, SNOOZES, ZONES, MENTOR_PHRASINGS,
+        ACTION_PHRASINGS, ACTION_ITEMS,
     ]  # fmt: skip
     assert sum(len(group) for group in groups) >= 300
     for group in groups:

@@ -381,6 +381,24 @@ def _read_month_end(words: list[str], today: date) -> date | None:
     return _month_end(year, month)
 
 
+# --- a zone named at the end -------------------------------------------------------------------------------
+
+_ZONE_KEY = re.compile(r"\(?((?:[A-Za-z_]+/)+[A-Za-z_+\-0-9]+|UTC)\)?", re.ASCII)
+
+
+def split_zone_suffix(text: str) -> tuple[str, ZoneInfo | None]:
+    """ "tomorrow 3pm America/New_York" → ("tomorrow 3pm", New York): a time said in another zone than
+    the speaker's. Only IANA names are read here; callers turn "EST" or "berlin time" into one first."""
+    head, _, last = text.strip().rpartition(" ")
+    match = _ZONE_KEY.fullmatch(last)
+    if not head or not match:
+        return text, None
+    try:
+        return head.rstrip(" ,"), ZoneInfo(match.group(1))
+    except (ValueError, OSError, KeyError):
+        return text, None
+
+
 # --- date and time -----------------------------------------------------------------------------------------
 
 _ISO_T_RE = re.compile(r"\b([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(?=[0-9])", re.ASCII)

@@ -21,6 +21,7 @@ from bot.domain.dates import (
     parse_date,
     read_date,
     read_local_datetime,
+    split_zone_suffix,
     to_local,
 )
 from bot.domain.errors import AskBack, ParseError
@@ -131,8 +132,11 @@ def read_reschedule(text: str, tz: ZoneInfo, now: datetime, current: datetime | 
     3pm", "the next one to fri 10am", "by a day", "back 2 days", "an hour later", "today at midnight".
 
     Relative moves ("by 2 days", "a week later", "1 hour earlier") shift `current`, the check-in's start.
+    A trailing IANA zone ("tomorrow 3pm America/New_York") reads the time there instead of in `tz`.
     Raises ParseError (quoting the text) or AskBack.
     """
+    text, named = split_zone_suffix(text)
+    tz = named or tz
     words = words_of(text)
     words = _strip_leading(words, _FILLER | _SESSION_WORDS)
     shift = _read_shift(words)

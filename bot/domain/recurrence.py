@@ -22,7 +22,15 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 from dateutil.rrule import weekday as rrule_weekday
 
-from bot.domain.dates import collapse_time_range, local_to_utc, read_local_datetime, require_aware, to_local
+from bot.domain.dates import (
+    collapse_time_range,
+    local_to_utc,
+    read_date,
+    read_local_datetime,
+    require_aware,
+    split_zone_suffix,
+    to_local,
+)
 from bot.domain.errors import AskBack, ParseError
 from bot.domain.timefmt import format_date, format_duration, format_local
 from bot.domain.timeparse import (
@@ -429,7 +437,8 @@ _FILLER = frozenset(
 )
 # Words that carry no schedule: "let's meet every tuesday at 4pm please", "repeat weekly on mondays".
 _NOISE = frozenset(
-    {
+    {"standup", "stand-up", "1:1", "1-1", "1on1", "one-on-one", "mentoring", "catch-up", "catchup", "meetup"}
+    | {
         "let's",
         "lets",
         "meet",
@@ -498,18 +507,26 @@ _ISO_DATE = re.compile(r"[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}(t.*)?", re.ASCII)
 def parse_recurrence(phrase: str, tz: str | ZoneInfo, now: datetime) -> Recurrence:
     """A Recurrence for phrases like "every 2 weeks on Tuesday at 10:00" or "once on dec 3 at 3pm".
 
+    A trailing IANA zone ("… at 9am America/New_York") is the zone the rule is read and kept in;
+    otherwise `tz`.
+
     The series starts at its first occurrence strictly after `now`. Missing time → 10:00; a weekly (or
     monthly) phrase without a day uses tomorrow's weekday (or day of month); duration defaults to 30 min.
     Raises ParseError for anything not understood, for an unknown zone and for a one-off in the past.
     """
     zone = parse_zone(tz)
     require_aware(now, "now")
+    phrase, named = split_zone_suffix(phrase)
+    zone = named or zone
     if zone.key is None:
         raise ValueError("the time zone needs an IANA key, e.g. ZoneInfo('Europe/Berlin')")
     normalized = " ".join(phrase.split())
     if not normalized:
         raise parse_error('Please tell me when to meet; "" is empty.', EXAMPLES)
     body, duration = _split_duration(normalized)
+    body, starting = _split_start(body, zone, now)
+    if starting is not None and starting > now:
+        now = starting
     words, end = collapse_time_range(words_of(body))
     if end is not None and duration == DEFAULT_DURATION and body == normalized:
         start = read_meeting_time(next(word for word in words if looks_like_time(word)))
@@ -549,6 +566,27 @@ def _apply_day_part(words: list[str]) -> list[str]:
         if looks_like_time(word):
             return rest
     return [*rest, "at", default]
+
+
+_START = re.compile(
+    r"\b(?:starting(?:\s+on|\s+from)?|beginning|from|start(?:ing)?\s+on|as\s+of|effective)\s+"
+    r"(?P<when>.+?)(?=\s+(?:at|@)\s|\s+[0-9]{1,2}(?::[0-9]{2})?\s*(?:am|pm)\b|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _split_start(phrase: str, zone: ZoneInfo, now: datetime) -> tuple[str, datetime | None]:
+    """ "every monday starting next week at 9": the series begins on that day (its first occurrence is
+    the first match on or after it); returns the phrase without it and that day's start as UTC."""
+    for match in _START.finditer(phrase):
+        try:
+            day = read_date(words_of(match["when"]), to_local(now, zone).date(), month_start=True)
+        except (Invalid, AskBack):
+            continue
+        rest = (phrase[: match.start()] + " " + phrase[match.end() :]).strip()
+        start = local_to_utc(datetime.combine(day, time(0)), zone) - timedelta(seconds=1)
+        return " ".join(rest.split()), start
+    return phrase, None
 
 
 def _split_duration(phrase: str) -> tuple[str, timedelta]:

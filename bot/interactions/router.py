@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot import wording
 from bot.domain import phrases
-from bot.domain.dates import parse_date
+from bot.domain.dates import parse_date, split_zone_suffix
 from bot.domain.errors import AskBack, NotFound, ParseError, UserError
 from bot.domain.states import ActionState, parse_stage
 from bot.domain.timeparse import Invalid, read_leads
@@ -35,7 +35,7 @@ from bot.interactions.vocabulary import (
 )
 from bot.messages import Reply, reply
 from bot.persistence.tables import CheckIn, Member, Mentorship
-from bot.services import actions, checkins, mentorships, profile
+from bot.services import actions, checkins, mentorships, profile, zonenames
 from bot.services.access import get_mentorship, other_party_id
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.unit import Core, UnitOfWork
@@ -179,8 +179,9 @@ class Router:
         if sub == "cadence":
             if not p.text:
                 raise ParseError(wording.CADENCE_MISSING)
-            result = await mentorships.set_cadence(uow, actor, p.text, other)
-            return await clarify.with_clash_note(uow, actor, other, result, cadence_phrase=p.text)
+            phrase = zonenames.name_trailing_zone(p.text, uow.now)
+            result = await mentorships.set_cadence(uow, actor, phrase, other)
+            return await clarify.with_clash_note(uow, actor, other, result, cadence_phrase=phrase)
         if sub == "next":
             return await mentorships.next_checkin(uow, actor, other)
         if sub in ("pause", "vacation"):
@@ -194,9 +195,12 @@ class Router:
         if sub == "reschedule":
             if not p.text:
                 raise ParseError(wording.RESCHEDULE_MISSING)
-            result = await mentorships.reschedule(uow, actor, p.text, other)
+            when = zonenames.name_trailing_zone(p.text, uow.now)
+            result = await mentorships.reschedule(uow, actor, when, other)
             _ws, me = await actor_member(uow, actor)
-            result = Reply(wording.combined([result.message, wording.read_in(zone_of(me).key or "UTC")]))
+            named = split_zone_suffix(when)[1]
+            zone = (named or zone_of(me)).key or "UTC"
+            result = Reply(wording.combined([result.message, wording.read_in(zone, named is not None)]))
             return await clarify.with_clash_note(uow, actor, other, result)
         if sub in ("end", "conclude"):
             return await mentorships.end(uow, actor, p.text, other)

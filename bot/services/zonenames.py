@@ -246,3 +246,37 @@ def _unknown(raw: str, key: str) -> str:
     close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.8)
     zones = list(dict.fromkeys(names[name] for name in close))
     return wording.unknown_zone(raw, zones)
+
+
+_TIME_TOKEN = re.compile(r"[0-9]{1,2}(?:[:.h][0-9]{2})?(?:am|pm|a|p)?|noon|midnight", re.ASCII)
+
+
+def name_trailing_zone(text: str, now: datetime | None = None) -> str:
+    """ "tomorrow 3pm EST" → "tomorrow 3pm America/New_York": a zone typed after a time ("EST", "UTC",
+    "CET", "berlin time", "(london)") is spelled as its IANA name for the parsers, which read the time
+    there. Text without one comes back unchanged; an ambiguous one ("IST") raises AskBack."""
+    words = text.split()
+    for size in (2, 1):
+        if len(words) <= size:
+            continue
+        tail = words[-size:]
+        before = words[-size - 1].lower().rstrip(",")
+        if size == 2 and tail[1].lower().strip("()") != "time":
+            continue
+        typed = tail[0].strip("()")
+        if not (_TIME_TOKEN.fullmatch(before) or before in ("am", "pm")):
+            continue
+        known_abbreviation = typed.upper() in _ABBREVIATION_OVERRIDES or (
+            typed.isalpha() and 2 < len(typed) <= 5 and typed.upper() in _abbreviations()
+        )
+        plain = typed.lower() in _UTC_WORDS or _OFFSET.fullmatch(typed.lower()) is not None
+        if size == 1 and not (known_abbreviation or plain or tail[0].startswith("(")):
+            continue  # "friday 3pm berlin" reads as a zone only when written "(berlin)" or "berlin time"
+        try:
+            zone = resolve_zone(typed, now)
+        except AskBack:
+            raise
+        except ParseError:
+            return text
+        return " ".join([*words[:-size], zone])
+    return text

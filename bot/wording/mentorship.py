@@ -580,7 +580,9 @@ def timezone_set(zone: str, now: datetime, typed: str = "") -> Message:
     return simple(f"Time zone set to {zone}{source}. It's {format_local(now, ZoneInfo(zone))} for you now.")
 
 
-def read_in(zone: str) -> Message:
+def read_in(zone: str, named: bool = False) -> Message:
+    if named:
+        return simple(f"(I read the time in {zone}, as you wrote it.)")
     return simple(f"(I read the time in your zone, {zone}; `/timezone` changes it.)")
 
 
