@@ -25,7 +25,15 @@ from bot.domain.dates import (
     to_local,
 )
 from bot.domain.errors import AskBack, ParseError
-from bot.domain.timeparse import Invalid, not_understood, parse_error, quote, read_duration, words_of
+from bot.domain.timeparse import (
+    Invalid,
+    match_weekday,
+    not_understood,
+    parse_error,
+    quote,
+    read_duration,
+    words_of,
+)
 
 PAUSE_EXAMPLES = ("pause for 2 weeks", "pause until jan 6")
 RESCHEDULE_EXAMPLES = ("reschedule to tomorrow 4pm", "move next to fri 10am")
@@ -137,8 +145,7 @@ def read_reschedule(text: str, tz: ZoneInfo, now: datetime, current: datetime | 
     """
     text, named = split_zone_suffix(text)
     tz = named or tz
-    words = words_of(text)
-    words = _strip_leading(words, _FILLER | _SESSION_WORDS)
+    words = _strip_session_words(words_of(text))
     shift = _read_shift(words)
     if shift is not None:
         if current is None:
@@ -161,6 +168,19 @@ def read_reschedule(text: str, tz: ZoneInfo, now: datetime, current: datetime | 
         raise not_understood(text, RESCHEDULE_EXAMPLES, exc.reason) from None
     except OverflowError:
         raise not_understood(text, RESCHEDULE_EXAMPLES, "that date is out of range") from None
+
+
+def _strip_session_words(words: list[str]) -> list[str]:
+    """ "the next session to …", "our next one to …" lose their lead-in; "next tuesday" keeps its "next"."""
+    while words and words[0] in _FILLER | _SESSION_WORDS:
+        following = words[1] if len(words) > 1 else ""
+        if words[0] in ("next", "this") and (match_weekday(following) is not None or following in _PERIODS):
+            break
+        words = words[1:]
+    return words
+
+
+_PERIODS = frozenset({"week", "month", "weekend", "year"})
 
 
 def _read_shift(words: list[str]) -> timedelta | None:
