@@ -16,7 +16,7 @@ import pytest
 
 from bot.domain.dates import parse_date, read_local_datetime
 from bot.domain.errors import AskBack, ParseError
-from bot.domain.phrases import MENTION_MARK, read_action, read_pause_until, read_snooze
+from bot.domain.phrases import MENTION_MARK, read_action, read_pause_until, read_reschedule, read_snooze
 from bot.domain.recurrence import parse_recurrence
 from bot.domain.timeparse import Invalid, read_leads
 from bot.interactions.grammar import mark_mentions
@@ -168,6 +168,48 @@ STARTS = [
     ("every tuesday from dec 8 at 4pm", "2026-12-08T16:00"),
     ("every monday from 9 to 10", "2026-12-07T09:00"),
 ]
+
+# Moving the next check-in, now planned for Wed 2 Dec 16:00 in Berlin: (typed, new start in Berlin).
+RESCHEDULES = [
+    ("to tomorrow 4pm", "2026-12-01T16:00"),
+    ("tomorrow 4pm", "2026-12-01T16:00"),
+    ("next session to thursday 3pm", "2026-12-03T15:00"),
+    ("the next one to friday at 3", "2026-12-04T15:00"),
+    ("our next meeting to fri 10am", "2026-12-04T10:00"),
+    ("next to fri 10am", "2026-12-04T10:00"),
+    ("it to thursday at 11", "2026-12-03T11:00"),
+    ("to thursday", "2026-12-03T16:00"),
+    ("thursday", "2026-12-03T16:00"),
+    ("to dec 3", "2026-12-03T16:00"),
+    ("next tuesday 3pm", ASK),
+    ("to next tuesday at 3", ASK),
+    ("by a day", "2026-12-03T16:00"),
+    ("by 2 days", "2026-12-04T16:00"),
+    ("a day later", "2026-12-03T16:00"),
+    ("an hour earlier", "2026-12-02T15:00"),
+    ("30 minutes later", "2026-12-02T16:30"),
+    ("back a week", "2026-12-09T16:00"),
+    ("+1d", "2026-12-03T16:00"),
+    ("by an hour", "2026-12-02T17:00"),
+    ("next week", "2026-12-09T16:00"),
+    ("to next week same time", "2026-12-09T16:00"),
+    ("tomorrow same time", "2026-12-01T16:00"),
+    ("to friday at the same time", "2026-12-04T16:00"),
+    ("today at midnight", "2026-12-01T00:00"),
+    ("to today 6pm", "2026-11-30T18:00"),
+    ("tonight at 8", "2026-11-30T20:00"),
+    ("to 1/14 at 10", "2027-01-14T10:00"),
+    ("to 3/4 at 10", ASK),
+    ("tomorrow 3pm America/New_York", "2026-12-01T21:00"),
+    ("in 2 hours", "2026-11-30T11:00"),
+    ("to monday next week at 10", "2026-12-07T10:00"),
+    ("the day after tomorrow at noon", "2026-12-02T12:00"),
+    ("thursday 3", "2026-12-03T15:00"),
+    ("thu 15:30", "2026-12-03T15:30"),
+    ("to thu @ 3pm", "2026-12-03T15:00"),
+    ("someday", REFUSED),
+]
+CURRENT = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 
 # A zone typed after a time, spelled out for the parsers: (typed, what they get, or ASK).
 NAMED_ZONES = [
@@ -625,6 +667,19 @@ def test_cadence_starts(typed: str, expected: str) -> None:
     assert first.astimezone(BERLIN).replace(tzinfo=None).isoformat(timespec="minutes") == expected
 
 
+@pytest.mark.parametrize(("typed", "expected"), RESCHEDULES)
+def test_reschedules(typed: str, expected: str) -> None:
+    got = outcome(
+        lambda: (
+            read_reschedule(typed, BERLIN, NOW, CURRENT)
+            .astimezone(BERLIN)
+            .replace(tzinfo=None)
+            .isoformat(timespec="minutes")
+        )
+    )
+    assert got == expected
+
+
 @pytest.mark.parametrize(("typed", "expected"), NAMED_ZONES)
 def test_zones_named_after_a_time(typed: str, expected: str) -> None:
     assert outcome(lambda: name_trailing_zone(typed, NOW)) == expected
@@ -699,8 +754,8 @@ def test_action_items(typed: str, text: str, owner: str | None, due: str | None)
 
 def test_the_corpus_is_large_enough() -> None:
     groups: list[Sequence[Sequence[object]]] = [
-        CADENCES, STARTS, NAMED_ZONES, DATES, DATETIMES, LEADS, PAUSES, SNOOZES, ZONES, MENTOR_PHRASINGS,
-        ACTION_PHRASINGS, ACTION_ITEMS,
+        CADENCES, STARTS, RESCHEDULES, NAMED_ZONES, DATES, DATETIMES, LEADS, PAUSES, SNOOZES, ZONES,
+        MENTOR_PHRASINGS, ACTION_PHRASINGS, ACTION_ITEMS,
     ]  # fmt: skip
     assert sum(len(group) for group in groups) >= 300
     for group in groups:

@@ -146,6 +146,14 @@ def read_reschedule(text: str, tz: ZoneInfo, now: datetime, current: datetime | 
     text, named = split_zone_suffix(text)
     tz = named or tz
     words = _strip_session_words(words_of(text))
+    # "tomorrow same time", "to next week at the same time": the check-in's own time of day.
+    joined = re.sub(r"\b(?:at\s+)?(?:the\s+)?same\s+time\b", " ", " ".join(words))
+    words = joined.split()
+    if current is not None and _strip_leading(words, _TARGET_WORDS) in (
+        ["next", "week"],
+        ["a", "week", "later"],
+    ):
+        return current + timedelta(weeks=1)  # "to next week": the same day and time a week on
     shift = _read_shift(words)
     if shift is not None:
         if current is None:
