@@ -152,7 +152,8 @@ def test_homes_and_threads_carry_on_after_a_restart(data_env: dict[str, str]) ->
 
 def test_office_hours_threads_carry_on_after_a_restart(data_env: dict[str, str]) -> None:
     setup = (
-        ":admin @hana\n@hana /officehours create #help every week on wed at 17:00 hosts @hana\n:advance 1d\n"
+        ":admin @hana\n:tz @hana UTC\n"
+        "@hana /officehours create #help every week on wed at 17:00 hosts @hana\n:advance 1d\n"
     )
     first = run(["run", "--start", "2026-11-30T08:00Z"], setup, data_env)
     assert "[#help] (thread 1:" in first.stdout, first.stdout

@@ -80,6 +80,7 @@ ROWS = {
     "office hours announce lead": (
         """\
 :admin @hana
+:tz @hana UTC
 @hana /officehours create #help monthly on the first thursday at 17:00 topic Career hosts @hana
 @hana /officehours edit 1 announce 2d
 :advance 1d 9h 1m
