@@ -23,6 +23,7 @@ from bot.domain.timeparse import (
     match_weekday,
     not_understood,
     read_meeting_time,
+    read_time_of_day,
     read_time_range,
     words_of,
 )
@@ -113,6 +114,7 @@ def read_date(words: list[str], today: date, *, month_start: bool = False) -> da
         _read_numeric,
         _read_day_and_month,
         _read_month_day,
+        _read_weekday_and_day,
         _read_week_relative,
         _read_weekday,
         _read_month_end,
@@ -232,6 +234,22 @@ def _read_month_day(words: list[str], today: date) -> date | None:
             return result
         candidate = (candidate.replace(day=1) + timedelta(days=32)).replace(day=1)
     raise Invalid()
+
+
+def _read_weekday_and_day(words: list[str], today: date) -> date | None:
+    """ "tuesday the 8th", "tue 8 dec", "friday, december 4": the date, checked against the weekday."""
+    weekday = match_weekday(words[0]) if len(words) >= 2 else None
+    if weekday is None or words[1] in ("next", "week"):
+        return None
+    rest = [word for word in words[1:] if word != "the"]
+    if not rest or not any(_day_number(word) is not None or _NUMERIC_RE.fullmatch(word) for word in rest):
+        return None
+    day = read_date(rest, today)
+    if day.weekday() != weekday:
+        raise Invalid(
+            f"{format_date(day)} is a {calendar.day_name[day.weekday()]}, not a {calendar.day_name[weekday]}"
+        )
+    return day
 
 
 def _read_week_relative(words: list[str], today: date) -> date | None:
@@ -519,18 +537,23 @@ def read_local_datetime(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     require_aware(now, "now")
     local_now = to_local(now, tz)
     today = local_now.date()
-    words = words_of(_ISO_T_RE.sub(r"\1 ", text.lower()))
+    text = re.sub(r"\bin the (morning|afternoon|evening)\b", r"\1", text.lower())
+    words = words_of(_ISO_T_RE.sub(r"\1 ", text))
     words, _end = collapse_time_range(words)
     relative = _read_from_now(words, local_now)
     if relative is not None:
         return relative
     when_word, date_words = _split_time(words)
-    evening = any(word in _EVENING_WORDS for word in date_words)
+    evening = any(word in _EVENING_WORDS | {"afternoon"} for word in date_words)
     when: time | None = None
     if when_word is not None:
-        when = read_meeting_time(when_word)
+        # "at 3 in the morning" says a.m. outright; otherwise a bare 1–6 is the afternoon.
+        morning = "morning" in date_words
+        when = read_time_of_day(when_word) if morning else read_meeting_time(when_word)
         if evening and is_bare_hour(when_word) and when.hour < 12:
             when = when.replace(hour=when.hour + 12)
+        # "4:30 tomorrow afternoon", "9 friday morning": the day part only confirms the time.
+        date_words = [word for word in date_words if word not in _DAY_PARTS or len(date_words) == 1]
     elif date_words and date_words[-1] in _DAY_PARTS and len(date_words) > 1:
         when, date_words = _DAY_PARTS[date_words[-1]], date_words[:-1]
     elif date_words and date_words[0] in _DAY_PARTS and len(date_words) > 1:
