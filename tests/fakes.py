@@ -82,7 +82,15 @@ class FakeChat:
         channel = to.channel_id if isinstance(to, ChannelPost | ThreadReply) else f"D-{to.user_id}"
         return SentRef(channel, str(len(self.sent)), thread_id)
 
-    async def find_sent(self, workspace_id: str, to: Destination, idempotency_key: str) -> SentRef | None:
+    async def find_sent(
+        self,
+        workspace_id: str,
+        to: Destination,
+        idempotency_key: str,
+        *,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef | None:
         self.lookups.append(idempotency_key)
         for i, d in enumerate(self.sent):
             if d.key == idempotency_key and d.to == to:

@@ -58,7 +58,7 @@ class FileGateway:
         self.count += 1
         return SentRef("D1", str(self.count), None)
 
-    async def find_sent(self, workspace_id: str, to: Any, idempotency_key: str) -> SentRef | None:
+    async def find_sent(self, workspace_id: str, to: Any, idempotency_key: str, **_: Any) -> SentRef | None:
         """The platform's history: is this key in the file already (from any process)?"""
         lines = self.path.read_bytes().split()  # a small local file: blocking for microseconds
         return SentRef("D1", "found") if idempotency_key.encode() in lines else None

@@ -160,11 +160,13 @@ class OutageChat(FakeChat):
             raise DeliveryError("HTTP 503 service_unavailable")
         return await super().send(workspace_id, to, message, **kw)
 
-    async def find_sent(self, workspace_id: str, to: Destination, idempotency_key: str) -> SentRef | None:
+    async def find_sent(
+        self, workspace_id: str, to: Destination, idempotency_key: str, **kw: Any
+    ) -> SentRef | None:
         if self._down():
             self.refused[idempotency_key] += 1
             raise DeliveryError("HTTP 503 service_unavailable")
-        return await super().find_sent(workspace_id, to, idempotency_key)
+        return await super().find_sent(workspace_id, to, idempotency_key, **kw)
 
 
 async def outage_run(

@@ -286,7 +286,7 @@ class Dispatcher:
             if row.attempts > 1:
                 # An earlier attempt may have landed before a crash, a cut-off send or a lost database
                 # connection: ask the platform before sending again.
-                found = await self._find_sent(gateway, ctx.workspace_external_id, outcome.to, row.key)
+                found = await self._find_sent(gateway, ctx.workspace_external_id, outcome, row.key)
                 if found is not None:
                     log.info("outbox row %s was already on the platform (%s)", row.id, _ref_text(found))
                     self.stats.found += 1
@@ -325,14 +325,14 @@ class Dispatcher:
             return
         await self._record_sent(row, handler, ref, late_by)
 
-    async def _find_sent(
-        self, gateway: ChatGateway, workspace: str, to: Destination, key: str
-    ) -> SentRef | None:
+    async def _find_sent(self, gateway: ChatGateway, workspace: str, send: Send, key: str) -> SentRef | None:
         lookup = getattr(gateway, "find_sent", None)
         if lookup is None:
             return None
         async with asyncio.timeout(self.send_timeout.total_seconds()):
-            found: SentRef | None = await lookup(workspace, to, key)
+            found: SentRef | None = await lookup(
+                workspace, send.to, key, start_thread=send.start_thread, thread_title=send.thread_title
+            )
         return found
 
     async def _renew(self, row: OutboxRow) -> bool:
