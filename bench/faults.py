@@ -314,8 +314,9 @@ async def outage(backend: str, n: int) -> FaultResult:
 
 async def run_all(args: argparse.Namespace, say: Any = print) -> list[FaultResult]:
     pg = await pg_available()
+    backends = ["sqlite", *(["postgresql"] if pg else [])]
     results: list[FaultResult] = []
-    for backend in ["sqlite", *(["postgresql"] if pg else [])]:
+    for backend in backends:
         say(f"   SIGKILL ({backend}) …")
         results.append(await sigkill(backend, args.faults_n))
     if pg and args.pg_restart:
@@ -326,9 +327,11 @@ async def run_all(args: argparse.Namespace, say: Any = print) -> list[FaultResul
         results.append(await slow_race(args.race_n))
         say("   clock skew …")
         results.append(await skew(args.faults_n))
-    for backend in ["sqlite", *(["postgresql"] if pg else [])]:
+    for backend in backends:
         say(f"   one-hour outage ({backend}) …")
         results.append(await outage(backend, args.outage_n))
+    for r in results:
+        say(f"   {r.scenario} ({r.backend}): {r.delivered} delivered, {r.lost} lost, {r.duplicated} doubled")
     return results
 
 

@@ -1,7 +1,9 @@
 """The outbox: every message the bot will send later is a row with a UTC due time and a unique key.
 
 Rows are claimed atomically with a lease, so two dispatchers never send the same row and a crashed
-dispatcher's rows are picked up again when its lease runs out.
+dispatcher's rows are picked up again when its lease runs out. The lease is renewed right before each
+send (`renew`), and times passed in are the database's clock in production (see
+`bot.scheduling.timesource`), so hosts with different clocks agree on who holds what.
 """
 
 from __future__ import annotations

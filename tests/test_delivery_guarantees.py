@@ -20,6 +20,7 @@ from bot.messages import Message
 from bot.persistence.db import create_engine
 from bot.persistence.tables import CheckIn, OutboxRow
 from bot.ports import DeliveryError, Destination, SentRef
+from bot.scheduling.dispatcher import Dispatcher
 from tests.fakes import FakeChat
 from tests.harness import START, Harness
 from tests.test_faults import Proxy, proxied_url  # noqa: F401  (proxied_url is a fixture)
@@ -222,3 +223,50 @@ async def test_reminders_the_outage_made_useless_are_reported_once_the_platform_
     assert len(reports) == 2 and {r.status for r in reports} == {OutboxStatus.SENT.value}
     assert all(r.sent_at is not None and r.sent_at >= back for r in reports)
     assert len(chat.with_text("couldn't deliver")) == 2 and not chat.duplicate_keys()
+
+
+# ---- a send that hangs ---------------------------------------------------------------------------
+
+
+async def test_a_send_is_cut_off_before_its_lease_could_run_out(h: Harness) -> None:
+    """A platform that does not answer holds a send for at most `send_timeout`, which is shorter than
+    the lease: the row is never in flight here while another dispatcher could claim it."""
+    hung: list[str] = []
+
+    class Hanging(FakeChat):
+        async def send(self, workspace_id: str, to: Destination, message: Message, **kw: Any) -> SentRef:
+            if not hung:
+                hung.append(kw["idempotency_key"])
+                await asyncio.sleep(30)  # far past the cut-off below; the test never waits for it
+            return await super().send(workspace_id, to, message, **kw)
+
+    chat = Hanging(h.clock)
+    dispatcher = Dispatcher(
+        h.app.core.sessions,
+        {"console": chat},
+        h.app.dispatcher.handlers,
+        h.clock,
+        lease=timedelta(seconds=0.5),  # send_timeout: 0.25 s
+    )
+    h.pump.dispatcher = dispatcher
+    async with asyncio.timeout(10):
+        assert (await h.say("ann", "/mentor pair @bo")).ok  # the proposal's DM hangs
+        async with h.app.core.sessions() as s:
+            row = (await s.scalars(select(OutboxRow).where(OutboxRow.key == hung[0]))).one()
+        assert row.status == OutboxStatus.PENDING.value and "no answer within" in (row.last_error or "")
+        h.clock.advance(timedelta(minutes=1))
+        await dispatcher.run_due()
+    assert hung[0] in chat.lookups  # the retry asked first: the hung attempt might have landed
+    assert [d.key for d in chat.sent].count(hung[0]) == 1
+
+
+def test_a_send_timeout_as_long_as_the_lease_is_refused(h: Harness) -> None:
+    with pytest.raises(ValueError, match="shorter than the lease"):
+        Dispatcher(
+            h.app.core.sessions,
+            {},
+            {},
+            h.clock,
+            lease=timedelta(seconds=10),
+            send_timeout=timedelta(seconds=10),
+        )
