@@ -317,9 +317,8 @@ class Dispatcher:
                 row, handler, f"no answer within {self.send_timeout}", None, permanent=False
             )
             return
-        except (
-            Exception
-        ) as exc:  # an adapter bug, a network fault or a lost database counts as a failed attempt
+        # An adapter bug, a network fault or a lost database counts as a failed attempt.
+        except Exception as exc:
             log.exception("sending outbox row %s (%s) failed", row.id, row.kind)
             await self._failed_attempt(row, handler, repr(exc), None, permanent=False)
             return
