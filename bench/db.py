@@ -64,6 +64,8 @@ async def fresh_database(backend: str) -> AsyncIterator[str]:
         await _migrate(url)
         yield url
     finally:
+        # A fresh connection: the pooled one may not have survived the run (the restart benchmark).
+        await admin.dispose()
         async with admin.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         await admin.dispose()

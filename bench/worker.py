@@ -12,7 +12,7 @@ import asyncio
 import json
 import os
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from bot.messages import Message
 from bot.persistence.db import create_engine, session_factory
 from bot.persistence.tables import OutboxRow
 from bot.ports import ChannelPost, SentRef, ThreadReply
-from bot.scheduling.dispatcher import Dispatcher
+from bot.scheduling.dispatcher import DATABASE_UNREACHABLE, Dispatcher
 from bot.services.deliveries import handlers
 from bot.services.unit import UserInfo
 
@@ -32,9 +32,11 @@ from bot.services.unit import UserInfo
 class AppendGateway:
     """The platform: appends the idempotency key to a file (O_APPEND keeps lines whole across processes)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, delay: float = 0.0) -> None:
+        self.path = path
         self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.count = 0
+        self.delay = delay
 
     async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None:
         return None
@@ -52,10 +54,30 @@ class AppendGateway:
         start_thread: bool = False,
         thread_title: str = "",
     ) -> SentRef:
+        if self.delay:
+            await asyncio.sleep(self.delay)  # a slow platform: the round trip before the message lands
         os.write(self.fd, f"{idempotency_key}\n".encode())
         self.count += 1
         channel = to.channel_id if isinstance(to, ChannelPost | ThreadReply) else f"D-{to.user_id}"
         return SentRef(channel, str(self.count), None)
+
+
+class LookupGateway(AppendGateway):
+    """A platform that can also be asked what it has (the optional DeliveryLookup port)."""
+
+    async def find_sent(self, workspace_id: str, to: Any, idempotency_key: str, **_: Any) -> SentRef | None:
+        found = idempotency_key.encode() in self.path.read_bytes().split()  # a local file: microseconds
+        return SentRef("found", "found", None) if found else None
+
+
+class SkewedClock(SystemClock):
+    """This host's clock, off by `skew` seconds; production wiring still leases by the database's."""
+
+    def __init__(self, skew: float) -> None:
+        self.skew = timedelta(seconds=skew)
+
+    def now(self) -> datetime:
+        return super().now() + self.skew
 
 
 def status_kb(field: str) -> int:
@@ -84,18 +106,22 @@ async def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch", type=int, default=50)
     p.add_argument("--start-at", type=float, default=0.0, help="epoch seconds: start together")
     p.add_argument("--worker", default=None)
+    p.add_argument("--lease", type=float, default=300.0, help="seconds")
+    p.add_argument("--delay", type=float, default=0.0, help="seconds per send (a slow platform)")
+    p.add_argument("--skew", type=float, default=0.0, help="seconds this host's clock is off")
+    p.add_argument("--lookup", action="store_true", help="the platform can be asked what it has")
     args = p.parse_args(argv)
     engine = create_engine(args.url)
     sessions = session_factory(engine)
-    gateway = AppendGateway(args.log)
+    gateway = (LookupGateway if args.lookup else AppendGateway)(args.log, args.delay)
     dispatcher = Dispatcher(
         sessions,
         {args.platform: gateway},  # type: ignore[dict-item]
         handlers(),
-        SystemClock(),
+        SkewedClock(args.skew),
         worker=args.worker,
         batch=args.batch,
-        lease=timedelta(minutes=5),
+        lease=timedelta(seconds=args.lease),
     )
     async with sessions() as session:  # warm the pool and the imports before the clock starts
         await session.scalar(select(func.count()).select_from(OutboxRow))
@@ -105,9 +131,13 @@ async def main(argv: list[str] | None = None) -> int:
     start = time.time()
     try:
         while True:
-            await dispatcher.run_due(max_rounds=10_000)
-            if await open_rows(sessions) == 0:
-                break
+            try:
+                await dispatcher.run_due(max_rounds=10_000)
+                if await open_rows(sessions) == 0:
+                    break
+            except DATABASE_UNREACHABLE:  # a restarting database: try again, as the pump's safety net does
+                await asyncio.sleep(0.5)
+                continue
             await asyncio.sleep(0.02)  # another worker holds the last rows; wait for it to finish them
         end = time.time()
     finally:

@@ -1,7 +1,9 @@
 """The outbox: every message the bot will send later is a row with a UTC due time and a unique key.
 
 Rows are claimed atomically with a lease, so two dispatchers never send the same row and a crashed
-dispatcher's rows are picked up again when its lease runs out.
+dispatcher's rows are picked up again when its lease runs out. The lease is renewed right before each
+send (`renew`), and times passed in are the database's clock in production (see
+`bot.scheduling.timesource`), so hosts with different clocks agree on who holds what.
 """
 
 from __future__ import annotations
@@ -247,13 +249,38 @@ async def claim(
     return rows
 
 
-async def mark_sent(session: AsyncSession, row_id: int, worker: str, now: datetime, ref: str) -> bool:
-    """Record the send; False when the lease was lost to another worker meanwhile."""
+async def renew(session: AsyncSession, row_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
+    """Extend this worker's lease to `now + lease` right before a send; False when the row is no longer
+    ours (another worker re-claimed it, or it was settled). A lease that ran out but that nobody took
+    over is still ours: the row lock makes renewing and re-claiming exclusive."""
     result = await session.execute(
         update(OutboxRow)
-        .where(OutboxRow.id == row_id, OutboxRow.claimed_by == worker)
+        .where(
+            OutboxRow.id == row_id,
+            OutboxRow.claimed_by == worker,
+            OutboxRow.status == OutboxStatus.CLAIMED.value,
+        )
+        .values(claimed_until=now + lease)
+        .returning(OutboxRow.id)
+    )
+    return result.first() is not None
+
+
+async def mark_sent(session: AsyncSession, row_id: int, worker: str, now: datetime, ref: str) -> bool:
+    """Record that the message reached the platform; False when the row was already settled.
+
+    The send happened, so it is recorded whoever holds the lease now: a worker that re-claimed the row
+    meanwhile then finds it no longer claimed when it renews before sending, and does not send again."""
+    result = await session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == row_id, OutboxRow.status.in_(ACTIVE))
         .values(
-            status=OutboxStatus.SENT.value, sent_at=now, sent_ref=ref, claimed_until=None, last_error=None
+            status=OutboxStatus.SENT.value,
+            sent_at=now,
+            sent_ref=ref,
+            claimed_by=worker,
+            claimed_until=None,
+            last_error=None,
         )
         .returning(OutboxRow.id)
     )
@@ -264,7 +291,11 @@ async def settle(session: AsyncSession, row_id: int, worker: str, status: Outbox
     """Close a claimed row without sending: missed, withdrawn or failed, with the reason kept."""
     await session.execute(
         update(OutboxRow)
-        .where(OutboxRow.id == row_id, OutboxRow.claimed_by == worker)
+        .where(
+            OutboxRow.id == row_id,
+            OutboxRow.claimed_by == worker,
+            OutboxRow.status == OutboxStatus.CLAIMED.value,
+        )
         .values(status=status.value, last_error=reason[:2000], claimed_until=None)
     )
 
@@ -281,7 +312,11 @@ async def retry_later(
     """Release the row until `when`; a refunded attempt (rate limited) does not count towards giving up."""
     await session.execute(
         update(OutboxRow)
-        .where(OutboxRow.id == row_id, OutboxRow.claimed_by == worker)
+        .where(
+            OutboxRow.id == row_id,
+            OutboxRow.claimed_by == worker,
+            OutboxRow.status == OutboxStatus.CLAIMED.value,
+        )
         .values(
             attempts=OutboxRow.attempts - (1 if refund_attempt else 0),
             status=OutboxStatus.PENDING.value,

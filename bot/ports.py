@@ -52,6 +52,30 @@ class EditableGateway(Protocol):
     async def edit(self, workspace_id: str, channel_id: str, message_id: str, message: Message) -> None: ...
 
 
+class DeliveryLookup(Protocol):
+    """Optional: gateways that can tell whether a message with this idempotency key already landed.
+
+    The dispatcher asks before re-sending a row it is not sure about (a second attempt: the first may
+    have reached the platform before a crash, a timeout or a lost database connection), so that a
+    re-send after a fault is a no-op rather than a duplicate."""
+
+    async def find_sent(
+        self,
+        workspace_id: str,
+        to: Destination,
+        idempotency_key: str,
+        *,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef | None:
+        """Where the message with this key landed in `to`'s recent history, or None when it is not there.
+
+        With `start_thread` (as the send had) the found message's thread is made sure of and named in
+        the ref, as `send` would. Raises DeliveryError when the platform cannot be asked (the
+        dispatcher then retries later)."""
+        ...
+
+
 class ChatGateway(Protocol):
     platform: str
 

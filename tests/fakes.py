@@ -44,6 +44,8 @@ class FakeChat:
     dedupe: bool = False
     edits: list[tuple[str, str, str]] = field(default_factory=list)
     attempts: int = 0
+    # The keys the dispatcher asked about before a re-send (the optional DeliveryLookup port).
+    lookups: list[str] = field(default_factory=list)
     _threads: int = 0
 
     async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None:
@@ -79,6 +81,22 @@ class FakeChat:
         self.sent.append(Delivered(to, message, idempotency_key, text, thread_id))
         channel = to.channel_id if isinstance(to, ChannelPost | ThreadReply) else f"D-{to.user_id}"
         return SentRef(channel, str(len(self.sent)), thread_id)
+
+    async def find_sent(
+        self,
+        workspace_id: str,
+        to: Destination,
+        idempotency_key: str,
+        *,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef | None:
+        self.lookups.append(idempotency_key)
+        for i, d in enumerate(self.sent):
+            if d.key == idempotency_key and d.to == to:
+                channel = to.channel_id if isinstance(to, ChannelPost | ThreadReply) else f"D-{to.user_id}"
+                return SentRef(channel, str(i + 1), d.thread_id)
+        return None
 
     async def edit(self, workspace_id: str, channel_id: str, message_id: str, message: Message) -> None:
         text = "\n".join(TextRenderer([ZoneInfo("UTC")], self.clock.now()).render(message))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ class FileGateway:
     """A platform whose only effect is one line per delivery in a file (O_APPEND: lines never interleave)."""
 
     def __init__(self, path: Path, delay: float) -> None:
+        self.path = path
         self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.delay = delay
         self.count = 0
@@ -56,6 +57,21 @@ class FileGateway:
         os.write(self.fd, f"{idempotency_key}\n".encode())
         self.count += 1
         return SentRef("D1", str(self.count), None)
+
+    async def find_sent(self, workspace_id: str, to: Any, idempotency_key: str, **_: Any) -> SentRef | None:
+        """The platform's history: is this key in the file already (from any process)?"""
+        lines = self.path.read_bytes().split()  # a small local file: blocking for microseconds
+        return SentRef("D1", "found") if idempotency_key.encode() in lines else None
+
+
+class SkewedClock(SystemClock):
+    """This host's clock, `skew` seconds off (ahead when positive): a badly synchronised server."""
+
+    def __init__(self, skew: float) -> None:
+        self.skew = timedelta(seconds=skew)
+
+    def now(self) -> datetime:
+        return super().now() + self.skew
 
 
 class PingHandler:
@@ -90,15 +106,20 @@ async def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch", type=int, default=10)
     p.add_argument("--delay", type=float, default=0.0)
     p.add_argument("--platform", default="console")
+    p.add_argument("--skew", type=float, default=0.0, help="seconds this host's clock is off")
+    p.add_argument("--no-lookup", action="store_true", help="a platform that cannot be asked")
     args = p.parse_args(argv)
     engine = create_engine(args.url)
     sessions = session_factory(engine)
     gateway = FileGateway(args.log, args.delay)
+    if args.no_lookup:
+        gateway.find_sent = None  # type: ignore[assignment,method-assign]
     dispatcher = Dispatcher(
         sessions,
         {args.platform: gateway},  # type: ignore[dict-item]
         {KIND: PingHandler()},
-        SystemClock(),
+        # Production wiring: a system clock, so leases and what is due follow the database's clock.
+        SkewedClock(args.skew),
         worker=args.worker,
         lease=timedelta(seconds=args.lease),
         batch=args.batch,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from adapters.console.chat import ConsoleChat
 from bot.clock import SimulatedClock
-from tests.contract import check_gateway_contract
+from tests.contract import check_gateway_contract, check_lookup_contract
 from tests.fakes import FakeChat
 from tests.harness import START
 
@@ -32,3 +32,8 @@ async def test_console_chat_keeps_the_contract_and_shows_who_sees_what() -> None
     # A shared place shows each member's own time.
     assert "09:00 CET / 03:00 EST" in text
     assert "[Mark done → :press actions:done:1]" in text
+
+
+async def test_fake_chat_keeps_the_lookup_contract() -> None:
+    chat = FakeChat(SimulatedClock(START))
+    await check_lookup_contract(chat, chat, "W1", ["ann", "bo"])

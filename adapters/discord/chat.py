@@ -52,6 +52,10 @@ HomeLookup = Callable[[str, str], Awaitable[str | None]]
 ChannelSetting = Callable[[str], Awaitable[str | None]]
 
 
+# How many recent messages a re-send looks through for its own earlier attempt.
+HISTORY_LOOKBACK = 50
+
+
 def nonce_for(key: str) -> str:
     """Discord dedupes sends by nonce (max 25 chars); outbox keys are longer, so hash them."""
     return hashlib.sha256(key.encode()).hexdigest()[:NONCE_MAX]
@@ -104,6 +108,47 @@ class DiscordChat:
             return SentRef(to.channel_id, str(sent.id), thread_id)
         # Inside a home thread the announcement itself stands for the check-in's thread.
         return SentRef(to.channel_id, str(sent.id), str(sent.id))
+
+    async def find_sent(
+        self,
+        workspace_id: str,
+        to: Destination,
+        idempotency_key: str,
+        *,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef | None:
+        """The optional DeliveryLookup port: the bot's message carrying this key's nonce among the
+        destination's last `HISTORY_LOOKBACK` messages, or None. (Within Discord's nonce window a
+        re-send is a no-op anyway, through `enforce_nonce`; this covers re-sends after it.)"""
+        nonce = nonce_for(idempotency_key)
+        try:
+            if isinstance(to, DirectMessage):
+                channel_id = str((await self._dm_channel(to.user_id)).id)
+            elif isinstance(to, ThreadReply) and await self._has_threads(to.channel_id):
+                channel_id = to.thread_id
+            else:
+                channel_id = to.channel_id
+            recent = await self.client.http.logs_from(channel_id, HISTORY_LOOKBACK)
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+            raise delivery_error(exc, f"reading the history of {to}") from exc
+        me = str(self.client.user.id) if self.client.user else None
+        found = next(
+            (m for m in recent if m.get("nonce") == nonce and str(m.get("author", {}).get("id")) == me), None
+        )
+        if found is None:
+            return None
+        message_id = str(found["id"])
+        if isinstance(to, DirectMessage):
+            return SentRef(channel_id, message_id)
+        if not start_thread or isinstance(to, ThreadReply):
+            return SentRef(to.channel_id, message_id)
+        if await self._has_threads(to.channel_id):
+            # The first attempt may have stopped between the post and its thread: finish the job.
+            return SentRef(
+                to.channel_id, message_id, await self._start_thread(to.channel_id, message_id, thread_title)
+            )
+        return SentRef(to.channel_id, message_id, message_id)
 
     async def edit(self, workspace_id: str, channel_id: str, message_id: str, message: Message) -> None:
         """Change a message the bot sent (the optional EditableGateway port: live counts)."""

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 METADATA_EVENT = "mentorbot_delivery"
+# How many recent messages a re-send looks through for its own earlier attempt.
+HISTORY_LOOKBACK = 100
 
 # Errors after which the same request can never succeed: the outbox gives the row up at once.
 PERMANENT = frozenset(
@@ -168,6 +170,51 @@ class SlackChat:
         channel_id = str(response.get("channel") or channel)
         # On Slack a thread is named by its parent's ts.
         return SentRef(channel_id, ts, ts if start_thread else None)
+
+    async def find_sent(
+        self,
+        workspace_id: str,
+        to: Destination,
+        idempotency_key: str,
+        *,
+        start_thread: bool = False,
+        thread_title: str = "",
+    ) -> SentRef | None:
+        """The optional DeliveryLookup port: the message whose metadata carries this outbox key, in the
+        destination's recent history (conversations.history, or .replies in a thread), or None.
+
+        Only the last `HISTORY_LOOKBACK` messages are read: a re-send follows its first attempt by
+        minutes, so the message, if it landed, is among them."""
+        token = await self._token(workspace_id)
+        try:
+            if isinstance(to, DirectMessage):
+                channel, thread_ts = await self._open(token, to.user_id), None
+            elif isinstance(to, ChannelPost):
+                channel, thread_ts = to.channel_id, None
+            else:
+                assert isinstance(to, ThreadReply)
+                channel, thread_ts = to.channel_id, to.thread_id
+            if thread_ts:
+                response = await self.client.conversations_replies(
+                    token=token,
+                    channel=channel,
+                    ts=thread_ts,
+                    include_all_metadata=True,
+                    limit=HISTORY_LOOKBACK,
+                )
+            else:
+                response = await self.client.conversations_history(
+                    token=token, channel=channel, include_all_metadata=True, limit=HISTORY_LOOKBACK
+                )
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise delivery_error(exc) from exc
+        for found in response.get("messages") or []:
+            metadata = found.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and payload.get("key") == idempotency_key:
+                ts = str(found.get("ts") or "")
+                return SentRef(channel, ts, ts if start_thread else None)  # a thread is its parent's ts
+        return None
 
     async def _post(self, token: str, args: dict[str, Any]) -> Any:
         """chat.postMessage; in a channel the bot is not in (an office-hours channel nobody invited it

@@ -1,7 +1,9 @@
 """Bolt listeners: slash commands, buttons, modals and events in, the core's Router behind them.
 
 Every listener acks first (Slack wants an answer within 3 seconds) and does the work after; every
-failure is logged and turned into a polite message, never an exception that reaches Slack."""
+failure is logged and turned into a polite message, never an exception that reaches Slack. Message
+events are the exception: they are stored before the ack (`stored_before_ack`), so that a database
+outage makes Slack deliver them again instead of losing them."""
 
 from __future__ import annotations
 
@@ -16,15 +18,16 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.slack.blocks import JsonDict, form_values, modal, render, unescape
-from adapters.slack.dedupe import first_delivery
+from adapters.slack.dedupe import already_handled, remember
 from adapters.slack.home import publish_home
 from bot import wording
 from bot.clock import Clock
-from bot.interactions.router import COMMANDS, Router
-from bot.messages import Message, Reply, simple
+from bot.interactions.router import COMMANDS, DATABASE_UNREACHABLE, Router
+from bot.messages import Message, Reply, reply, simple
 from bot.services.members import Actor
 
 log = logging.getLogger(__name__)
@@ -160,6 +163,7 @@ async def guard(body: JsonDict, next: Callable[[], Awaitable[BoltResponse]]) -> 
 
 def register(app: AsyncApp, deps: Deps) -> None:
     app.middleware(guard)
+    app.middleware(stored_before_ack(deps))
     register_commands(app, deps)
     register_interactivity(app, deps)
     register_events(app, deps)
@@ -313,33 +317,104 @@ def register_events(app: AsyncApp, deps: Deps) -> None:
 
         await _safely("app_home_opened", None, work)
 
-    async def on_message(
-        event: JsonDict, context: AsyncBoltContext, client: AsyncWebClient, body: JsonDict
-    ) -> None:
-        team = _team(body, context)
-        event_id = _s(body.get("event_id"))
-        if event_id and not await first_delivery(deps.sessions, event_id, team, deps.clock.now()):
-            log.info("event %s delivered again (retry); already handled", event_id)
-            return
-        subtype = event.get("subtype")
-
-        async def work() -> None:
-            if subtype in SPOKEN:
-                await _thread_message(deps, client, team, event)
-            elif subtype == "message_changed":
-                await _edited(deps, team, event)
-            elif subtype == "message_deleted":
-                await _deleted(deps, team, event)
-
-        await _safely(f"message event ({subtype})", None, work)
-
     async def on_other_event(event: JsonDict) -> None:
         log.info("ignoring event %r", event.get("type"))
 
     app.event("app_home_opened")(on_home)
-    app.event("message")(on_message)
     # Anything else Slack sends us is acknowledged (so it is not retried) and ignored.
     app.event(re.compile(".*"))(on_other_event)
+
+
+# Slack retries a failed event three times (X-Slack-Retry-Num 1, 2, 3: at once, after 1 and 5 minutes).
+LAST_RETRY = 3
+RETRY_LATER = BoltResponse(status=503, body="database unavailable, please retry\n")
+
+
+class DatabaseDown(Exception):
+    """The database could not store a message event; Slack is asked to deliver it again."""
+
+
+def stored_before_ack(deps: Deps) -> Callable[..., Awaitable[BoltResponse]]:
+    """Message events (thread replies, their edits and deletions) are stored before Slack hears back.
+
+    Bolt acks events before its listeners run, so a reply that arrived while the database was down
+    was acked and lost. Here the work runs first: while the database is down the answer is a 503 and
+    Slack delivers the event again (Socket Mode: no ack, same effect); on Slack's last retry the
+    author gets their text back instead. The core makes a redelivery harmless (each platform message
+    is stored once, by its id)."""
+
+    async def middleware(
+        body: JsonDict,
+        req: Any,
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse:
+        event = body.get("event") if body.get("type") == "event_callback" else None
+        if not isinstance(event, dict) or event.get("type") != "message":
+            return await next()
+        team = _team(body, context)
+        event_id = _s(body.get("event_id"))
+        try:
+            if event_id and await already_handled(deps.sessions, event_id):
+                log.info("event %s delivered again (retry); already handled", event_id)
+                return BoltResponse(status=200, body="")
+            await _message_event(deps, client, team, event)
+        except (DatabaseDown, *DATABASE_UNREACHABLE):
+            retry = _retry_num(req)
+            log.warning("message event %s not stored (database down), retry %s", body.get("event_id"), retry)
+            if retry < LAST_RETRY:
+                return RETRY_LATER
+            await _give_back(client, event)
+            return BoltResponse(status=200, body="")
+        except Exception:
+            log.exception("handling message event (%s) failed", event.get("subtype"))
+            return BoltResponse(status=200, body="")  # a bug: retrying would only repeat it
+        if event_id:
+            try:
+                await remember(deps.sessions, event_id, team, deps.clock.now())
+            except DATABASE_UNREACHABLE:
+                log.warning("event %s stored but not recorded as handled; a retry is harmless", event_id)
+        return BoltResponse(status=200, body="")
+
+    return middleware
+
+
+def _retry_num(req: Any) -> int:
+    values = (getattr(req, "headers", None) or {}).get("x-slack-retry-num") or ["0"]
+    value = values[0] if isinstance(values, list | tuple) else values
+    return int(value) if str(value).isdigit() else 0
+
+
+async def _message_event(deps: Deps, client: AsyncWebClient, team: str, event: JsonDict) -> None:
+    subtype = event.get("subtype")
+    if subtype in SPOKEN:
+        await _thread_message(deps, client, team, event)
+    elif subtype == "message_changed":
+        if not await _edited(deps, team, event):
+            await _database_answers(deps)
+    elif subtype == "message_deleted" and not await _deleted(deps, team, event):
+        await _database_answers(deps)
+
+
+async def _database_answers(deps: Deps) -> None:
+    """The router answers "not ours" both for a message it does not know and for an outage: ask."""
+    async with deps.sessions() as session:
+        await session.execute(text("SELECT 1"))
+
+
+async def _give_back(client: AsyncWebClient, event: JsonDict) -> None:
+    """Slack's last retry and still no database: the author gets their words back, never silence."""
+    user, channel, thread_ts = _s(event.get("user")), _s(event.get("channel")), _s(event.get("thread_ts"))
+    if event.get("subtype") not in SPOKEN or event.get("bot_id") or not (user and channel and thread_ts):
+        return
+    text, blocks = render(wording.thread_reply_not_saved(unescape(_s(event.get("text")))))
+    try:
+        await client.chat_postEphemeral(
+            channel=channel, user=user, thread_ts=thread_ts, text=text, blocks=blocks
+        )
+    except Exception:
+        log.exception("could not give %s their unsaved reply back", user)
 
 
 def _external_id(team: str, channel: str, ts: str) -> str:
@@ -357,26 +432,31 @@ async def _thread_message(deps: Deps, client: AsyncWebClient, team: str, event: 
         actor, unescape(_s(event.get("text"))), _external_id(team, channel, ts)
     )
     if result is None:
-        return  # not a check-in thread: stay quiet
+        return  # not a check-in thread (or already saved from an earlier delivery): stay quiet
+    if result == reply(wording.TRY_AGAIN, ok=False):
+        raise DatabaseDown(ts)
     text, blocks = render(result.message)
     await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=text, blocks=blocks)
 
 
-async def _edited(deps: Deps, team: str, event: JsonDict) -> None:
+async def _edited(deps: Deps, team: str, event: JsonDict) -> bool:
+    """Whether the edit was taken care of (False: the router found nothing, or could not look)."""
     message = event.get("message")
     if not isinstance(message, dict) or message.get("bot_id"):
-        return
+        return True
     user, ts = _s(message.get("user")), _s(message.get("ts"))
     channel = _s(event.get("channel"))
     if user and ts and channel:
-        await deps.router.thread_edit(
+        return await deps.router.thread_edit(
             actor_of(team, user), _external_id(team, channel, ts), unescape(_s(message.get("text")))
         )
+    return True
 
 
-async def _deleted(deps: Deps, team: str, event: JsonDict) -> None:
+async def _deleted(deps: Deps, team: str, event: JsonDict) -> bool:
     previous = event.get("previous_message")
     ts = _s(event.get("deleted_ts")) or (_s(previous.get("ts")) if isinstance(previous, dict) else "")
     channel = _s(event.get("channel"))
     if ts and channel:
-        await deps.router.thread_delete(PLATFORM, team, _external_id(team, channel, ts))
+        return await deps.router.thread_delete(PLATFORM, team, _external_id(team, channel, ts))
+    return True

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import outbox, wording
@@ -18,8 +20,12 @@ from bot.messages import Message
 from bot.payloads import BadPayload
 from bot.persistence.tables import OutboxRow, Workspace
 from bot.ports import ChatGateway, DeliveryError, Destination, SentRef
+from bot.scheduling.timesource import TimeSource, time_source_for
 
 log = logging.getLogger(__name__)
+
+# A database that went away mid-send: asyncpg raises a bare OSError when it cannot connect at all.
+DATABASE_UNREACHABLE = (OperationalError, DBAPIError, OSError)
 
 
 @dataclass(frozen=True)
@@ -74,17 +80,45 @@ class Handler(Protocol):
     async def after_failed(self, ctx: DeliveryContext, row: OutboxRow, reason: str) -> None: ...
 
 
+# How long after its due time each kind of message is still worth retrying through an outage; a
+# reminder also stops being useful when its check-in starts (its handler drops it then).
+USEFUL_FOR: dict[str, timedelta] = {
+    "checkin.remind": timedelta(days=1),
+    "checkin.summary": timedelta(days=4),
+    "delivery.failed": timedelta(days=7),
+}
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_attempts: int = 6
+    """When a failed send is tried again, and when it is given up on.
+
+    A transient failure is retried with exponential backoff (`base`, doubling, at most `cap` apart, so a
+    platform that answers again is noticed within `cap`) for as long as the message is still useful:
+    `useful_for[kind]` (else `default_useful`) after its due time. `max_attempts`, when set, gives up
+    sooner, after that many failed attempts. A rate limit's Retry-After is waited exactly and never
+    counts as a failed attempt."""
+
+    max_attempts: int | None = None
     base: timedelta = timedelta(seconds=30)
-    cap: timedelta = timedelta(hours=1)
+    cap: timedelta = timedelta(minutes=10)
+    default_useful: timedelta = timedelta(days=2)
+    useful_for: Mapping[str, timedelta] = field(default_factory=lambda: dict(USEFUL_FOR))
 
     def delay(self, attempt: int, retry_after: float | None) -> timedelta:
         # A platform that says when to come back knows best; waiting longer only slows the fan-out.
         if retry_after is not None:
             return timedelta(seconds=retry_after)
-        return min(self.cap, self.base * (2 ** max(0, attempt - 1)))
+        return min(self.cap, self.base * (2 ** min(30, max(0, attempt - 1))))
+
+    def useful_until(self, row: OutboxRow) -> datetime:
+        """The time (UTC) after which sending this row no longer helps anyone."""
+        return row.due_at + self.useful_for.get(row.kind, self.default_useful)
+
+    def gives_up(self, row: OutboxRow, now: datetime) -> bool:
+        if self.max_attempts is not None and row.attempts >= self.max_attempts:
+            return True
+        return now >= self.useful_until(row)
 
 
 @dataclass
@@ -93,13 +127,26 @@ class DispatchStats:
     dropped: int = 0
     retried: int = 0
     failed: int = 0
+    # Rows another worker took over before this one could send them (not sent here, not lost).
+    yielded: int = 0
+    # Re-sends that found the message already on the platform (a no-op instead of a duplicate).
+    found: int = 0
 
     @property
     def handled(self) -> int:
-        return self.sent + self.dropped + self.retried + self.failed
+        return self.sent + self.dropped + self.retried + self.failed + self.yielded
 
 
 class Dispatcher:
+    """Claims due rows, renders them, sends them and records the outcome.
+
+    A row is only ever sent by the holder of a live lease: the lease is renewed (with the shared
+    clock, see `bot.scheduling.timesource`) right before each send, and the send is cut off after
+    `send_timeout`, which is shorter than the lease, so no other worker can take the row over while
+    a send is in flight. A send whose outcome is unknown (cut off, or recorded nowhere because the
+    database went away) is retried later, and before any second attempt the platform is asked whether
+    the message already landed (`bot.ports.DeliveryLookup`)."""
+
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -115,13 +162,21 @@ class Dispatcher:
         before_commit: BeforeCommit | None = None,
         sweep: Sweep | None = None,
         sweep_every: timedelta | None = timedelta(hours=1),
+        time_source: TimeSource | None = None,
+        send_timeout: timedelta | None = None,
+        record_patience: timedelta = timedelta(seconds=60),
     ) -> None:
         self.sessions = sessions
         self.gateways = dict(gateways)
         self.handlers = dict(handlers)
         self.clock = clock
+        self.time = time_source or time_source_for(clock)
         self.worker = worker or f"dispatcher-{uuid.uuid4().hex[:12]}"
         self.lease = lease
+        self.send_timeout = send_timeout if send_timeout is not None else lease / 2
+        if self.send_timeout >= lease:
+            raise ValueError("send_timeout must be shorter than the lease, or a slow send could be doubled")
+        self.record_patience = record_patience
         self.batch = batch
         self.late_grace = late_grace
         self.retry = retry or RetryPolicy()
@@ -157,8 +212,8 @@ class Dispatcher:
         """Send everything due now, then sweep when one is due; returns how many rows were handled."""
         handled = 0
         for _ in range(max_rounds):
-            now = self.clock.now()
             async with self.sessions.begin() as session:
+                now = await self.time.now(session)
                 rows = await outbox.claim(
                     session, self.worker, now, self.platforms, lease=self.lease, limit=self.batch
                 )
@@ -176,17 +231,25 @@ class Dispatcher:
         async with self.sessions() as session:
             return await outbox.next_due_at(session, self.platforms)
 
+    async def next_due_in(self) -> timedelta | None:
+        """How long until something falls due, by the shared clock (negative: already due)."""
+        async with self.sessions() as session:
+            nxt = await outbox.next_due_at(session, self.platforms)
+            if nxt is None:
+                return None
+            return nxt - await self.time.now(session)
+
     async def _process(self, row: OutboxRow) -> None:
         handler = self.handlers.get(row.kind)
-        now = self.clock.now()
         if handler is None:
             await self._settle(row, OutboxStatus.FAILED, f"no handler for kind {row.kind!r}")
             log.error("outbox row %s has unknown kind %s", row.id, row.kind)
             self.stats.failed += 1
             return
-        late_by = max(timedelta(0), now - row.due_at)
         try:
             async with self.sessions.begin() as session:
+                now = await self.time.now(session)
+                late_by = max(timedelta(0), now - row.due_at)
                 ctx = await self._context(
                     session, row, now, late_by if late_by > self.late_grace else timedelta(0)
                 )
@@ -205,6 +268,11 @@ class Dispatcher:
             await self._failed_attempt(row, handler, f"render: {exc!r}", None, permanent=False)
             return
         if isinstance(outcome, Drop):
+            if outcome.status == OutboxStatus.MISSED and row.last_error:
+                # Not "the bot was down": the platform kept failing until the message was too late.
+                # People are told (the report waits for the platform like any other message).
+                await self._give_up(row, handler, f"{outcome.reason}; last failure: {row.last_error}")
+                return
             await self._settle(row, outcome.status, outcome.reason)
             self.stats.dropped += 1
             return
@@ -215,29 +283,95 @@ class Dispatcher:
         if ctx.late_by:
             outcome = replace(outcome, message=wording.sent_late(outcome.message, row.due_at))
         try:
-            ref = await gateway.send(
-                ctx.workspace_external_id,
-                outcome.to,
-                outcome.message,
-                idempotency_key=row.key,
-                start_thread=outcome.start_thread,
-                thread_title=outcome.thread_title,
-            )
+            if row.attempts > 1:
+                # An earlier attempt may have landed before a crash, a cut-off send or a lost database
+                # connection: ask the platform before sending again.
+                found = await self._find_sent(gateway, ctx.workspace_external_id, outcome, row.key)
+                if found is not None:
+                    log.info("outbox row %s was already on the platform (%s)", row.id, _ref_text(found))
+                    self.stats.found += 1
+                    await self._record_sent(row, handler, found, late_by)
+                    return
+            if not await self._renew(row):
+                log.warning("outbox row %s was taken over by another worker; not sending it", row.id)
+                self.stats.yielded += 1
+                return
+            async with asyncio.timeout(self.send_timeout.total_seconds()):
+                ref = await gateway.send(
+                    ctx.workspace_external_id,
+                    outcome.to,
+                    outcome.message,
+                    idempotency_key=row.key,
+                    start_thread=outcome.start_thread,
+                    thread_title=outcome.thread_title,
+                )
         except DeliveryError as exc:
             await self._failed_attempt(row, handler, exc.reason, exc.retry_after, permanent=exc.permanent)
             return
-        except Exception as exc:  # an adapter bug or network fault counts as a failed attempt
+        except TimeoutError:
+            # It may have landed: the next attempt asks the platform first.
+            log.warning(
+                "sending outbox row %s took longer than %s; trying again later", row.id, self.send_timeout
+            )
+            await self._failed_attempt(
+                row, handler, f"no answer within {self.send_timeout}", None, permanent=False
+            )
+            return
+        # An adapter bug, a network fault or a lost database counts as a failed attempt.
+        except Exception as exc:
             log.exception("sending outbox row %s (%s) failed", row.id, row.kind)
             await self._failed_attempt(row, handler, repr(exc), None, permanent=False)
             return
+        await self._record_sent(row, handler, ref, late_by)
+
+    async def _find_sent(self, gateway: ChatGateway, workspace: str, send: Send, key: str) -> SentRef | None:
+        lookup = getattr(gateway, "find_sent", None)
+        if lookup is None:
+            return None
+        async with asyncio.timeout(self.send_timeout.total_seconds()):
+            found: SentRef | None = await lookup(
+                workspace, send.to, key, start_thread=send.start_thread, thread_title=send.thread_title
+            )
+        return found
+
+    async def _renew(self, row: OutboxRow) -> bool:
         async with self.sessions.begin() as session:
-            ctx = await self._context(session, row, self.clock.now(), late_by)
-            recorded = await outbox.mark_sent(session, row.id, self.worker, ctx.now, _ref_text(ref))
-            if recorded:
-                await handler.after_sent(ctx, row, ref)
-                await self._before_commit(ctx)
-            else:
-                log.warning("lease on outbox row %s was lost before it was marked sent", row.id)
+            now = await self.time.now(session)
+            return await outbox.renew(session, row.id, self.worker, now, self.lease)
+
+    async def _record_sent(self, row: OutboxRow, handler: Handler, ref: SentRef, late_by: timedelta) -> None:
+        """Mark the row sent, retrying on fresh connections while the database is away: a send that is
+        not recorded would be repeated after the lease (the platform lookup is the last line of defence)."""
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + self.record_patience.total_seconds()
+        pause = 0.05
+        while True:
+            try:
+                async with self.sessions.begin() as session:
+                    now = await self.time.now(session)
+                    ctx = await self._context(session, row, now, late_by)
+                    recorded = await outbox.mark_sent(session, row.id, self.worker, now, _ref_text(ref))
+                    if recorded:
+                        await handler.after_sent(ctx, row, ref)
+                        await self._before_commit(ctx)
+                    else:
+                        log.warning(
+                            "outbox row %s was settled by another worker before it was marked sent", row.id
+                        )
+                break
+            except DATABASE_UNREACHABLE as exc:
+                if loop.time() >= give_up_at:
+                    log.error(
+                        "outbox row %s was sent (%s) but could not be recorded: %r; its next attempt will "
+                        "find it on the platform",
+                        row.id,
+                        _ref_text(ref),
+                        exc,
+                    )
+                    return
+                log.warning("recording outbox row %s as sent failed (%r); retrying", row.id, exc)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
         self.stats.sent += 1
 
     async def _edit(self, row: OutboxRow, gateway: ChatGateway, workspace: str, outcome: Edit) -> None:
@@ -254,29 +388,17 @@ class Dispatcher:
             self.stats.failed += 1
             return
         async with self.sessions.begin() as session:
-            await outbox.mark_sent(
-                session, row.id, self.worker, self.clock.now(), f"edit:{outcome.message_id}"
-            )
+            now = await self.time.now(session)
+            await outbox.mark_sent(session, row.id, self.worker, now, f"edit:{outcome.message_id}")
         self.stats.sent += 1
 
     async def _failed_attempt(
         self, row: OutboxRow, handler: Handler, reason: str, retry_after: float | None, *, permanent: bool
     ) -> None:
-        now = self.clock.now()
-        if permanent or (retry_after is None and row.attempts >= self.retry.max_attempts):
-            log.error(
-                "giving up on outbox row %s (%s) after %s attempts: %s",
-                row.id,
-                row.kind,
-                row.attempts,
-                reason,
-            )
-            async with self.sessions.begin() as session:
-                await outbox.settle(session, row.id, self.worker, OutboxStatus.FAILED, reason)
-                ctx = await self._context(session, row, now, timedelta(0))
-                await handler.after_failed(ctx, row, reason)
-                await self._before_commit(ctx)
-            self.stats.failed += 1
+        async with self.sessions.begin() as session:
+            now = await self.time.now(session)
+        if permanent or (retry_after is None and self.retry.gives_up(row, now)):
+            await self._give_up(row, handler, reason)
             return
         # "Come back later" (a 429 with Retry-After) is not a failed attempt: it must not use up the
         # attempts that stand between a message and being given up on.
@@ -293,6 +415,18 @@ class Dispatcher:
         async with self.sessions.begin() as session:
             await outbox.retry_later(session, row.id, self.worker, when, reason, refund_attempt=rate_limited)
         self.stats.retried += 1
+
+    async def _give_up(self, row: OutboxRow, handler: Handler, reason: str) -> None:
+        log.error(
+            "giving up on outbox row %s (%s) after %s attempts: %s", row.id, row.kind, row.attempts, reason
+        )
+        async with self.sessions.begin() as session:
+            now = await self.time.now(session)
+            await outbox.settle(session, row.id, self.worker, OutboxStatus.FAILED, reason)
+            ctx = await self._context(session, row, now, timedelta(0))
+            await handler.after_failed(ctx, row, reason)
+            await self._before_commit(ctx)
+        self.stats.failed += 1
 
     async def _context(
         self, session: AsyncSession, row: OutboxRow, now: datetime, late_by: timedelta

@@ -48,16 +48,18 @@ class RealTimePump:
             try:
                 while True:
                     handled = await self.dispatcher.run_due()
-                    nxt = await self.dispatcher.next_due_at()
+                    # Measured with the dispatcher's clock (the database's), then armed on this host's:
+                    # a host clock that is off (or stepped back an hour) delays nothing.
+                    wait = await self.dispatcher.next_due_in()
                     # Rows that fell due while this run worked are sent now: a job re-armed for "now" from
                     # inside this same job would be skipped by APScheduler as already running.
-                    if nxt is None or nxt > datetime.now(UTC) or handled == 0:
+                    if wait is None or wait > timedelta(0) or handled == 0:
                         break
             except Exception:  # the safety net tries again; a crash here must not kill the scheduler
                 log.exception("dispatcher run failed")
                 return
-        if nxt is not None:
-            self.poke(nxt)
+        if wait is not None:
+            self.poke(datetime.now(UTC) + max(wait, timedelta(0)))
 
     def poke(self, when: datetime) -> None:
         """Something falls due at `when`: make sure we wake by then."""

@@ -536,6 +536,15 @@ def thread_update_saved() -> Message:
     return simple("Saved as a status update for this check-in.")
 
 
+def thread_reply_not_saved(text: str) -> Message:
+    """A thread reply that could not be stored (the database stayed unreachable): given back whole."""
+    return simple(
+        "I couldn't save your reply — I can't reach my database right now. Here it is, so nothing is "
+        "lost; please post it again in a few minutes:\n",
+        text,
+    )
+
+
 def action_added(item: ActionItem, owner: Member, me: Member) -> Message:
     parts: list[Any] = [f"Added #{item.id}: {item.text}"]
     if owner.id != me.id:

@@ -165,6 +165,10 @@ class FakeDiscord:
                 raise ApiError(404, 10007, "Unknown Member")
             self.thread_members.setdefault(match[1], set()).add(match[2])
             return None
+        if m == "GET" and (match := re.fullmatch(r"/channels/(\d+)/messages", p)):
+            self._channel(match[1])
+            newest_first = [msg for msg in reversed(self.messages.values()) if msg["channel_id"] == match[1]]
+            return newest_first[: int(r.query.get("limit", 50))]
         if m == "GET" and (match := re.fullmatch(r"/channels/(\d+)", p)):
             return self._channel(match[1])
         if m == "GET" and (match := re.fullmatch(r"/guilds/(\d+)/members/(\d+)", p)):

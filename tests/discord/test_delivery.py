@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.messages import simple
 from bot.persistence.tables import OutboxRow
 from bot.ports import ChannelPost, DeliveryError, DirectMessage
-from tests.contract import check_gateway_contract
+from tests.contract import check_gateway_contract, check_lookup_contract
 from tests.discord.conftest import ANA, BEN, setup_channel
 from tests.discord.driver import Driver, text_of
 from tests.discord.test_interactions import active_pair
@@ -20,6 +20,14 @@ from tests.discord.test_interactions import active_pair
 async def outbox(dc: Driver) -> list[OutboxRow]:
     async with dc.bot.app.core.unit() as uow:
         return list(await uow.session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
+
+
+async def test_lookup_contract_finds_sends_by_their_nonce(dc: Driver) -> None:
+    await setup_channel(dc)
+    assert dc.bot.chat is not None
+    await check_lookup_contract(dc.bot.chat, dc.bot.chat, "500", [str(ANA.id), str(BEN.id)])
+    reads = [r for r in dc.api.requests if r.method == "GET" and r.path.endswith("/messages")]
+    assert reads and all(r.query.get("limit") for r in reads)
 
 
 async def test_gateway_contract(dc: Driver) -> None:

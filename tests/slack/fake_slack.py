@@ -209,6 +209,29 @@ class FakeSlack:
         )
         return {"ok": True, "channel": channel, "ts": ts, "message": {"text": p.get("text", ""), "ts": ts}}
 
+    def _history(self, p: dict[str, Any], keep: Any) -> dict[str, Any]:
+        channel = str(p.get("channel", ""))
+        with_metadata = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
+        limit = int(p.get("limit") or 100)
+        found = [m for m in reversed(self.posted) if m.channel == channel and keep(m)][:limit]
+        messages = []
+        for m in found:
+            message: dict[str, Any] = {"type": "message", "user": BOT_USER, "text": m.text, "ts": m.ts}
+            if m.thread_ts:
+                message["thread_ts"] = m.thread_ts
+            if with_metadata and m.metadata:
+                message["metadata"] = m.metadata
+            messages.append(message)
+        return {"ok": True, "messages": messages, "has_more": False}
+
+    def _conversations_history(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, top-level messages only (replies live in .replies), as Slack answers."""
+        return self._history(p, lambda m: m.thread_ts is None)
+
+    def _conversations_replies(self, p: dict[str, Any]) -> dict[str, Any]:
+        ts = str(p.get("ts", ""))
+        return self._history(p, lambda m: m.ts == ts or m.thread_ts == ts)
+
     def _chat_update(self, p: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(p.get("channel", "")), str(p.get("ts", ""))
         message = next((m for m in self.posted if m.channel == channel and m.ts == ts), None)

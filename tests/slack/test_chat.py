@@ -11,7 +11,7 @@ import pytest
 from adapters.slack.chat import SlackChat, fixed_token, make_client
 from bot.messages import simple
 from bot.ports import ChannelPost, DeliveryError, DirectMessage, EditableGateway, ThreadReply
-from tests.contract import check_gateway_contract
+from tests.contract import check_gateway_contract, check_lookup_contract
 from tests.harness import START
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.spec import check_all
@@ -52,6 +52,21 @@ async def test_slack_chat_keeps_the_gateway_contract(fake: FakeSlack) -> None:
         "event_type": "mentorbot_delivery",
         "event_payload": {"key": "contract:1"},
     }
+
+
+async def test_slack_chat_finds_what_it_sent_by_the_key_in_message_metadata(fake: FakeSlack) -> None:
+    chat = chat_for(fake)
+    await check_lookup_contract(chat, chat, "T0001", ["UANA", "UBEN"])
+    lookups = fake.of("conversations.history") + fake.of("conversations.replies")
+    assert lookups and all(c.params["include_all_metadata"] in ("1", "true", True) for c in lookups)
+    assert fake.of("conversations.replies")[0].params["ts"] == fake.posted[0].ts
+
+
+async def test_slack_chat_cannot_look_while_slack_is_down(fake: FakeSlack) -> None:
+    fake.fail("conversations.history", "internal_error", status=503, times=2)
+    with pytest.raises(DeliveryError) as caught:
+        await chat_for(fake).find_sent("T0001", ChannelPost("C1"), "k")
+    assert not caught.value.permanent
 
 
 async def test_users_info_gives_name_zone_and_admin(fake: FakeSlack) -> None:

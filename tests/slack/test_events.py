@@ -169,15 +169,17 @@ async def test_unknown_events_and_malformed_payloads_never_crash(world: SlackWor
 async def test_old_event_ids_are_pruned(world: SlackWorld) -> None:
     from datetime import timedelta
 
-    from adapters.slack.dedupe import first_delivery, prune
+    from adapters.slack.dedupe import already_handled, prune, remember
     from bot.persistence.db import session_factory
     from bot.persistence.slack_tables import SlackEvent
 
     sessions = session_factory(world.runtime.core.engine)
     now = world.clock.now()
-    assert await first_delivery(sessions, "EvOLD", "T", now - timedelta(days=2))
-    assert await first_delivery(sessions, "EvNEW", "T", now)
-    assert not await first_delivery(sessions, "EvNEW", "T", now)
+    await remember(sessions, "EvOLD", "T", now - timedelta(days=2))
+    assert not await already_handled(sessions, "EvNEW")
+    await remember(sessions, "EvNEW", "T", now)
+    await remember(sessions, "EvNEW", "T", now)  # a concurrent delivery: harmless
+    assert await already_handled(sessions, "EvNEW")
     assert await prune(sessions, now) == 1
     async with sessions() as s:
         assert list(await s.scalars(select(SlackEvent.event_id))) == ["EvNEW"]
