@@ -137,6 +137,13 @@ class CheckinAnnounce(CheckinRef):
 
 
 @dataclasses.dataclass(frozen=True)
+class CheckinStart(CheckinRef):
+    """Says nothing: at the start the next occurrence is put on the calendar (its reminders may be due)."""
+
+    kind = "checkin.start"
+
+
+@dataclasses.dataclass(frozen=True)
 class CheckinWrapup(CheckinRef):
     kind = "checkin.wrapup"
 

@@ -280,3 +280,14 @@ async def test_missing_check_ins_nudges_once_per_streak(berlin: Harness) -> None
     await h.advance("40d")  # five sessions pass with no notes
     nudges = [d for d in h.chat.dms("bo") if "last two check-ins" in d.text.lower()]
     assert len(nudges) == 1
+
+
+async def test_the_next_check_in_is_on_the_calendar_from_the_moment_one_starts(berlin: Harness) -> None:
+    """Shrunk from the model test: at the very start of a session, with nothing said, the next one exists."""
+    h = berlin
+    await h.say("ana", "/mentor cadence weekly on tuesday at 10:00")
+    await h.advance("1h")
+    await h.advance("8d")  # Tue 9 Mar 10:00 CET, the second session's start
+    assert [c.scheduled_at for c in await upcoming(h) if c.scheduled_at > h.clock.now()] == [
+        at("2027-03-16T09:00")
+    ]

@@ -157,6 +157,15 @@ class CalledOff(CheckinHandler):
         return Send(ThreadReply(c.thread_channel, c.thread_id), wording.checkin_called_off(p.m, nxt))
 
 
+class Start(CheckinHandler):
+    """The session begins: nothing is posted, but the next one goes on the calendar now, so the
+    invariant "an active mentorship always has its next check-in" holds during the session too."""
+
+    async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
+        await schedules.reconcile_mentorship(ctx, p.ws, p.m)
+        return Drop(OutboxStatus.WITHDRAWN, "started; the next check-in is on the calendar")
+
+
 class Remind(CheckinHandler):
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         if c.scheduled_at <= ctx.now:
@@ -360,6 +369,7 @@ def handlers() -> dict[str, Handler]:
     return {
         "checkin.announce": Announce(),
         "checkin.remind": Remind(),
+        "checkin.start": Start(),
         "checkin.called_off": CalledOff(),
         "checkin.wrapup": Wrapup(),
         "checkin.followup": Followup(),

@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 # The outbox kinds each owner's reconcile manages; other kinds (notices, summaries, updates) are events.
 MENTORSHIP_KINDS = (
     "checkin.announce",
+    "checkin.start",
     "checkin.remind",
     "checkin.wrapup",
     "checkin.followup",
@@ -231,12 +232,23 @@ async def _checkin_rows(tx: Tx, m: Mentorship, c: CheckIn) -> list[Planned]:
     topic = planning.topic_checkin(c)
     announce = kinds.CheckinAnnounce(m.id, c.id, at)
     rows = [announce.plan(_announce_key(base, c.revision), topic, await _announce_at(tx, m, c))]
+    rows.append(kinds.CheckinStart(m.id, c.id, at).plan(f"{base}:start", topic, at, stale_if_late=True))
+    return rows + _closing_rows(m, c)
+
+
+def _reminder_rows(m: Mentorship, c: CheckIn) -> list[Planned]:
+    """Each person's reminders. Stale once late: a started check-in keeps only those still pending (a
+    platform outage kept them back; the dispatcher decides whether they fail and are reported)."""
+    at = c.scheduled_at
+    base = f"checkin:{c.id}:{planning.stamp(at)}"
+    rows = []
     for lead in sorted(set(m.reminder_leads or []), reverse=True):
         due = at - timedelta(minutes=lead)
         for member_id in (m.mentee_id, m.mentor_id):
             remind = kinds.CheckinRemind(m.id, c.id, at, member_id, lead)
-            rows.append(remind.plan(f"{base}:remind:{lead}:{member_id}", topic, due, stale_if_late=True))
-    return rows + _closing_rows(m, c)
+            key = f"{base}:remind:{lead}:{member_id}"
+            rows.append(remind.plan(key, planning.topic_checkin(c), due, stale_if_late=True))
+    return rows
 
 
 def _announce_key(base: str, revision: int) -> str:
@@ -245,13 +257,15 @@ def _announce_key(base: str, revision: int) -> str:
 
 
 def _closing_rows(m: Mentorship, c: CheckIn) -> list[Planned]:
-    """What closes a check-in: the wrap-up at its end (only while ahead) and the follow-up after it."""
+    """What surrounds a check-in from its reminders on: those still pending, the wrap-up at its end (only
+    while ahead) and the follow-up after it."""
     base = f"checkin:{c.id}:{planning.stamp(c.scheduled_at)}"
     topic = planning.topic_checkin(c)
     end = ends_at(c)
     wrapup = kinds.CheckinWrapup(m.id, c.id, c.scheduled_at)
     followup = kinds.CheckinFollowup(m.id, c.id, c.scheduled_at)
     return [
+        *_reminder_rows(m, c),
         wrapup.plan(f"{base}:wrapup", topic, end, stale_if_late=True),
         # Stale when late too: after a pause it must not mark a session missed days later.
         followup.plan(f"{base}:followup", topic, end + planning.NOTES_WINDOW, stale_if_late=True),
