@@ -899,6 +899,20 @@ def notice(
             " would like to keep in touch, ad hoc. Reach out whenever it helps.",
             summary="Keep in touch",
         )
+    if event == "member_left":
+        return simple(
+            *actor,
+            " is no longer a member of this workspace, so your mentorship is paused: no check-ins or"
+            " reminders for now, and nothing is deleted. If they come back, `/mentor resume` picks it"
+            " up again; `/mentor end` closes it.",
+            summary="Mentorship paused",
+        )
+    if event == "home_moved":
+        return simple(
+            "Your previous shared space for this mentorship was archived or deleted, so this is your"
+            " new one. Check-ins, their threads and updates continue here.",
+            summary="A new home for your mentorship",
+        )
     if event == "missed_twice":
         b = MessageBuilder().para(
             "The last two check-ins didn't happen. That's a signal, not a failure — "
