@@ -16,12 +16,13 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
-from adapters.slack.installation import SqlInstallationStore, SqlOAuthStateStore
-from adapters.slack.listeners import Deps, register
+from adapters.slack.installation import InstallationStore, SqlOAuthStateStore
+from adapters.slack.listeners import PLATFORM, Deps, register
 from bot.app import Application, build_app
 from bot.clock import Clock, SystemClock
 from bot.persistence.db import session_factory
@@ -82,7 +83,7 @@ class SlackRuntime:
     core: Application
     bolt: AsyncApp
     chat: SlackChat
-    installations: SqlInstallationStore | None = None
+    installations: InstallationStore | None = None
     extra_cleanup: list[AsyncEngine] = field(default_factory=list)
 
     async def close(self) -> None:
@@ -100,13 +101,27 @@ async def build_slack(
     async def tokens(team_id: str) -> str | None:
         return await holder[0](team_id)
 
-    chat = SlackChat(client, tokens)
+    # An org-wide token needs to be told which workspace each call is for.
+    chat = SlackChat(client, tokens, team_scoped=config.oauth)
     core = await build_app(config.database_url, {"slack": chat}, clock, directory=chat, engine=engine)
     sessions = session_factory(core.engine)
-    installations: SqlInstallationStore | None = None
+    installations: InstallationStore | None = None
     if config.oauth:
         assert config.client_id and config.client_secret
-        installations = SqlInstallationStore(sessions, config.client_id, clock)
+
+        async def installed(teams: list[str]) -> None:
+            for team in teams:
+                await core.router.workspace_returned(PLATFORM, team)
+
+        installations = InstallationStore(
+            core.engine,
+            config.client_id,
+            clock,
+            rotator=AsyncTokenRotator(
+                client_id=config.client_id, client_secret=config.client_secret, client=client
+            ),
+            on_installed=installed,
+        )
         holder.append(installations.bot_token)
         bolt = AsyncApp(
             signing_secret=config.signing_secret,
@@ -132,7 +147,7 @@ async def build_slack(
             signing_secret=config.signing_secret or ("" if config.socket_mode else None),
             request_verification_enabled=not config.socket_mode,
         )
-    register(bolt, Deps(router=core.router, sessions=sessions, clock=clock))
+    register(bolt, Deps(router=core.router, sessions=sessions, clock=clock, installations=installations))
     return SlackRuntime(core=core, bolt=bolt, chat=chat, installations=installations)
 
 
