@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import (
@@ -22,7 +23,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import (
 )
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
-from sqlalchemy import desc, distinct, select
+from sqlalchemy import desc, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -120,7 +121,9 @@ class InstallationStore(AsyncSQLAlchemyInstallationStore):
             async with self.engine.connect() as conn:
                 orgs = list(
                     await conn.scalars(
-                        select(distinct(c.enterprise_id)).where(
+                        select(c.enterprise_id)
+                        .distinct()
+                        .where(
                             c.client_id == self.client_id,
                             c.is_enterprise_install.is_(True),
                             c.bot_token.is_not(None),
@@ -139,9 +142,14 @@ class InstallationStore(AsyncSQLAlchemyInstallationStore):
         if bot is None:
             return None
         if self.rotator is not None and bot.bot_refresh_token:
-            refreshed = await self.rotator.perform_bot_token_rotation(
-                bot=bot, minutes_before_expiration=ROTATE_BEFORE_MINUTES
-            )
+            try:
+                refreshed = await self.rotator.perform_bot_token_rotation(
+                    bot=bot, minutes_before_expiration=ROTATE_BEFORE_MINUTES
+                )
+            except SlackTokenRotationError as exc:
+                # The current token may still work until it expires; the send says so if not.
+                log.warning("could not rotate the bot token of %s: %s", team_id, exc)
+                return bot.bot_token
             if refreshed is not None:
                 await self.async_save_bot(refreshed)
                 log.info("rotated the bot token of %s", team_id)

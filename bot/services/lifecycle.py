@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
-from bot.domain.states import CheckInState, MentorshipState
+from bot.domain.states import CheckInState, MentorshipState, OutboxStatus
 from bot.outbox import Planned
 from bot.persistence.tables import CheckIn, Mentorship, OutboxRow, Workspace
 from bot.services import planning
@@ -81,8 +81,8 @@ async def workspace_removed(uow: UnitOfWork, platform: str, workspace_id: str) -
         paused.append(m.id)
     withdrawn = await uow.session.execute(
         update(OutboxRow)
-        .where(OutboxRow.workspace_id == ws.id, OutboxRow.status == "pending")
-        .values(status="withdrawn", last_error="the bot was removed from the workspace")
+        .where(OutboxRow.workspace_id == ws.id, OutboxRow.status == OutboxStatus.PENDING.value)
+        .values(status=OutboxStatus.WITHDRAWN.value, last_error="the bot was removed from the workspace")
         .returning(OutboxRow.id)
     )
     ws.settings = {**(ws.settings or {}), REMOVED_AT: uow.now.isoformat(), PAUSED_BY_REMOVAL: paused}
@@ -111,8 +111,35 @@ async def workspace_returned(uow: UnitOfWork, platform: str, workspace_id: str) 
         m = await uow.session.get(Mentorship, mid)
         if m is not None and m.state == MentorshipState.PAUSED.value and m.paused_until is None:
             await resume_mentorship(uow, ws, m)
+            if await planning.upcoming_checkin(uow, m) is None:
+                await _restore_next_slot(uow, ws, m)
     log.info("%s workspace %s is back: %d mentorship(s) resumed", platform, workspace_id, len(ids))
     return True
+
+
+async def _restore_next_slot(uow: UnitOfWork, ws: Workspace, m: Mentorship) -> None:
+    """The removal cancelled the check-in at the cadence's next slot; put that one back on the calendar
+    (its withdrawn rows make way for the new plan)."""
+    rec = planning.recurrence_of(m)
+    slot = rec.next_after(uow.now) if rec is not None else None
+    if slot is None:
+        return
+    c = await uow.session.scalar(
+        select(CheckIn).where(
+            CheckIn.mentorship_id == m.id,
+            CheckIn.slot_at == slot,
+            CheckIn.state == CheckInState.CANCELLED.value,
+        )
+    )
+    if c is None:
+        return
+    c.state = CheckInState.UPCOMING.value
+    await uow.session.execute(
+        delete(OutboxRow).where(
+            OutboxRow.topic == planning.topic_checkin(c), OutboxRow.status == OutboxStatus.WITHDRAWN.value
+        )
+    )
+    await planning.plan_checkin(uow, ws, m, c)
 
 
 async def home_lost(uow: UnitOfWork, platform: str, workspace_id: str, channel_id: str) -> int:
