@@ -11,7 +11,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord import commands, events
+from adapters.discord import commands, events, lifecycle, modals
 from adapters.discord.chat import DiscordChat
 from adapters.discord.guilds import home_of, mentorship_channel
 from adapters.discord.views import ActionButton
@@ -69,7 +69,10 @@ class MentorBot(discord.Client):
         async def home(guild_id: str, user_id: str) -> str | None:
             return await home_of(holder[0].core, guild_id, user_id)
 
-        self.chat = DiscordChat(self, channel_setting, home)
+        async def home_gone(guild_id: str, channel_id: str) -> int:
+            return await lifecycle.home_gone(self, guild_id, channel_id, "unknown (10003)")
+
+        self.chat = DiscordChat(self, channel_setting, home, on_channel_gone=home_gone)
         self._app = await build_app(
             self.database_url, {"discord": self.chat}, self.clock, directory=self.chat
         )
@@ -104,7 +107,7 @@ class MentorBot(discord.Client):
 
     # ---- gateway events: never let one raise into the gateway loop --------------------------------
 
-    async def _guarded(self, kind: str, work: Callable[[], Awaitable[None]]) -> None:
+    async def _guarded(self, kind: str, work: Callable[[], Awaitable[object]]) -> None:
         try:
             await work()
         except Exception:
@@ -120,6 +123,37 @@ class MentorBot(discord.Client):
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         await self._guarded("delete", lambda: events.on_raw_message_delete(self, payload))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.type == discord.InteractionType.modal_submit:
+            await self._guarded("modal", lambda: modals.on_modal_submit(interaction))
+
+    # ---- lifecycle: members leave, homes disappear, the bot is removed -----------------------------
+
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        await self._guarded(
+            "thread_delete",
+            lambda: lifecycle.home_gone(self, str(payload.guild_id), str(payload.thread_id), "deleted"),
+        )
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self._guarded("channel_delete", lambda: lifecycle.channel_deleted(self, channel))
+
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        await self._guarded(
+            "member_remove", lambda: lifecycle.member_left(self, str(payload.guild_id), str(payload.user.id))
+        )
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # Only when the bot was removed (kicked, banned, the server deleted); an outage is
+        # on_guild_unavailable, which changes nothing.
+        await self._guarded("guild_remove", lambda: lifecycle.guild_removed(self, str(guild.id)))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._guarded("guild_join", lambda: lifecycle.guild_joined(self, str(guild.id)))
+
+    async def on_guild_unavailable(self, guild: discord.Guild) -> None:
+        log.warning("Discord server %s is unavailable (an outage); nothing changes", guild.id)
 
     async def _on_command_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
