@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.timefmt import format_date, format_local
@@ -618,8 +618,9 @@ def home_title(mentor: Member, mentee: Member, focus: str) -> str:
     return f"mentorship-{mentor.display_name}-{mentee.display_name}" + (f"-{focus}" if focus else "")
 
 
-def thread_title(c: CheckIn) -> str:
-    return f"Check-in {c.scheduled_at:%Y-%m-%d}"
+def thread_title(c: CheckIn, zone: tzinfo) -> str:
+    """The check-in's thread name, dated in the series' own zone (08:00 Tokyo is the previous day in UTC)."""
+    return f"Check-in {c.scheduled_at.astimezone(zone):%Y-%m-%d}"
 
 
 def welcome(m: Mentorship, mentor: Member, mentee: Member) -> Message:
