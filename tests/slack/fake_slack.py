@@ -63,6 +63,8 @@ class FakeSlack:
     # Org-wide (Enterprise Grid) bot tokens → their org, and tokens Slack no longer accepts.
     org_tokens: dict[str, str] = field(default_factory=dict)
     revoked: set[str] = field(default_factory=set)
+    # Where apps.connections.open sends Socket Mode (set to an unreachable URL to keep it connecting).
+    link_url: str | None = None
 
     # ---- set-up ---------------------------------------------------------------------------------
 
@@ -176,7 +178,7 @@ class FakeSlack:
         await self.socket.send_json(envelope)
 
     def _apps_connections_open(self, p: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": self.url.replace("http://", "ws://") + "/link"}
+        return {"ok": True, "url": self.link_url or self.url.replace("http://", "ws://") + "/link"}
 
     def _next_ts(self) -> str:
         return f"1764489600.{next(self._ts):06d}"

@@ -185,6 +185,9 @@ async def test_serve_http_runs_until_stopped(database_url: str, tmp_path: Path) 
             async with aiohttp.ClientSession() as session:
                 async with session.get(f"http://127.0.0.1:{port}/healthz") as r:
                     assert r.status == 200
+                    report = await r.json()
+                    assert report["status"] == "ok" and report["database"] == "ok"
+                    assert report["dispatcher"]["last_success"] and not report["dispatcher"]["stuck"]
                 async with session.post(
                     f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
                 ) as r:
