@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -50,25 +50,32 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    parsed = make_url(url)
+    parsed, connect_args = postgres_connect_options(url)
+    if connect_args:
+        kwargs["connect_args"] = {**connect_args, **kwargs.pop("connect_args", {})}
+    return create_async_engine(parsed, **kwargs)
+
+
+def postgres_connect_options(url: str) -> tuple[URL, dict[str, Any]]:
+    """The URL asyncpg gets and its extra connect arguments, from the URL an operator configured.
+
+    libpq's `?sslmode=require` (what PaaS providers hand out) becomes asyncpg's `ssl="require"`
+    (asyncpg takes the same mode names); `?search_path=schema` becomes a server setting, which keeps
+    mentorbot's tables in their own schema (and each test in its own). ValueError for an unknown
+    sslmode."""
+    parsed = make_url(normalize_url(url))
+    connect_args: dict[str, Any] = {}
     sslmode = parsed.query.get("sslmode")
     if sslmode:
-        # libpq's `?sslmode=require` (what PaaS providers hand out) is asyncpg's `ssl=require`; asyncpg
-        # takes the same mode names (disable, allow, prefer, require, verify-ca, verify-full).
         if str(sslmode) not in SSL_MODES:
             raise ValueError(f"sslmode must be one of {', '.join(SSL_MODES)}, got {sslmode!r}")
         parsed = parsed.difference_update_query(["sslmode"])
-        connect_args = dict(kwargs.pop("connect_args", {}))
-        connect_args.setdefault("ssl", str(sslmode))
-        kwargs["connect_args"] = connect_args
+        connect_args["ssl"] = str(sslmode)
     search_path = parsed.query.get("search_path")
     if search_path:
-        # `?search_path=schema` keeps mentorbot's tables in their own schema (and each test in its own).
         parsed = parsed.difference_update_query(["search_path"])
-        connect_args = dict(kwargs.pop("connect_args", {}))
-        connect_args.setdefault("server_settings", {})["search_path"] = str(search_path)
-        kwargs["connect_args"] = connect_args
-    return create_async_engine(parsed, **kwargs)
+        connect_args["server_settings"] = {"search_path": str(search_path)}
+    return parsed, connect_args
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
