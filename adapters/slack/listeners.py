@@ -392,9 +392,18 @@ def register_events(app: AsyncApp, deps: Deps) -> None:
         if not isinstance(user, dict) or not user.get("deleted"):
             return  # a profile edit; names and zones are refreshed when they next act
         user_id = _s(user.get("id"))
-        team = _team(body, context)
+        # On Enterprise Grid one deactivation covers every workspace of the org the person was in.
+        teams = [_s(user.get("team_id")), _team(body, context)]
+        enterprise = _s(context.enterprise_id) or _s(user.get("enterprise_id"))
+        if enterprise and deps.installations is not None:
+            teams += await deps.installations.teams_of(enterprise)
+
+        async def work() -> None:
+            for team in dict.fromkeys(t for t in teams if t and t != enterprise):
+                await _left(deps, team, user_id)
+
         if user_id:
-            await _safely("user_change", None, lambda: _left(deps, team, user_id))
+            await _safely("user_change", None, work)
 
     async def on_channel_gone(event: JsonDict, context: AsyncBoltContext, body: JsonDict) -> None:
         channel = event.get("channel")

@@ -52,6 +52,8 @@ BOT_SCOPES = [
     "groups:history",
     "im:history",
     "mpim:history",
+    "channels:read",
+    "groups:read",
 ]
 
 
@@ -210,6 +212,12 @@ async def serve_http(
 ) -> int:
     """`mentorbot serve slack`: POST /slack/events on $PORT, plus the dispatcher in this process."""
     runtime = await build_slack(SlackConfig.from_settings(settings, socket_mode=False))
+    if runtime.installations is None:
+        try:
+            await check_bot_token(runtime.bolt.client)
+        except BaseException:
+            await runtime.close()
+            raise
     pump = RealTimePump(runtime.core.dispatcher)
     runtime.core.core.wakers.append(pump.poke)
     runner = web.AppRunner(web_app(runtime, pump))
@@ -233,16 +241,7 @@ async def serve_http(
 async def check_tokens(client: AsyncWebClient, app_token: str) -> None:
     """Ask Slack once whether both tokens work, so a wrong or revoked one is a one-line SettingsError
     instead of a Socket Mode client that retries forever."""
-    try:
-        await client.auth_test()
-    except SlackApiError as exc:
-        error = exc.response.get("error") or f"HTTP {exc.response.status_code}"
-        raise SettingsError(
-            f"Slack rejected SLACK_BOT_TOKEN ({error}): copy the Bot User OAuth Token (xoxb-…) again from"
-            " your app's OAuth & Permissions page, or reinstall the app"
-        ) from exc
-    except (aiohttp.ClientError, TimeoutError, SlackClientError) as exc:
-        raise SettingsError(f"cannot reach Slack's Web API to check SLACK_BOT_TOKEN: {exc!r}") from exc
+    await check_bot_token(client)
     try:
         await client.apps_connections_open(app_token=app_token)
     except SlackApiError as exc:
@@ -253,6 +252,20 @@ async def check_tokens(client: AsyncWebClient, app_token: str) -> None:
         ) from exc
     except (aiohttp.ClientError, TimeoutError, SlackClientError) as exc:
         raise SettingsError(f"cannot reach Slack to check SLACK_APP_TOKEN: {exc!r}") from exc
+
+
+async def check_bot_token(client: AsyncWebClient) -> None:
+    """SettingsError naming SLACK_BOT_TOKEN when Slack rejects it (auth.test)."""
+    try:
+        await client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error") or f"HTTP {exc.response.status_code}"
+        raise SettingsError(
+            f"Slack rejected SLACK_BOT_TOKEN ({error}): copy the Bot User OAuth Token (xoxb-…) again from"
+            " your app's OAuth & Permissions page, or reinstall the app"
+        ) from exc
+    except (aiohttp.ClientError, TimeoutError, SlackClientError) as exc:
+        raise SettingsError(f"cannot reach Slack's Web API to check SLACK_BOT_TOKEN: {exc!r}") from exc
 
 
 async def run_socket_mode(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
