@@ -4,6 +4,7 @@ every gateway event handler from ever raising into discord.py's loop."""
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -12,14 +13,23 @@ import discord
 from discord import app_commands
 
 from adapters.discord import commands, events, lifecycle, modals
+from adapters.discord.actors import host_of
 from adapters.discord.chat import DiscordChat
 from adapters.discord.guilds import home_of, mentorship_channel
-from adapters.discord.views import ActionButton
+from adapters.discord.views import ACTION_TEMPLATE, ActionButton
+from bot import wording
 from bot.app import Application, build_app
 from bot.clock import Clock, SimulatedClock
 from bot.scheduling.pump import RealTimePump, SimulatedPump
 
 log = logging.getLogger(__name__)
+
+
+async def _answer_stale(interaction: discord.Interaction[Any]) -> None:
+    try:
+        await interaction.response.send_message(wording.STALE_BUTTON, ephemeral=True)
+    finally:
+        host_of(interaction).handled["interaction"] += 1
 
 
 def intents() -> discord.Intents:
@@ -127,6 +137,22 @@ class MentorBot(discord.Client):
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.type == discord.InteractionType.modal_submit:
             await self._guarded("modal", lambda: modals.on_modal_submit(interaction))
+        elif interaction.type == discord.InteractionType.component:
+            # Every button of ours matches ActionButton's template; anything else (an older version's
+            # button) would otherwise get no answer at all.
+            data: dict[str, Any] = dict(interaction.data or {})
+            custom_id = str(data.get("custom_id") or "")
+            if not re.fullmatch(ACTION_TEMPLATE, custom_id):
+                await self._guarded("stale_button", lambda: _answer_stale(interaction))
+
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        async def work() -> None:
+            if payload.guild_id is None:
+                return
+            for message_id in sorted(payload.message_ids):
+                await self.app.router.thread_delete("discord", str(payload.guild_id), str(message_id))
+
+        await self._guarded("bulk_delete", work)
 
     # ---- lifecycle: members leave, homes disappear, the bot is removed -----------------------------
 

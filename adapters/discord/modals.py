@@ -20,12 +20,12 @@ import discord
 from adapters.discord import grammar
 from adapters.discord.actors import host_of
 from adapters.discord.views import FORM_PREFIX, answer
+from bot import wording
 from bot.messages import reply
 
 log = logging.getLogger(__name__)
 
 COMMAND_PREFIX = "mbc"
-STALE = "That form belongs to an older version of me, so I couldn't read it. Please run the command again."
 
 Build = Callable[[list[str], Mapping[str, str]], str]
 
@@ -104,7 +104,7 @@ async def on_modal_submit(interaction: discord.Interaction[Any]) -> None:
         log.warning("a modal submission with an id I cannot read: %r", custom_id)
 
         async def stale(actor: object) -> Any:
-            return reply(STALE, ok=False)
+            return reply(wording.STALE_FORM, ok=False)
 
         await answer(interaction, stale)
         return

@@ -167,6 +167,14 @@ def malformed(body: JsonDict) -> str | None:
 
 async def guard(body: JsonDict, next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
     """Turn payloads bolt's matchers would crash on into a logged, quiet 200."""
+    if isinstance(body, dict) and body.get("type") == "app_rate_limited":
+        # Slack stopped sending events for a minute (over 30,000 an hour): nothing to answer but 200.
+        log.warning(
+            "Slack rate-limited our events for %s (minute %s)",
+            body.get("team_id"),
+            body.get("minute_rate_limited"),
+        )
+        return BoltResponse(status=200, body="")
     problem = malformed(body) if isinstance(body, dict) else "not an object"
     if problem is not None:
         log.warning("ignoring a malformed Slack payload: %s", problem)

@@ -1052,6 +1052,13 @@ def form_message(form: Form) -> Message:
 
 TRY_AGAIN = "I can't reach my database right now, so nothing was changed. Please try again in a minute."
 OOPS = "Something went wrong on my side and nothing was changed. Please try again; if it keeps happening, tell an admin."
+# A form or button whose id this version cannot read (made by an older version of the bot).
+STALE_FORM = (
+    "That form belongs to an older version of me, so I couldn't read it. Please run the command again."
+)
+STALE_BUTTON = (
+    "That button belongs to an older version of me. Please use the command instead (`/mentor help`)."
+)
 BUTTON_STALE = (
     "That button is out of date — the thing it was for has changed. `/mentor next` shows where things stand."
 )

@@ -192,3 +192,19 @@ async def test_a_modal_submitted_to_a_process_that_never_opened_it_is_answered(
         assert "older version" in await second.submit(ANA, "mbc:retired:1:2", {"text": "x"})
     finally:
         await second.bot.close()
+
+
+async def test_a_button_from_an_older_version_gets_an_answer(dc: Driver) -> None:
+    msg = pl.message(pl.snowflake(), str(pl.GENERAL), pl.BOT_USER, "old card")
+    responses = await dc._interact(pl.press(ANA, "legacy:accept:7", msg, in_dm=False))
+    assert responses and "older version" in text_of(responses[0].get("data") or {})
+
+
+async def test_a_bulk_delete_deletes_the_updates(dc: Driver) -> None:
+    await active_pair(dc)
+    anchor = await dc.checkin_anchor(1)
+    first = await dc.say(BEN, anchor["channel_id"], "one", reply_to=anchor)
+    second = await dc.say(BEN, anchor["channel_id"], "two", reply_to=anchor)
+    payload = {"ids": [first, second], "channel_id": anchor["channel_id"], "guild_id": str(pl.GUILD)}
+    await dc._event("bulk_delete", lambda: dc.state.parse_message_delete_bulk(payload))
+    assert all(u.deleted_at is not None for u in await updates(dc)) and len(await updates(dc)) == 2

@@ -168,8 +168,10 @@ class SlackWorld:
         flush: bool = True,
         channel: str = "C_GENERAL",
         message_ts: str = "1.1",
+        fields: dict[str, Any] | None = None,
     ) -> BoltResponse:
-        """A button on a message in `channel` (its ts `message_ts`), or in the App Home."""
+        """A button on a message in `channel` (its ts `message_ts`), or in the App Home; `fields` adds
+        to or replaces the payload's (an org-wide install: team null, enterprise, …)."""
         n = next(self._ids)
         payload: dict[str, Any] = {
             "type": "block_actions",
@@ -187,6 +189,7 @@ class SlackWorld:
             payload["channel"] = {"id": channel, "name": channel.lower()}
             payload["response_url"] = self.fake.response_url(f"act{n}")
             payload["message"] = {"ts": message_ts, "text": "x"}
+        payload.update(fields or {})
         response = await self.dispatch(
             interaction_body(payload), content_type="application/x-www-form-urlencoded"
         )

@@ -208,3 +208,25 @@ async def test_migration_0006_moves_existing_installations(database_url: str) ->
         assert await moved.bot_token(SOLO_TEAM) == "xoxb-kept"
     finally:
         await engine.dispose()
+
+
+async def test_a_button_from_an_org_wide_install_acts_in_the_users_workspace(oauth: SlackWorld) -> None:
+    await store(oauth).async_save(
+        installation(enterprise_id=ORG, team_id=None, is_enterprise_install=True, bot_token="xoxb-org")
+    )
+    oauth.fake.org_tokens["xoxb-org"] = ORG
+    await oauth.command("ana", "/mentor pair @ben ship it", fields=GRID)
+    # Interactivity from an org-wide install: `team` is null; the user's team names the workspace.
+    grid_button = {
+        "team": None,
+        "user": {"id": oauth.uid("ben"), "username": "ben", "team_id": GRID_TEAM},
+        "enterprise": {"id": ORG, "name": "Org"},
+        "is_enterprise_install": True,
+    }
+    await oauth.press("ben", "mentorship:accept:1", fields=grid_button)
+    async with oauth.runtime.core.core.unit() as uow:
+        rows = (
+            await uow.session.execute(select(Mentorship.state, Workspace.external_id).join(Workspace))
+        ).all()
+        assert [tuple(r) for r in rows] == [("active", GRID_TEAM)]
+        assert await uow.session.scalar(select(Workspace).where(Workspace.external_id == ORG)) is None

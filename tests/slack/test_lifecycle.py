@@ -209,3 +209,19 @@ async def test_uninstall_stops_planning_and_keeps_the_data(
     assert any("SLACK_BOT_TOKEN" in r.getMessage() for r in caplog.records)
     await world.pump.advance(timedelta(days=60))
     assert len(world.fake.posted) == sent
+
+
+async def test_app_rate_limited_is_acknowledged(world: SlackWorld) -> None:
+    # Sent outside event_callback when Slack pauses a workspace's events
+    # (api.slack.com/events-api#rate_limiting).
+    body = json.dumps(
+        {
+            "token": "legacy",
+            "type": "app_rate_limited",
+            "team_id": TEAM,
+            "minute_rate_limited": 1518467820,
+            "api_app_id": "A0001",
+        }
+    )
+    response = await world.dispatch(body, content_type="application/json")
+    assert response.status == 200
