@@ -178,6 +178,10 @@ class MentorBot(discord.Client):
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self._guarded("guild_join", lambda: lifecycle.guild_joined(self, str(guild.id)))
 
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        # At connect: a server that invited the bot back while it was offline resumes too.
+        await self._guarded("guild_available", lambda: lifecycle.guild_joined(self, str(guild.id)))
+
     async def on_guild_unavailable(self, guild: discord.Guild) -> None:
         log.warning("Discord server %s is unavailable (an outage); nothing changes", guild.id)
 

@@ -214,7 +214,7 @@ async def serve_http(
     runtime = await build_slack(SlackConfig.from_settings(settings, socket_mode=False))
     if runtime.installations is None:
         try:
-            await check_bot_token(runtime.bolt.client)
+            await welcome_back(runtime, await check_bot_token(runtime.bolt.client))
         except BaseException:
             await runtime.close()
             raise
@@ -238,10 +238,10 @@ async def serve_http(
     return 0
 
 
-async def check_tokens(client: AsyncWebClient, app_token: str) -> None:
+async def check_tokens(client: AsyncWebClient, app_token: str) -> str:
     """Ask Slack once whether both tokens work, so a wrong or revoked one is a one-line SettingsError
-    instead of a Socket Mode client that retries forever."""
-    await check_bot_token(client)
+    instead of a Socket Mode client that retries forever. Returns the bot token's team id."""
+    team_id = await check_bot_token(client)
     try:
         await client.apps_connections_open(app_token=app_token)
     except SlackApiError as exc:
@@ -252,12 +252,14 @@ async def check_tokens(client: AsyncWebClient, app_token: str) -> None:
         ) from exc
     except (aiohttp.ClientError, TimeoutError, SlackClientError) as exc:
         raise SettingsError(f"cannot reach Slack to check SLACK_APP_TOKEN: {exc!r}") from exc
+    return team_id
 
 
-async def check_bot_token(client: AsyncWebClient) -> None:
-    """SettingsError naming SLACK_BOT_TOKEN when Slack rejects it (auth.test)."""
+async def check_bot_token(client: AsyncWebClient) -> str:
+    """The workspace (team id) SLACK_BOT_TOKEN speaks for; SettingsError naming it when Slack rejects
+    it (auth.test)."""
     try:
-        await client.auth_test()
+        response = await client.auth_test()
     except SlackApiError as exc:
         error = exc.response.get("error") or f"HTTP {exc.response.status_code}"
         raise SettingsError(
@@ -266,6 +268,14 @@ async def check_bot_token(client: AsyncWebClient) -> None:
         ) from exc
     except (aiohttp.ClientError, TimeoutError, SlackClientError) as exc:
         raise SettingsError(f"cannot reach Slack's Web API to check SLACK_BOT_TOKEN: {exc!r}") from exc
+    return str(response.get("team_id") or "")
+
+
+async def welcome_back(runtime: SlackRuntime, team_id: str) -> None:
+    """A working single-workspace token after an uninstall (the app was installed again and the new
+    token set): resume what the uninstall paused."""
+    if team_id and await runtime.core.router.workspace_returned(PLATFORM, team_id):
+        log.info("Slack workspace %s is installed again: paused mentorships resume", team_id)
 
 
 async def run_socket_mode(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
@@ -282,8 +292,10 @@ async def run_socket_mode(settings: Settings, *, stop: asyncio.Event | None = No
     handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token)
     health: web.AppRunner | None = None
     try:
-        if not await _until_stopped(check_tokens(runtime.bolt.client, settings.slack_app_token), stop):
+        checked = asyncio.ensure_future(check_tokens(runtime.bolt.client, settings.slack_app_token))
+        if not await _until_stopped(checked, stop):
             return 0
+        await welcome_back(runtime, checked.result())
         if not await _until_stopped(handler.connect_async(), stop):
             return 0
         await pump.start()
@@ -301,7 +313,7 @@ async def run_socket_mode(settings: Settings, *, stop: asyncio.Event | None = No
     return 0
 
 
-async def _until_stopped(work: Coroutine[Any, Any, Any], stop: asyncio.Event) -> bool:
+async def _until_stopped(work: Coroutine[Any, Any, Any] | asyncio.Future[Any], stop: asyncio.Event) -> bool:
     """Run `work` unless `stop` is set first (then cancel it); True when it finished."""
     task = asyncio.ensure_future(work)
     stopping = asyncio.ensure_future(stop.wait())

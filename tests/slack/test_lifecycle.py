@@ -225,3 +225,16 @@ async def test_app_rate_limited_is_acknowledged(world: SlackWorld) -> None:
     )
     response = await world.dispatch(body, content_type="application/json")
     assert response.status == 200
+
+
+async def test_a_working_token_after_an_uninstall_resumes_what_it_paused(world: SlackWorld) -> None:
+    from adapters.slack.run import check_bot_token, welcome_back
+
+    await pair(world)
+    await world.event({"type": "app_uninstalled"})
+    assert (await mentorship(world)).state == "paused"
+    # Installed again with a new token: the start-up check (auth.test) names the workspace.
+    await welcome_back(world.runtime, await check_bot_token(world.runtime.bolt.client))
+    assert (await mentorship(world)).state == "active"
+    # The check-in the uninstall cancelled is back on the calendar, reminders and wrap-up included.
+    assert {"checkin.remind", "checkin.wrapup"} <= {r.kind for r in await pending(world)}
