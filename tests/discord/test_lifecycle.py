@@ -121,8 +121,12 @@ async def test_guild_unavailable_changes_nothing_but_removal_stops_planning(dc: 
     dc.state.parse_guild_create(pl.guild_create([ADMIN, ANA, BEN, CY]))
     await dc._event("guild_remove", lambda: dc.state.parse_guild_delete({"id": str(pl.GUILD)}))
     assert await pending(dc) == []
-    assert (await mentorship(dc)).state == "paused"
-    assert await count(dc, Member) == 3  # the data is kept
+    assert (await mentorship(dc)).state == "active" and await count(dc, Member) == 3  # the data is kept
+    # Invited back: the schedule is planned again.
+    invited = {**pl.guild_create([ADMIN, ANA, BEN, CY])}
+    invited.pop("unavailable")  # a GUILD_CREATE for a guild joined now has no `unavailable` field
+    await dc._event("guild_join", lambda: dc.state.parse_guild_create(invited))
+    assert len(await pending(dc)) == rows
 
 
 async def test_a_forward_is_not_an_empty_update(dc: Driver) -> None:

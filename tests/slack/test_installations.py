@@ -128,7 +128,7 @@ async def test_an_expiring_bot_token_is_rotated_before_use(oauth: SlackWorld) ->
     assert len(oauth.fake.of("oauth.v2.access")) == 1
 
 
-async def test_app_uninstalled_deletes_the_workspace_install_and_a_reinstall_resumes(
+async def test_app_uninstalled_deletes_the_workspace_install_and_a_reinstall_plans_again(
     oauth: SlackWorld,
 ) -> None:
     await store(oauth).async_save(installation(team_id=SOLO_TEAM, bot_token="xoxb-solo"))
@@ -141,9 +141,8 @@ async def test_app_uninstalled_deletes_the_workspace_install_and_a_reinstall_res
     )
     assert await oauth.runtime.chat.tokens(SOLO_TEAM) is None
     async with oauth.runtime.core.core.unit() as uow:
-        m = await uow.session.scalar(select(Mentorship))
-        assert m is not None and m.state == "paused"
-    # Installed again: the mentorship the removal paused resumes on its cadence.
+        assert await uow.session.scalar(select(OutboxRow).where(OutboxRow.status == "pending")) is None
+    # Installed again: the schedule is planned again.
     await store(oauth).async_save(installation(team_id=SOLO_TEAM, bot_token="xoxb-again"))
     async with oauth.runtime.core.core.unit() as uow:
         m = await uow.session.scalar(select(Mentorship))
@@ -174,7 +173,7 @@ async def test_an_org_wide_uninstall_stops_every_workspace_of_the_org(oauth: Sla
     async with oauth.runtime.core.core.unit() as uow:
         assert await uow.session.scalar(select(OutboxRow).where(OutboxRow.status == "pending")) is None
         m = await uow.session.scalar(select(Mentorship))
-        assert m is not None and m.state == "paused"
+        assert m is not None and m.state == "active"  # kept as it was
 
 
 async def test_migration_0006_moves_existing_installations(database_url: str) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.persistence.tables import CheckIn, Member, Mentorship, OutboxRow, StatusUpdate, Workspace
+from bot.persistence.tables import CheckIn, Member, Mentorship, OutboxRow, Workspace
+from bot.services import schedules
 from tests.slack.driver import SlackWorld
 from tests.slack.fake_slack import BOT_USER, TEAM, Posted
 from tests.slack.test_commands import pair
@@ -204,11 +205,14 @@ async def test_uninstall_stops_planning_and_keeps_the_data(
     with caplog.at_level(logging.WARNING):
         await world.event(event)
     assert await pending(world) == []
-    assert (await mentorship(world)).state == "paused"
-    assert await count(world, StatusUpdate) == 0 and await count(world, Member) == 2  # nothing deleted
+    # Nothing is deleted or changed: the mentorship is as it was, only nothing is planned for it.
+    assert (await mentorship(world)).state == "active"
+    assert await count(world, Member) == 2
     assert any("SLACK_BOT_TOKEN" in r.getMessage() for r in caplog.records)
+    # The hourly sweep (and a command's reconcile) does not bring the schedule back.
+    assert await schedules.reconcile_everything(world.runtime.core.core) == []
     await world.pump.advance(timedelta(days=60))
-    assert len(world.fake.posted) == sent
+    assert len(world.fake.posted) == sent and await pending(world) == []
 
 
 async def test_app_rate_limited_is_acknowledged(world: SlackWorld) -> None:
@@ -227,14 +231,14 @@ async def test_app_rate_limited_is_acknowledged(world: SlackWorld) -> None:
     assert response.status == 200
 
 
-async def test_a_working_token_after_an_uninstall_resumes_what_it_paused(world: SlackWorld) -> None:
+async def test_a_working_token_after_an_uninstall_plans_again(world: SlackWorld) -> None:
     from adapters.slack.run import check_bot_token, welcome_back
 
     await pair(world)
+    before = {r.key for r in await pending(world)}
     await world.event({"type": "app_uninstalled"})
-    assert (await mentorship(world)).state == "paused"
+    assert await pending(world) == []
     # Installed again with a new token: the start-up check (auth.test) names the workspace.
     await welcome_back(world.runtime, await check_bot_token(world.runtime.bolt.client))
-    assert (await mentorship(world)).state == "active"
-    # The check-in the uninstall cancelled is back on the calendar, reminders and wrap-up included.
-    assert {"checkin.remind", "checkin.wrapup"} <= {r.kind for r in await pending(world)}
+    # The schedule is back exactly as it was: the withdrawn rows are revived.
+    assert {r.key for r in await pending(world)} == before
