@@ -249,3 +249,24 @@ def test_sslmode_connects_to_postgres(database_url: str) -> None:
     refused = run(["--database-url", database_url + "&sslmode=require", "migrate"])
     assert refused.returncode == 1 and "TLS connection" in refused.stderr and "sslmode" in refused.stderr
     assert refused.stderr.count("\n") == 1
+
+
+async def test_the_urls_search_path_and_sslmode_merge_with_the_callers_connect_args(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs the PostgreSQL server (make test-postgres)")
+    from sqlalchemy import text
+
+    from bot.persistence.db import create_engine
+
+    engine = create_engine(
+        database_url + "&sslmode=prefer", connect_args={"server_settings": {"application_name": "mb_merge"}}
+    )
+    try:
+        async with engine.connect() as conn:
+            path = await conn.scalar(text("SHOW search_path"))
+            name = await conn.scalar(text("SHOW application_name"))
+    finally:
+        await engine.dispose()
+    assert path == database_url.rsplit("search_path=", 1)[1] and name == "mb_merge"

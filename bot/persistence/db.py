@@ -50,9 +50,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    parsed, connect_args = postgres_connect_options(url)
-    if connect_args:
-        kwargs["connect_args"] = {**connect_args, **kwargs.pop("connect_args", {})}
+    parsed, from_url = postgres_connect_options(url)
+    if from_url:
+        # Merged into the caller's connect_args (server_settings too: an application_name given by the
+        # caller and the URL's search_path both apply).
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        settings = {**from_url.get("server_settings", {}), **connect_args.get("server_settings", {})}
+        connect_args = {**from_url, **connect_args}
+        if settings:
+            connect_args["server_settings"] = settings
+        kwargs["connect_args"] = connect_args
     return create_async_engine(parsed, **kwargs)
 
 

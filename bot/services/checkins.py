@@ -207,11 +207,10 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
     # Find the check-in before anything else: a reply in someone else's thread touches nothing (no
     # directory call, no member or workspace row).
     known = await find_workspace(uow, actor.platform, actor.workspace_id)
-    if known is None or await _thread_checkin(uow, known, actor.channel_id, actor.thread_id) is None:
+    c = await _thread_checkin(uow, known, actor.channel_id, actor.thread_id) if known is not None else None
+    if c is None:
         return None
-    ws, me = await actor_member(uow, actor)
-    c = await _thread_checkin(uow, ws, actor.channel_id, actor.thread_id)
-    assert c is not None
+    _ws, me = await actor_member(uow, actor)
     m = await uow.session.get(Mentorship, c.mentorship_id)
     assert m is not None
     if not can_access(me, m):
