@@ -210,7 +210,7 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
     c = await _thread_checkin(uow, known, actor.channel_id, actor.thread_id) if known is not None else None
     if c is None:
         return None
-    _ws, me = await actor_member(uow, actor)
+    ws, me = await actor_member(uow, actor)
     m = await uow.session.get(Mentorship, c.mentorship_id)
     assert m is not None
     if not can_access(me, m):
