@@ -1,7 +1,7 @@
 """slack: installations move to slack_sdk's SQLAlchemy store tables; the org of each Grid workspace
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0009
 Create Date: 2026-11-29
 
 The rows of 0002's `slack_installations` (one row per install, everything in a JSON `data` column) are
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0005"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -179,7 +179,7 @@ async def test_an_org_wide_uninstall_stops_every_workspace_of_the_org(oauth: Sla
 async def test_migration_0006_moves_existing_installations(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
-        await migrate.upgrade(engine, "0005")
+        await migrate.upgrade(engine, "0009")
         data = installation(
             team_id=SOLO_TEAM, bot_token="xoxb-kept", installed_at=1764400000.0
         ).to_dict_for_copying()
