@@ -194,7 +194,8 @@ def test_the_tryout_console_runs_on_simulated_time_even_in_a_terminal(
 
 
 def test_message_numbers_continue_after_a_restart(data_env: dict[str, str]) -> None:
-    setup = "@ann /mentor pair @bo\n@bo /mentor accept\n@ann /mentor cadence every week on tue 10am\n"
+    setup = ":tz @ann UTC\n@ann /mentor pair @bo\n@bo /mentor accept\n"
+    setup += "@ann /mentor cadence every week on tue 10am\n"
     first = run(["run", "--start", "2026-11-30T08:00Z"], setup + "@bo >1 one\n@bo /checkin two\n", data_env)
     assert first.returncode == 0, first.stderr
     lines = "".join(f"@bo >1 reply {n}\n@ann /checkin update {n}\n" for n in range(1, 7))
