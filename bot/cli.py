@@ -10,9 +10,11 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib import metadata
 from typing import Any
 
 from bot.clock import Clock, SimulatedClock, SystemClock
+from bot.persistence.db import describe_failure
 from bot.persistence.migrate import SchemaBehind
 from bot.settings import Settings, SettingsError
 
@@ -27,13 +29,14 @@ def parser() -> argparse.ArgumentParser:
         "--database-url", help="SQLAlchemy URL (default: $DATABASE_URL, else a SQLite file in data/)"
     )
     p.add_argument("--data-dir", help="where the SQLite file lives (default: $MENTORBOT_DATA_DIR or ./data)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = p.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run the bot (console when no platform tokens are set)")
     run.add_argument("platform", nargs="?", choices=["console", "slack", "discord"])
     run.add_argument(
         "--clock",
         choices=["system", "simulated"],
-        help="console only: simulated time (default when stdin is not a terminal)",
+        help="console only: simulated time (default on the try-out database or when stdin is not a terminal)",
     )
     run.add_argument("--start", help="console only: the simulated clock's start, ISO 8601 (default: now)")
     serve = sub.add_parser("serve", help="serve a platform over HTTP (production form)")
@@ -54,34 +57,51 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def version() -> str:
+    try:
+        return metadata.version("mentorbot")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _logging(settings: Settings, console: bool) -> None:
+    """Log lines go to stderr, except in the console: there they would land in the conversation, so
+    they go to a file in the data folder and only errors reach the terminal."""
+    if not console:
+        logging.basicConfig(level=settings.log_level, format=LOG_FORMAT, stream=sys.stderr)
+        return
+    root = logging.getLogger()
+    root.setLevel(settings.log_level)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        to_file: logging.Handler = logging.FileHandler(settings.data_dir / "mentorbot.log", encoding="utf-8")
+        to_file.setFormatter(logging.Formatter(LOG_FORMAT))
+        root.addHandler(to_file)
+    except OSError:
+        pass  # a read-only folder: errors still reach the terminal below
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setLevel(logging.ERROR)
+    terminal.setFormatter(logging.Formatter("mentorbot: %(levelname)s %(message)s"))
+    root.addHandler(terminal)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    command = args.command or "run"
     try:
         settings = Settings.from_env(os.environ, database_url=args.database_url, data_dir=args.data_dir)
+        platform = getattr(args, "platform", None)
+        if command == "run" and platform is None:
+            platform = settings.default_platform()
     except SettingsError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    command = args.command or "run"
+    _logging(settings, console=command == "run" and platform == "console")
     try:
-        if command == "migrate":
-            return asyncio.run(_migrate(settings, args.revision))
-        if command == "doctor":
-            return asyncio.run(
-                _doctor(settings, args.fix, _clock("simulated" if args.at else "system", args.at))
-            )
-        if command == "demo":
-            from adapters.console.demo import play
-
-            return asyncio.run(play(args.demo_database_url))
-        if command == "serve":
-            return _serve(settings, args.platform)
-        platform = getattr(args, "platform", None) or settings.default_platform()
-        if platform == "console":
-            return asyncio.run(_console(settings, getattr(args, "clock", None), getattr(args, "start", None)))
-        return _run_platform(settings, platform)
+        return _main(args, command, platform, settings)
     except SettingsError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         return 2
@@ -90,9 +110,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
     except KeyboardInterrupt:
         return 130
-    except OSError as exc:
-        print(f"mentorbot: {exc}", file=sys.stderr)
+    except Exception as exc:
+        problem = describe_failure(exc, settings.database_url)
+        if problem is None:
+            if isinstance(exc, OSError):
+                print(f"mentorbot: {exc}", file=sys.stderr)
+                return 1
+            raise
+        print(f"mentorbot: {problem}", file=sys.stderr)
         return 1
+
+
+def _main(args: argparse.Namespace, command: str, platform: str | None, settings: Settings) -> int:
+    if command == "migrate":
+        return asyncio.run(_migrate(settings, args.revision))
+    if command == "doctor":
+        return asyncio.run(_doctor(settings, args.fix, _clock("simulated" if args.at else "system", args.at)))
+    if command == "demo":
+        from adapters.console.demo import play
+
+        return asyncio.run(play(args.demo_database_url))
+    if command == "serve":
+        return _serve(settings, args.platform)
+    assert platform is not None
+    if platform == "console":
+        return asyncio.run(_console(settings, getattr(args, "clock", None), getattr(args, "start", None)))
+    return _run_platform(settings, platform)
 
 
 async def _migrate(settings: Settings, revision: str) -> int:
@@ -136,8 +179,10 @@ async def _doctor(settings: Settings, fix: bool, clock: Clock) -> int:
     return 1
 
 
-def _clock(kind: str | None, start: str | None) -> Clock:
-    simulated = kind == "simulated" or (kind is None and not sys.stdin.isatty())
+def _clock(kind: str | None, start: str | None, tryout: bool = False) -> Clock:
+    """Simulated time when asked, when input is piped, and on the console's own try-out database (so
+    `:advance` works there); the system clock on a database named with DATABASE_URL."""
+    simulated = kind == "simulated" or (kind is None and (tryout or not sys.stdin.isatty()))
     if not simulated:
         return SystemClock()
     if start:
@@ -154,7 +199,7 @@ def _clock(kind: str | None, start: str | None) -> Clock:
 async def _console(settings: Settings, clock_kind: str | None, start: str | None) -> int:
     from adapters.console.run import run_console
 
-    return await run_console(settings.database_url, _clock(clock_kind, start), sys.stdin)
+    return await run_console(settings.database_url, _clock(clock_kind, start, settings.tryout), sys.stdin)
 
 
 def _run_platform(settings: Settings, platform: str) -> int:

@@ -357,6 +357,16 @@ class _InTransaction(Protocol):
     def woke(self, at: datetime) -> None: ...
 
 
+# Workspace.settings key: when set (an ISO time), the bot was removed from the workspace (uninstalled,
+# kicked out) and plans nothing there until it is back (bot/services/lifecycle.py).
+REMOVED_AT = "removed_at"
+
+
+def planning_stopped(workspace: Workspace) -> bool:
+    """True for a workspace the bot was removed from: its data is kept, nothing new is planned there."""
+    return bool((workspace.settings or {}).get(REMOVED_AT))
+
+
 class OutboxWriter:
     """Planning, withdrawing and syncing rows inside one transaction: what a use-case's unit of work and a
     delivery handler's context share. Subclasses provide `session` and `now`, and may override `woke`."""
@@ -365,7 +375,10 @@ class OutboxWriter:
         """Something new falls due at `at` (the unit of work wakes the dispatcher after commit)."""
 
     async def plan(self: _InTransaction, workspace: Workspace, planned: Planned) -> None:
-        """Add an outbox row in this transaction (a no-op when its key exists)."""
+        """Add an outbox row in this transaction (a no-op when its key exists, or when the bot was
+        removed from the workspace)."""
+        if planning_stopped(workspace):
+            return
         await enqueue(self.session, workspace.id, workspace.platform, planned, self.now)
         self.woke(planned.due_at)
 
@@ -384,7 +397,10 @@ class OutboxWriter:
         desired: list[Planned],
         keep_topics: frozenset[str] = frozenset(),
     ) -> SyncResult:
-        """The reconcile step for one schedule owner's rows (see `sync`)."""
+        """The reconcile step for one schedule owner's rows (see `sync`); in a workspace the bot was
+        removed from, nothing is desired (its rows are withdrawn, and revived when it is back)."""
+        if planning_stopped(workspace):
+            desired = []
         result = await sync(
             self.session,
             workspace.id,

@@ -6,7 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.persistence.db import default_sqlite_url, normalize_url
+from sqlalchemy.engine import make_url
+
+from bot.persistence.db import SSL_MODES, default_sqlite_url, normalize_url
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class SettingsError(Exception):
@@ -27,16 +31,33 @@ class Settings:
     discord_token: str | None = None
     discord_dev_guild_id: str | None = None
     port: int = 3000
+    # No DATABASE_URL given: the console's own try-out database (simulated clock, logs to a file).
+    tryout: bool = False
 
     @classmethod
     def from_env(
         cls, env: Mapping[str, str], *, database_url: str | None = None, data_dir: str | None = None
     ) -> Settings:
         directory = Path(data_dir or env.get("MENTORBOT_DATA_DIR") or "data")
-        url = database_url or env.get("DATABASE_URL") or default_sqlite_url(directory.resolve())
+        given = database_url or env.get("DATABASE_URL")
+        url = given or default_sqlite_url(directory.resolve())
         port_text = env.get("PORT", "3000")
         if not port_text.isdigit():
             raise SettingsError(f"PORT must be a number, got {port_text!r}")
+        level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level == "WARN":
+            level = "WARNING"
+        if level not in LOG_LEVELS:
+            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {env['LOG_LEVEL']!r}")
+        try:
+            parsed = make_url(normalize_url(url))
+        except Exception as exc:
+            raise SettingsError(f"DATABASE_URL is not a database URL ({exc})") from exc
+        sslmode = parsed.query.get("sslmode")
+        if sslmode is not None and str(sslmode) not in SSL_MODES:
+            raise SettingsError(
+                f"sslmode in DATABASE_URL must be one of {', '.join(SSL_MODES)}, got {sslmode!r}"
+            )
 
         def get(name: str) -> str | None:
             return env.get(name) or None
@@ -44,7 +65,7 @@ class Settings:
         return cls(
             database_url=normalize_url(url),
             data_dir=directory,
-            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            log_level=level,
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_app_token=get("SLACK_APP_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -54,6 +75,7 @@ class Settings:
             discord_token=get("DISCORD_TOKEN"),
             discord_dev_guild_id=get("DISCORD_DEV_GUILD_ID"),
             port=int(port_text),
+            tryout=not given,
         )
 
     def require(self, *names: str) -> None:
@@ -63,8 +85,20 @@ class Settings:
             raise SettingsError(f"missing setting{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
 
     def default_platform(self) -> str:
+        """Slack with both Socket Mode tokens, else Discord with its token, else the console. One
+        Slack token without the other is a mistake, named rather than silently ignored."""
         if self.slack_bot_token and self.slack_app_token:
             return "slack"
+        if self.slack_bot_token and not self.discord_token:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is set but SLACK_APP_TOKEN is not: Socket Mode (`mentorbot run slack`)"
+                " needs both; for HTTP mode run `mentorbot serve slack` with SLACK_SIGNING_SECRET"
+            )
+        if self.slack_app_token and not self.discord_token:
+            raise SettingsError(
+                "SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not:"
+                " Socket Mode (`mentorbot run slack`) needs both"
+            )
         if self.discord_token:
             return "discord"
         return "console"

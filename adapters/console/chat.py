@@ -45,6 +45,10 @@ class ConsoleChat:
             if thread_id.isdigit():
                 self._next_thread = max(self._next_thread, int(thread_id))
 
+    def continue_numbering(self, last_message: int) -> None:
+        """After a restart: the next message number follows the highest one the database has seen."""
+        self._next_message = max(self._next_message, last_message)
+
     def new_message_id(self) -> str:
         self._next_message += 1
         return str(self._next_message)

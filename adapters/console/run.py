@@ -12,7 +12,17 @@ from adapters.console.chat import ConsoleChat
 from adapters.console.repl import WORKSPACE, Console
 from bot.app import Application, build_app
 from bot.clock import Clock, SimulatedClock
-from bot.persistence.tables import CheckIn, Member, Mentorship, OfficeHours, OfficeHoursSession, Workspace
+from bot.persistence.tables import (
+    CheckIn,
+    Member,
+    Mentorship,
+    OfficeHours,
+    OfficeHoursQuestion,
+    OfficeHoursSession,
+    OutboxRow,
+    StatusUpdate,
+    Workspace,
+)
 from bot.scheduling.pump import RealTimePump, SimulatedPump
 from bot.services.members import zones_for
 
@@ -30,6 +40,7 @@ async def build_console(
     app = await build_app(database_url, {"console": chat}, clock, directory=chat)
     holder.append(app)
     await _restore_homes(app, chat)
+    await _restore_numbering(app, chat)
     pump: SimulatedPump | RealTimePump
     if isinstance(clock, SimulatedClock):
         pump = SimulatedPump(app.dispatcher, clock)
@@ -69,6 +80,37 @@ async def _restore_homes(app: Application, chat: ConsoleChat) -> None:
                 homes.setdefault(channel_id, (set(), set()))[1].add(thread_id)
     for channel_id, (members, threads) in homes.items():
         chat.restore(channel_id, channel_id, sorted(members), sorted(threads))
+
+
+def _tail_number(text: str | None, sep: str) -> int:
+    tail = (text or "").rsplit(sep, 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+async def _restore_numbering(app: Application, chat: ConsoleChat) -> None:
+    """Message numbers continue after a restart: the ids of thread replies, posted updates and the
+    bot's own messages are unique keys in the database, so starting again at 1 would collide."""
+    async with app.core.sessions() as session:
+        updates = await session.scalars(
+            select(StatusUpdate.external_id)
+            .join(CheckIn, CheckIn.id == StatusUpdate.checkin_id)
+            .join(Mentorship, Mentorship.id == CheckIn.mentorship_id)
+            .join(Workspace, Workspace.id == Mentorship.workspace_id)
+            .where(Workspace.platform == "console", StatusUpdate.external_id.is_not(None))
+        )
+        questions = await session.scalars(
+            select(OfficeHoursQuestion.external_id).where(OfficeHoursQuestion.external_id.like("console:%"))
+        )
+        refs = await session.scalars(
+            select(OutboxRow.sent_ref).where(OutboxRow.platform == "console", OutboxRow.sent_ref.is_not(None))
+        )
+        highest = max(
+            [0]
+            + [_tail_number(e, ":") for e in updates]
+            + [_tail_number(e, ":") for e in questions]
+            + [_tail_number((r or "").split("/")[1] if "/" in (r or "") else "", "/") for r in refs]
+        )
+    chat.continue_numbering(highest)
 
 
 async def run_console(database_url: str, clock: Clock, stream: TextIO) -> int:

@@ -50,6 +50,12 @@ REASONS = {
 
 HomeLookup = Callable[[str, str], Awaitable[str | None]]
 ChannelSetting = Callable[[str], Awaitable[str | None]]
+# Told (guild id, channel id) when Discord says a channel or thread we posted to no longer exists;
+# returns how many pairs lost their home there.
+ChannelGone = Callable[[str, str], Awaitable[int]]
+UNKNOWN_CHANNEL = 10003
+# After a lost home is forgotten, the row is tried again this soon: it renders into a new home.
+REHOME_RETRY_S = 1.0
 
 
 # How many recent messages a re-send looks through for its own earlier attempt.
@@ -75,10 +81,18 @@ def delivery_error(exc: Exception, where: str) -> DeliveryError:
 class DiscordChat:
     platform = "discord"
 
-    def __init__(self, client: discord.Client, channel_setting: ChannelSetting, home_of: HomeLookup) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        channel_setting: ChannelSetting,
+        home_of: HomeLookup,
+        *,
+        on_channel_gone: ChannelGone | None = None,
+    ) -> None:
         self.client = client
         self.channel_setting = channel_setting
         self.home_of = home_of
+        self.on_channel_gone = on_channel_gone
         self._dms: dict[str, int] = {}
 
     # ---- the port -------------------------------------------------------------------------------
@@ -95,6 +109,29 @@ class DiscordChat:
     ) -> SentRef:
         if isinstance(to, DirectMessage):
             return await self._send_dm(workspace_id, to.user_id, message, idempotency_key)
+        try:
+            return await self._send_in_channel(
+                workspace_id, to, message, idempotency_key, start_thread, thread_title
+            )
+        except DeliveryError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, discord.HTTPException) and cause.code == UNKNOWN_CHANNEL):
+                raise
+            if self.on_channel_gone is None or not await self.on_channel_gone(workspace_id, to.channel_id):
+                raise
+            # A pair's home was deleted: it is forgotten now, so the row renders into a new one.
+            raise DeliveryError(f"{exc.reason}; opening a new home", retry_after=REHOME_RETRY_S) from exc
+
+    async def _send_in_channel(
+        self,
+        workspace_id: str,
+        to: Destination,
+        message: Message,
+        idempotency_key: str,
+        start_thread: bool,
+        thread_title: str,
+    ) -> SentRef:
+        assert not isinstance(to, DirectMessage)
         if isinstance(to, ThreadReply) and await self._has_threads(to.channel_id):
             # A real thread under a text channel's message: post into it.
             sent = await self._post(workspace_id, to.thread_id, message, idempotency_key, None, ping=True)

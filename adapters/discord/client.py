@@ -4,6 +4,7 @@ every gateway event handler from ever raising into discord.py's loop."""
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,15 +12,24 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord import commands, events
+from adapters.discord import commands, events, lifecycle, modals
+from adapters.discord.actors import host_of
 from adapters.discord.chat import DiscordChat
 from adapters.discord.guilds import home_of, mentorship_channel
-from adapters.discord.views import ActionButton
+from adapters.discord.views import ACTION_TEMPLATE, ActionButton
+from bot import wording
 from bot.app import Application, build_app
 from bot.clock import Clock, SimulatedClock
 from bot.scheduling.pump import RealTimePump, SimulatedPump
 
 log = logging.getLogger(__name__)
+
+
+async def _answer_stale(interaction: discord.Interaction[Any]) -> None:
+    try:
+        await interaction.response.send_message(wording.STALE_BUTTON, ephemeral=True)
+    finally:
+        host_of(interaction).handled["interaction"] += 1
 
 
 def intents() -> discord.Intents:
@@ -69,7 +79,10 @@ class MentorBot(discord.Client):
         async def home(guild_id: str, user_id: str) -> str | None:
             return await home_of(holder[0].core, guild_id, user_id)
 
-        self.chat = DiscordChat(self, channel_setting, home)
+        async def home_gone(guild_id: str, channel_id: str) -> int:
+            return await lifecycle.home_gone(self, guild_id, channel_id, "unknown (10003)")
+
+        self.chat = DiscordChat(self, channel_setting, home, on_channel_gone=home_gone)
         self._app = await build_app(
             self.database_url, {"discord": self.chat}, self.clock, directory=self.chat
         )
@@ -104,7 +117,7 @@ class MentorBot(discord.Client):
 
     # ---- gateway events: never let one raise into the gateway loop --------------------------------
 
-    async def _guarded(self, kind: str, work: Callable[[], Awaitable[None]]) -> None:
+    async def _guarded(self, kind: str, work: Callable[[], Awaitable[object]]) -> None:
         try:
             await work()
         except Exception:
@@ -120,6 +133,57 @@ class MentorBot(discord.Client):
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         await self._guarded("delete", lambda: events.on_raw_message_delete(self, payload))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.type == discord.InteractionType.modal_submit:
+            await self._guarded("modal", lambda: modals.on_modal_submit(interaction))
+        elif interaction.type == discord.InteractionType.component:
+            # Every button of ours matches ActionButton's template; anything else (an older version's
+            # button) would otherwise get no answer at all.
+            data: dict[str, Any] = dict(interaction.data or {})
+            custom_id = str(data.get("custom_id") or "")
+            if not re.fullmatch(ACTION_TEMPLATE, custom_id):
+                await self._guarded("stale_button", lambda: _answer_stale(interaction))
+
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        async def work() -> None:
+            if payload.guild_id is None:
+                return
+            for message_id in sorted(payload.message_ids):
+                await self.app.router.thread_delete("discord", str(payload.guild_id), str(message_id))
+
+        await self._guarded("bulk_delete", work)
+
+    # ---- lifecycle: members leave, homes disappear, the bot is removed -----------------------------
+
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        await self._guarded(
+            "thread_delete",
+            lambda: lifecycle.home_gone(self, str(payload.guild_id), str(payload.thread_id), "deleted"),
+        )
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self._guarded("channel_delete", lambda: lifecycle.channel_deleted(self, channel))
+
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        await self._guarded(
+            "member_remove", lambda: lifecycle.member_left(self, str(payload.guild_id), str(payload.user.id))
+        )
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # Only when the bot was removed (kicked, banned, the server deleted); an outage is
+        # on_guild_unavailable, which changes nothing.
+        await self._guarded("guild_remove", lambda: lifecycle.guild_removed(self, str(guild.id)))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._guarded("guild_join", lambda: lifecycle.guild_joined(self, str(guild.id)))
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        # At connect: a server that invited the bot back while it was offline resumes too.
+        await self._guarded("guild_available", lambda: lifecycle.guild_joined(self, str(guild.id)))
+
+    async def on_guild_unavailable(self, guild: discord.Guild) -> None:
+        log.warning("Discord server %s is unavailable (an outage); nothing changes", guild.id)
 
     async def _on_command_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

@@ -14,6 +14,7 @@ from discord import app_commands
 from adapters.discord import grammar
 from adapters.discord.actors import host_of
 from adapters.discord.guilds import mentorship_choices, request_choices, set_mentorship_channel
+from adapters.discord.modals import command_modal_id
 from adapters.discord.officehours import OfficeHoursGroup
 from adapters.discord.views import CommandModal, answer, answer_or_form, text_input
 
@@ -84,10 +85,8 @@ async def zone_choices(interaction: discord.Interaction[Any], current: str) -> l
     return [app_commands.Choice(name=z, value=z) for z in found[:25]]
 
 
-def _modal(
-    title: str, command: str, custom_id: str, inputs: list[discord.ui.TextInput[Any]], build: Any
-) -> CommandModal:
-    return CommandModal(title, command, build, inputs, custom_id)
+def _modal(title: str, custom_id: str, inputs: list[discord.ui.TextInput[Any]]) -> CommandModal:
+    return CommandModal(title, inputs, custom_id)
 
 
 @app_commands.guild_only()
@@ -129,12 +128,8 @@ class Mentor(
             await interaction.response.send_modal(
                 _modal(
                     "Propose a mentorship",
-                    "mentor",
-                    f"mbc:pair:{interaction.id}",
+                    command_modal_id("pair", member.id, mentor_id, nonce=interaction.id),
                     inputs,
-                    lambda v: grammar.pair_text(
-                        member.id, v.get("goal", ""), v.get("by"), v.get("focus"), mentor_id
-                    ),
                 )
             )
             host_of(interaction).handled["interaction"] += 1
@@ -172,13 +167,7 @@ class Mentor(
                 text_input("rule", "Cadence", placeholder="every 2 weeks on Tuesday at 16:00", max_length=300)
             ]
             await interaction.response.send_modal(
-                _modal(
-                    "Set the cadence",
-                    "mentor",
-                    f"mbc:cadence:{interaction.id}",
-                    inputs,
-                    lambda v: grammar.mentor_text("cadence", v.get("rule"), with_),
-                )
+                _modal("Set the cadence", command_modal_id("cadence", with_, nonce=interaction.id), inputs)
             )
             host_of(interaction).handled["interaction"] += 1
             return
@@ -360,10 +349,8 @@ async def checkin(
         await interaction.response.send_modal(
             _modal(
                 title,
-                "checkin",
-                f"mbc:checkin:{interaction.id}",
+                command_modal_id("checkin", chosen, with_, nonce=interaction.id),
                 [text_input("text", label, multiline=True, max_length=3000)],
-                lambda v: grammar.checkin_text(chosen, v.get("text"), with_),
             )
         )
         host_of(interaction).handled["interaction"] += 1

@@ -21,10 +21,31 @@ log = logging.getLogger(__name__)
 SAVED = "✅"
 
 
-def checkin_anchor(message: discord.Message, bot_id: int | None) -> str | None:
-    """The id of the message this one is a reply to, followed one hop through the bot's own replies."""
+# A person's message; everything else (joins, pins, thread renames, boosts …) is not talk.
+SPOKEN_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def is_forward(message: discord.Message) -> bool:
     ref = message.reference
-    if ref is None or ref.message_id is None:
+    return ref is not None and ref.type == discord.MessageReferenceType.forward
+
+
+def spoken_text(message: discord.Message) -> str:
+    """What a message says. A forward (message_reference.type 1) has empty content and the forwarded
+    message in `message_snapshots`; an attachment without words says its file names."""
+    if message.content.strip():
+        return message.content
+    parts = [snap.content.strip() for snap in message.message_snapshots if snap.content.strip()]
+    files = [*message.attachments, *(a for snap in message.message_snapshots for a in snap.attachments)]
+    parts += [a.filename for a in files if a.filename]
+    return "\n".join(parts)
+
+
+def checkin_anchor(message: discord.Message, bot_id: int | None) -> str | None:
+    """The id of the message this one is a reply to, followed one hop through the bot's own replies.
+    A forward is not a reply: its reference points at the forwarded message, wherever that was."""
+    ref = message.reference
+    if ref is None or ref.message_id is None or is_forward(message):
         return None
     resolved = ref.resolved
     if (
@@ -63,8 +84,13 @@ async def bots_public_thread(client: discord.Client, message: discord.Message) -
 
 async def on_message(host: Host, client: discord.Client, message: discord.Message) -> None:
     # Not restricted to cached threads: an archived home thread is not in the cache until it wakes up.
-    if message.author.bot or message.guild is None:
+    if message.author.bot or message.author.system or message.guild is None:
         return
+    if message.type not in SPOKEN_TYPES:
+        return
+    text = spoken_text(message)
+    if not text.strip():
+        return  # nothing said (an empty forward, a sticker): not an update or a question
     thread = await bots_public_thread(client, message)
     if thread is not None:
         actor = message_actor(message, channel_id=str(thread.parent_id), thread_id=str(thread.id))
@@ -75,7 +101,7 @@ async def on_message(host: Host, client: discord.Client, message: discord.Messag
         actor = message_actor(message, thread_id=anchor)
     if actor is None:
         return
-    result = await host.app.router.thread_message(actor, message.content, str(message.id))
+    result = await host.app.router.thread_message(actor, text, str(message.id))
     if result is None:
         return
     if result.ok and result.message == wording.thread_update_saved():
@@ -94,7 +120,7 @@ async def on_raw_message_edit(host: Host, payload: discord.RawMessageUpdateEvent
     if payload.guild_id is None or "content" not in payload.data:
         return
     author = payload.message.author
-    if author.bot:
+    if author.bot or not payload.message.content.strip():
         return
     actor = message_actor(payload.message)
     if actor is None:

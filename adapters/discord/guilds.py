@@ -44,6 +44,28 @@ async def set_mentorship_channel(core: Core, actor: Actor, channel_id: str, chan
     )
 
 
+async def forget_mentorship_channel(core: Core, guild_id: str, channel_id: str) -> list[str] | None:
+    """When `channel_id` is the server's mentorship channel: clear the setting and return the homes
+    (threads) of its open mentorships, which were deleted with it; None when it is another channel."""
+    async with core.unit() as uow:
+        ws = await uow.session.scalar(
+            select(Workspace).where(Workspace.platform == PLATFORM, Workspace.external_id == guild_id)
+        )
+        if ws is None or str((ws.settings or {}).get(CHANNEL_KEY)) != channel_id:
+            return None
+        ws.settings = {k: v for k, v in (ws.settings or {}).items() if k != CHANNEL_KEY}
+        homes = await uow.session.scalars(
+            select(Mentorship.home_channel)
+            .where(
+                Mentorship.workspace_id == ws.id,
+                Mentorship.state.in_(OPEN),
+                Mentorship.home_channel.is_not(None),
+            )
+            .distinct()
+        )
+        return [h for h in homes if h]
+
+
 async def _workspace(core: Core, guild_id: str) -> Workspace | None:
     async with core.unit() as uow:
         return await uow.session.scalar(

@@ -14,6 +14,7 @@ from discord import app_commands
 from adapters.discord import grammar
 from adapters.discord.actors import host_of
 from adapters.discord.guilds import question_choices, series_choices
+from adapters.discord.modals import command_modal_id
 from adapters.discord.views import CommandModal, answer, follow_up, text_input
 from bot.messages import Reply, reply
 from bot.services.members import Actor
@@ -64,10 +65,15 @@ def missing_permissions(channel: discord.abc.GuildChannel) -> list[str]:
 
 
 def _text_modal(
-    interaction: discord.Interaction[Any], title: str, label: str, max_length: int, build: Any
+    interaction: discord.Interaction[Any],
+    title: str,
+    label: str,
+    max_length: int,
+    kind: str,
+    series: int | None,
 ) -> CommandModal:
     inputs = [text_input("text", label, multiline=True, max_length=max_length)]
-    return CommandModal(title, COMMAND, build, inputs, f"mbc:oh:{interaction.id}")
+    return CommandModal(title, inputs, command_modal_id(kind, series, nonce=interaction.id))
 
 
 async def _modal(interaction: discord.Interaction[Any], modal: CommandModal) -> None:
@@ -150,7 +156,8 @@ class OfficeHoursGroup(
                     "Ask a question",
                     "Your question",
                     QUESTION_MAX,
-                    lambda v: grammar.oh_text("ask", series, v.get("text")),
+                    "oh-ask",
+                    series,
                 ),
             )
             return
@@ -203,7 +210,8 @@ class OfficeHoursGroup(
                     "Office hours recap",
                     "What was covered, links shared",
                     RECAP_MAX,
-                    lambda v: grammar.oh_text("recap", series, v.get("text")),
+                    "oh-recap",
+                    series,
                 ),
             )
             return

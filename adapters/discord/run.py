@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 
 import discord
 
@@ -18,6 +21,12 @@ async def run_gateway(settings: Settings) -> int:
         log.error("DISCORD_TOKEN is not set")
         return 2
     bot = MentorBot(settings.database_url, SystemClock(), dev_guild_id=settings.discord_dev_guild_id)
+    # SIGTERM (a platform stopping the worker) and Ctrl-C close the gateway and the pump cleanly.
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, lambda: closing.append(asyncio.ensure_future(bot.close())))
     try:
         async with bot:
             await bot.start(settings.discord_token)

@@ -207,34 +207,18 @@ class FormModal(discord.ui.Modal):
                 )
             )
 
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        values = {c.custom_id: c.value for c in self.children if isinstance(c, discord.ui.TextInput)}
-        router = host_of(interaction).app.router
-        await answer(interaction, lambda actor: router.form(actor, self.form.form_id, values), self.guild_id)
+    # No on_submit: every submission is answered from its custom id (adapters/discord/modals.py), so
+    # one that reaches a process which never opened the modal is answered the same way.
 
 
 class CommandModal(discord.ui.Modal):
-    """An adapter-side form for a command with long options (pairing, cadence, check-in text): the
-    values are assembled into the command's text and run like a typed command."""
+    """An adapter-side form for a command with long options (pairing, cadence, check-in text). Its
+    custom id carries the command's options (adapters/discord/modals.py builds the text from it and the
+    submitted values), so no state is kept here."""
 
-    def __init__(
-        self,
-        title: str,
-        command: str,
-        build: Callable[[dict[str, str]], str],
-        inputs: list[discord.ui.TextInput[Any]],
-        custom_id: str,
-    ) -> None:
+    def __init__(self, title: str, inputs: list[discord.ui.TextInput[Any]], custom_id: str) -> None:
         super().__init__(
             title=clip(title, MODAL_TITLE_MAX), custom_id=custom_id[:100], timeout=MODAL_TIMEOUT_S
         )
-        self.command = command
-        self.build = build
         for item in inputs[:MODAL_INPUTS_MAX]:
             self.add_item(item)
-
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        values = {c.custom_id: c.value for c in self.children if isinstance(c, discord.ui.TextInput)}
-        router = host_of(interaction).app.router
-        text = self.build(values)
-        await answer(interaction, lambda actor: router.command(actor, self.command, text))

@@ -120,9 +120,14 @@ def _seconds(value: Any) -> float | None:
 class SlackChat:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, tokens: TokenSource) -> None:
+    def __init__(self, client: AsyncWebClient, tokens: TokenSource, *, team_scoped: bool = False) -> None:
         self.client = client
         self.tokens = tokens
+        # OAuth mode: every call names the workspace (needed with an org-wide Enterprise Grid token).
+        self.team_scoped = team_scoped
+
+    def _team(self, workspace_id: str) -> dict[str, Any]:
+        return {"team_id": workspace_id} if self.team_scoped and workspace_id else {}
 
     async def _token(self, workspace_id: str) -> str:
         token = await self.tokens(workspace_id)
@@ -144,7 +149,7 @@ class SlackChat:
         text, blocks = render(message)
         try:
             if isinstance(to, DirectMessage):
-                channel = await self._open(token, to.user_id)
+                channel = await self._open(token, to.user_id, workspace_id)
                 thread_ts = None
             elif isinstance(to, ChannelPost):
                 channel, thread_ts = to.channel_id, None
@@ -160,6 +165,7 @@ class SlackChat:
                 "metadata": {"event_type": METADATA_EVENT, "event_payload": {"key": idempotency_key}},
                 "unfurl_links": False,
                 "unfurl_media": False,
+                **self._team(workspace_id),
             }
             if thread_ts:
                 args["thread_ts"] = thread_ts
@@ -188,7 +194,7 @@ class SlackChat:
         token = await self._token(workspace_id)
         try:
             if isinstance(to, DirectMessage):
-                channel, thread_ts = await self._open(token, to.user_id), None
+                channel, thread_ts = await self._open(token, to.user_id, workspace_id), None
             elif isinstance(to, ChannelPost):
                 channel, thread_ts = to.channel_id, None
             else:
@@ -223,10 +229,11 @@ class SlackChat:
             return await self.client.chat_postMessage(**args)
         except SlackApiError as exc:
             channel = str(args["channel"])
+            extra = {"team_id": args["team_id"]} if "team_id" in args else {}
             if exc.response.get("error") != "not_in_channel" or not channel.startswith("C"):
                 raise
         try:
-            await self.client.conversations_join(token=token, channel=channel)
+            await self.client.conversations_join(token=token, channel=channel, **extra)
         except SlackApiError as exc:
             if exc.response.status_code == 429 or exc.response.status_code >= 500:
                 raise  # Slack was busy: the outbox tries again later, joining included
@@ -240,13 +247,20 @@ class SlackChat:
         text, blocks = render(message)
         try:
             await self.client.chat_update(
-                token=token, channel=channel_id, ts=message_id, text=text, blocks=blocks
+                token=token,
+                channel=channel_id,
+                ts=message_id,
+                text=text,
+                blocks=blocks,
+                **self._team(workspace_id),
             )
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
             raise delivery_error(exc) from exc
 
-    async def _open(self, token: str, users: str) -> str:
-        response = await self.client.conversations_open(token=token, users=users, return_im=False)
+    async def _open(self, token: str, users: str, workspace_id: str) -> str:
+        response = await self.client.conversations_open(
+            token=token, users=users, return_im=False, **self._team(workspace_id)
+        )
         channel = response.get("channel") or {}
         channel_id = channel.get("id") if isinstance(channel, dict) else None
         if not channel_id:
@@ -257,7 +271,7 @@ class SlackChat:
         """A group DM with both people and the bot (Slack ignores the title: group DMs have none)."""
         token = await self._token(workspace_id)
         try:
-            return await self._open(token, ",".join(dict.fromkeys(user_ids)))
+            return await self._open(token, ",".join(dict.fromkeys(user_ids)), workspace_id)
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
             raise delivery_error(exc) from exc
 
@@ -267,7 +281,7 @@ class SlackChat:
             token = await self.tokens(workspace_id)
             if not token:
                 return None
-            response = await self.client.users_info(token=token, user=user_id)
+            response = await self.client.users_info(token=token, user=user_id, **self._team(workspace_id))
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
             log.warning("users.info for %s failed: %s", user_id, exc)
             return None

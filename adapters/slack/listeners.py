@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.slack.blocks import JsonDict, form_values, modal, render, unescape
 from adapters.slack.dedupe import already_handled, remember
 from adapters.slack.home import publish_home
+from adapters.slack.installation import InstallationStore
 from bot import wording
 from bot.clock import Clock
 from bot.interactions.router import COMMANDS, DATABASE_UNREACHABLE, Router
@@ -34,7 +35,11 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 # Message subtypes that are a person talking; everything else (joins, bot posts, …) is ignored.
-SPOKEN = (None, "thread_broadcast", "file_share")
+SPOKEN = (None, "thread_broadcast", "file_share", "me_message")
+# Slackbot posts as a user without a bot_id; it is never a person talking.
+SLACKBOT = "USLACKBOT"
+# A pair's home (or any channel) that is archived or deleted: forget it and open a new one when needed.
+CHANNEL_GONE = ("channel_archive", "channel_deleted", "group_archive", "group_deleted")
 # The core's commands plus the areas that plug into the router (office hours); manifest.yml lists them.
 SLASH_COMMANDS = (*COMMANDS, "officehours")
 FORM_EXPIRED = "Slack closed the window for that form before I could open it. Please press the button again."
@@ -45,6 +50,8 @@ class Deps:
     router: Router
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    # OAuth mode: the installations (deleted on uninstall, told each Grid workspace's org).
+    installations: InstallationStore | None = None
 
 
 def _s(value: Any) -> str:
@@ -52,11 +59,20 @@ def _s(value: Any) -> str:
 
 
 def _team(body: JsonDict, context: AsyncBoltContext) -> str:
+    """The workspace (team) a request comes from. With an org-wide Enterprise Grid install bolt's
+    context has no team, and interactivity payloads carry `team: null`: the user's or the view's
+    team names the workspace then."""
     team = body.get("team")
+    user = body.get("user")
+    view = body.get("view")
+    event = body.get("event")
     return (
         _s(context.team_id)
         or _s(body.get("team_id"))
-        or (_s(team.get("id")) if isinstance(team, dict) else "")
+        or (_s(team.get("id")) if isinstance(team, dict) else _s(team))
+        or (_s(user.get("team_id")) if isinstance(user, dict) else "")
+        or (_s(view.get("team_id")) if isinstance(view, dict) else "")
+        or (_s(event.get("team")) if isinstance(event, dict) else "")
         or _s(context.enterprise_id)
     )
 
@@ -154,6 +170,14 @@ def malformed(body: JsonDict) -> str | None:
 
 async def guard(body: JsonDict, next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
     """Turn payloads bolt's matchers would crash on into a logged, quiet 200."""
+    if isinstance(body, dict) and body.get("type") == "app_rate_limited":
+        # Slack stopped sending events for a minute (over 30,000 an hour): nothing to answer but 200.
+        log.warning(
+            "Slack rate-limited our events for %s (minute %s)",
+            body.get("team_id"),
+            body.get("minute_rate_limited"),
+        )
+        return BoltResponse(status=200, body="")
     problem = malformed(body) if isinstance(body, dict) else "not an object"
     if problem is not None:
         log.warning("ignoring a malformed Slack payload: %s", problem)
@@ -164,6 +188,24 @@ async def guard(body: JsonDict, next: Callable[[], Awaitable[BoltResponse]]) -> 
 def register(app: AsyncApp, deps: Deps) -> None:
     app.middleware(guard)
     app.middleware(stored_before_ack(deps))
+    installations = deps.installations
+    if installations is not None:
+
+        async def remember_org(
+            body: JsonDict, context: AsyncBoltContext, next: Callable[[], Awaitable[BoltResponse]]
+        ) -> BoltResponse:
+            # The outbox knows a workspace only by its team id; an org-wide install needs the org.
+            enterprise = _s(context.enterprise_id)
+            if enterprise and isinstance(body, dict):
+                team = _team(body, context)
+                if team and team != enterprise:
+                    try:
+                        await installations.remember_team(team, enterprise)
+                    except Exception:
+                        log.exception("could not record the org of %s", team)
+            return await next()
+
+        app.middleware(remember_org)
     register_commands(app, deps)
     register_interactivity(app, deps)
     register_events(app, deps)
@@ -317,10 +359,62 @@ def register_events(app: AsyncApp, deps: Deps) -> None:
 
         await _safely("app_home_opened", None, work)
 
+    async def on_uninstalled(event: JsonDict, context: AsyncBoltContext, body: JsonDict) -> None:
+        await _safely("app_uninstalled", None, lambda: _uninstalled(deps, body, context, "uninstalled"))
+
+    async def on_tokens_revoked(event: JsonDict, context: AsyncBoltContext, body: JsonDict) -> None:
+        tokens = event.get("tokens") if isinstance(event.get("tokens"), dict) else {}
+        users = [u for u in (tokens or {}).get("oauth") or [] if isinstance(u, str)]
+        bots = [b for b in (tokens or {}).get("bot") or [] if isinstance(b, str)]
+
+        async def work() -> None:
+            store = deps.installations
+            if store is not None:
+                for user in users:
+                    await store.async_delete_installation(
+                        enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user
+                    )
+            if bots:
+                await _uninstalled(deps, body, context, "revoked its tokens")
+
+        await _safely("tokens_revoked", None, work)
+
+    async def on_user_change(event: JsonDict, context: AsyncBoltContext, body: JsonDict) -> None:
+        user = event.get("user")
+        if not isinstance(user, dict) or not user.get("deleted"):
+            return  # a profile edit; names and zones are refreshed when they next act
+        user_id = _s(user.get("id"))
+        # On Enterprise Grid one deactivation covers every workspace of the org the person was in.
+        teams = [_s(user.get("team_id")), _team(body, context)]
+        enterprise = _s(context.enterprise_id) or _s(user.get("enterprise_id"))
+        if enterprise and deps.installations is not None:
+            teams += await deps.installations.teams_of(enterprise)
+
+        async def work() -> None:
+            for team in dict.fromkeys(t for t in teams if t and t != enterprise):
+                await _left(deps, team, user_id)
+
+        if user_id:
+            await _safely("user_change", None, work)
+
+    async def on_channel_gone(event: JsonDict, context: AsyncBoltContext, body: JsonDict) -> None:
+        channel = event.get("channel")
+        channel_id = _s(channel.get("id")) if isinstance(channel, dict) else _s(channel)
+        team = _team(body, context)
+        if channel_id:
+            await _safely(
+                _s(event.get("type")), None, lambda: _home_lost(deps, team, channel_id, _s(event.get("type")))
+            )
+
     async def on_other_event(event: JsonDict) -> None:
         log.info("ignoring event %r", event.get("type"))
 
     app.event("app_home_opened")(on_home)
+    app.event("app_uninstalled")(on_uninstalled)
+    app.event("tokens_revoked")(on_tokens_revoked)
+    app.event("user_change")(on_user_change)
+    for kind in CHANNEL_GONE:
+        app.event(kind)(on_channel_gone)
     # Anything else Slack sends us is acknowledged (so it is not retried) and ignored.
     app.event(re.compile(".*"))(on_other_event)
 
@@ -359,7 +453,7 @@ def stored_before_ack(deps: Deps) -> Callable[..., Awaitable[BoltResponse]]:
             if event_id and await already_handled(deps.sessions, event_id):
                 log.info("event %s delivered again (retry); already handled", event_id)
                 return BoltResponse(status=200, body="")
-            await _message_event(deps, client, team, event)
+            await _message_event(deps, client, team, event, context)
         except (DatabaseDown, *DATABASE_UNREACHABLE):
             retry = _retry_num(req)
             log.warning("message event %s not stored (database down), retry %s", body.get("event_id"), retry)
@@ -386,12 +480,14 @@ def _retry_num(req: Any) -> int:
     return int(value) if str(value).isdigit() else 0
 
 
-async def _message_event(deps: Deps, client: AsyncWebClient, team: str, event: JsonDict) -> None:
+async def _message_event(
+    deps: Deps, client: AsyncWebClient, team: str, event: JsonDict, context: AsyncBoltContext
+) -> None:
     subtype = event.get("subtype")
     if subtype in SPOKEN:
-        await _thread_message(deps, client, team, event)
+        await _thread_message(deps, client, team, event, context)
     elif subtype == "message_changed":
-        if not await _edited(deps, team, event):
+        if not await _edited(deps, team, event, context):
             await _database_answers(deps)
     elif subtype == "message_deleted" and not await _deleted(deps, team, event):
         await _database_answers(deps)
@@ -417,20 +513,88 @@ async def _give_back(client: AsyncWebClient, event: JsonDict) -> None:
         log.exception("could not give %s their unsaved reply back", user)
 
 
+async def _uninstalled(deps: Deps, body: JsonDict, context: AsyncBoltContext, what: str) -> None:
+    """The app was uninstalled (or its bot token revoked): delete the tokens, stop planning there."""
+    enterprise, team = context.enterprise_id, context.team_id
+    teams = [team] if team else []
+    store = deps.installations
+    if store is not None:
+        if not teams and enterprise:
+            teams = await store.teams_of(enterprise)  # an org-wide uninstall covers every workspace
+        await store.async_delete_all(enterprise_id=enterprise, team_id=team)
+        log.warning("Slack %s %s: its installation and tokens are deleted", team or enterprise, what)
+    else:
+        teams = teams or [_team(body, context)]
+        log.error(
+            "Slack workspace %s %s: SLACK_BOT_TOKEN no longer works; reinstall the app and set the new token",
+            teams[0],
+            what,
+        )
+    for workspace in teams:
+        if workspace:
+            await deps.router.workspace_removed(PLATFORM, workspace)
+
+
+async def _left(deps: Deps, team: str, user_id: str) -> None:
+    paused = await deps.router.member_left(PLATFORM, team, user_id)
+    log.info("Slack user %s of %s was deactivated: %d mentorship(s) paused", user_id, team, paused)
+
+
+async def _home_lost(deps: Deps, team: str, channel_id: str, why: str) -> None:
+    moved = await deps.router.home_lost(PLATFORM, team, channel_id)
+    if moved:
+        log.info("Slack %s %s in %s: %d mentorship(s) get a new home", why, channel_id, team, moved)
+
+
+def is_person(event: JsonDict, context: AsyncBoltContext) -> bool:
+    """Whether a message is a person talking: not Slackbot, not a bot or app (ours included)."""
+    user = _s(event.get("user"))
+    if not user or user == SLACKBOT or user == _s(context.bot_user_id):
+        return False
+    if event.get("bot_id") or event.get("bot_profile") or event.get("app_id"):
+        return False
+    return event.get("subtype") != "bot_message"
+
+
+def spoken_text(event: JsonDict) -> str:
+    """What a message says. A forwarded message has `text: ""` and the forwarded message in its
+    attachments (`is_share`); a file shared without a comment says its file names."""
+    text = _s(event.get("text"))
+    if text.strip():
+        return text
+    parts: list[str] = []
+    attachments = event.get("attachments")
+    for a in attachments if isinstance(attachments, list) else []:
+        if isinstance(a, dict):
+            said = _s(a.get("text")) or _s(a.get("fallback")) or _s(a.get("pretext"))
+            if said.strip():
+                parts.append(said.strip())
+    files = event.get("files")
+    for f in files if isinstance(files, list) else []:
+        if isinstance(f, dict):
+            name = _s(f.get("title")) or _s(f.get("name"))
+            if name.strip():
+                parts.append(name.strip())
+    return "\n".join(parts)
+
+
 def _external_id(team: str, channel: str, ts: str) -> str:
     # Unique across workspaces, as the core's status_updates.external_id must be.
     return f"slack:{team}:{channel}:{ts}"
 
 
-async def _thread_message(deps: Deps, client: AsyncWebClient, team: str, event: JsonDict) -> None:
+async def _thread_message(
+    deps: Deps, client: AsyncWebClient, team: str, event: JsonDict, context: AsyncBoltContext
+) -> None:
     user, channel, ts = _s(event.get("user")), _s(event.get("channel")), _s(event.get("ts"))
     thread_ts = _s(event.get("thread_ts"))
-    if event.get("bot_id") or not (user and channel and ts and thread_ts) or thread_ts == ts:
-        return  # bots (us included), and messages that are not replies in a thread
+    if not is_person(event, context) or not (channel and ts and thread_ts) or thread_ts == ts:
+        return  # Slackbot and bots (us included), and messages that are not replies in a thread
+    text = unescape(spoken_text(event))
+    if not text.strip():
+        return  # nothing said (an empty forward): not an update
     actor = actor_of(team, user, channel_id=channel, thread_id=thread_ts)
-    result = await deps.router.thread_message(
-        actor, unescape(_s(event.get("text"))), _external_id(team, channel, ts)
-    )
+    result = await deps.router.thread_message(actor, text, _external_id(team, channel, ts))
     if result is None:
         return  # not a check-in thread (or already saved from an earlier delivery): stay quiet
     if result == reply(wording.TRY_AGAIN, ok=False):
@@ -439,17 +603,16 @@ async def _thread_message(deps: Deps, client: AsyncWebClient, team: str, event: 
     await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=text, blocks=blocks)
 
 
-async def _edited(deps: Deps, team: str, event: JsonDict) -> bool:
+async def _edited(deps: Deps, team: str, event: JsonDict, context: AsyncBoltContext) -> bool:
     """Whether the edit was taken care of (False: the router found nothing, or could not look)."""
     message = event.get("message")
-    if not isinstance(message, dict) or message.get("bot_id"):
+    if not isinstance(message, dict) or not is_person(message, context):
         return True
     user, ts = _s(message.get("user")), _s(message.get("ts"))
     channel = _s(event.get("channel"))
-    if user and ts and channel:
-        return await deps.router.thread_edit(
-            actor_of(team, user), _external_id(team, channel, ts), unescape(_s(message.get("text")))
-        )
+    text = unescape(spoken_text(message))
+    if user and ts and channel and text.strip():
+        return await deps.router.thread_edit(actor_of(team, user), _external_id(team, channel, ts), text)
     return True
 
 

@@ -9,28 +9,35 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from sqlalchemy import text
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.health import PATH, health_handler, serve_health
 from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
-from adapters.slack.installation import SqlInstallationStore, SqlOAuthStateStore
-from adapters.slack.listeners import Deps, register
+from adapters.slack.installation import InstallationStore, SqlOAuthStateStore
+from adapters.slack.listeners import PLATFORM, Deps, register
 from bot.app import Application, build_app
 from bot.clock import Clock, SystemClock
 from bot.persistence.db import session_factory
 from bot.scheduling.pump import RealTimePump
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+HEALTH_PATH = PATH
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # Keep in step with manifest.yml.
@@ -45,6 +52,8 @@ BOT_SCOPES = [
     "groups:history",
     "im:history",
     "mpim:history",
+    "channels:read",
+    "groups:read",
 ]
 
 
@@ -82,7 +91,7 @@ class SlackRuntime:
     core: Application
     bolt: AsyncApp
     chat: SlackChat
-    installations: SqlInstallationStore | None = None
+    installations: InstallationStore | None = None
     extra_cleanup: list[AsyncEngine] = field(default_factory=list)
 
     async def close(self) -> None:
@@ -100,13 +109,27 @@ async def build_slack(
     async def tokens(team_id: str) -> str | None:
         return await holder[0](team_id)
 
-    chat = SlackChat(client, tokens)
+    # An org-wide token needs to be told which workspace each call is for.
+    chat = SlackChat(client, tokens, team_scoped=config.oauth)
     core = await build_app(config.database_url, {"slack": chat}, clock, directory=chat, engine=engine)
     sessions = session_factory(core.engine)
-    installations: SqlInstallationStore | None = None
+    installations: InstallationStore | None = None
     if config.oauth:
         assert config.client_id and config.client_secret
-        installations = SqlInstallationStore(sessions, config.client_id, clock)
+
+        async def installed(teams: list[str]) -> None:
+            for team in teams:
+                await core.router.workspace_returned(PLATFORM, team)
+
+        installations = InstallationStore(
+            core.engine,
+            config.client_id,
+            clock,
+            rotator=AsyncTokenRotator(
+                client_id=config.client_id, client_secret=config.client_secret, client=client
+            ),
+            on_installed=installed,
+        )
         holder.append(installations.bot_token)
         bolt = AsyncApp(
             signing_secret=config.signing_secret,
@@ -132,12 +155,13 @@ async def build_slack(
             signing_secret=config.signing_secret or ("" if config.socket_mode else None),
             request_verification_enabled=not config.socket_mode,
         )
-    register(bolt, Deps(router=core.router, sessions=sessions, clock=clock))
+    register(bolt, Deps(router=core.router, sessions=sessions, clock=clock, installations=installations))
     return SlackRuntime(core=core, bolt=bolt, chat=chat, installations=installations)
 
 
-def web_app(runtime: SlackRuntime) -> web.Application:
-    """The HTTP face: Slack's one request URL, the OAuth routes when configured, and a health check."""
+def web_app(runtime: SlackRuntime, pump: RealTimePump | None = None) -> web.Application:
+    """The HTTP face: Slack's one request URL, the OAuth routes when configured, and a health check
+    (the database, and the dispatcher's last successful run when a pump is given)."""
     bolt = runtime.bolt
 
     async def events(request: web.Request) -> web.Response:
@@ -163,18 +187,9 @@ def web_app(runtime: SlackRuntime) -> web.Application:
             return await to_aiohttp_response(await flow.handle_installation(bolt_request))
         return await to_aiohttp_response(await flow.handle_callback(bolt_request))
 
-    async def healthz(request: web.Request) -> web.Response:
-        try:
-            async with runtime.core.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception:
-            log.exception("health check: database unreachable")
-            return web.Response(status=503, text="database unreachable\n")
-        return web.Response(text="ok\n")
-
     app = web.Application()
     app.router.add_post(EVENTS_PATH, events)
-    app.router.add_get("/healthz", healthz)
+    app.router.add_get(HEALTH_PATH, health_handler(runtime.core.engine, pump))
     if bolt.oauth_flow is not None:
         app.router.add_get(INSTALL_PATH, install)
         app.router.add_get(REDIRECT_PATH, install)
@@ -197,9 +212,15 @@ async def serve_http(
 ) -> int:
     """`mentorbot serve slack`: POST /slack/events on $PORT, plus the dispatcher in this process."""
     runtime = await build_slack(SlackConfig.from_settings(settings, socket_mode=False))
+    if runtime.installations is None:
+        try:
+            await welcome_back(runtime, await check_bot_token(runtime.bolt.client))
+        except BaseException:
+            await runtime.close()
+            raise
     pump = RealTimePump(runtime.core.dispatcher)
     runtime.core.core.wakers.append(pump.poke)
-    runner = web.AppRunner(web_app(runtime))
+    runner = web.AppRunner(web_app(runtime, pump))
     stop = stop or asyncio.Event()
     _stop_on_signals(stop)
     try:
@@ -217,23 +238,91 @@ async def serve_http(
     return 0
 
 
+async def check_tokens(client: AsyncWebClient, app_token: str) -> str:
+    """Ask Slack once whether both tokens work, so a wrong or revoked one is a one-line SettingsError
+    instead of a Socket Mode client that retries forever. Returns the bot token's team id."""
+    team_id = await check_bot_token(client)
+    try:
+        await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        error = exc.response.get("error") or f"HTTP {exc.response.status_code}"
+        raise SettingsError(
+            f"Slack rejected SLACK_APP_TOKEN ({error}): create an app-level token (xapp-…) with the"
+            " connections:write scope under Basic Information, and turn on Socket Mode"
+        ) from exc
+    except (aiohttp.ClientError, TimeoutError, SlackClientError) as exc:
+        raise SettingsError(f"cannot reach Slack to check SLACK_APP_TOKEN: {exc!r}") from exc
+    return team_id
+
+
+async def check_bot_token(client: AsyncWebClient) -> str:
+    """The workspace (team id) SLACK_BOT_TOKEN speaks for; SettingsError naming it when Slack rejects
+    it (auth.test)."""
+    try:
+        response = await client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error") or f"HTTP {exc.response.status_code}"
+        raise SettingsError(
+            f"Slack rejected SLACK_BOT_TOKEN ({error}): copy the Bot User OAuth Token (xoxb-…) again from"
+            " your app's OAuth & Permissions page, or reinstall the app"
+        ) from exc
+    except (aiohttp.ClientError, TimeoutError, SlackClientError) as exc:
+        raise SettingsError(f"cannot reach Slack's Web API to check SLACK_BOT_TOKEN: {exc!r}") from exc
+    return str(response.get("team_id") or "")
+
+
+async def welcome_back(runtime: SlackRuntime, team_id: str) -> None:
+    """A working single-workspace token after an uninstall (the app was installed again and the new
+    token set): resume what the uninstall paused."""
+    if team_id and await runtime.core.router.workspace_returned(PLATFORM, team_id):
+        log.info("Slack workspace %s is installed again: paused mentorships resume", team_id)
+
+
 async def run_socket_mode(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
-    """`mentorbot run slack`: Socket Mode, one process, no public URL needed."""
+    """`mentorbot run slack`: Socket Mode, one process, no public URL needed; /healthz on $PORT.
+
+    Raises SettingsError when Slack rejects a token. SIGTERM and Ctrl-C stop it at any point, even
+    while it is still connecting (outbox leases make stopping mid-send safe)."""
     assert settings.slack_app_token, "the CLI checks SLACK_APP_TOKEN"
+    stop = stop or asyncio.Event()
+    _stop_on_signals(stop)
     runtime = await build_slack(SlackConfig.from_settings(settings, socket_mode=True))
     pump = RealTimePump(runtime.core.dispatcher)
     runtime.core.core.wakers.append(pump.poke)
     handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token)
-    stop = stop or asyncio.Event()
-    _stop_on_signals(stop)
+    health: web.AppRunner | None = None
     try:
-        await handler.connect_async()
+        checked = asyncio.ensure_future(check_tokens(runtime.bolt.client, settings.slack_app_token))
+        if not await _until_stopped(checked, stop):
+            return 0
+        await welcome_back(runtime, checked.result())
+        if not await _until_stopped(handler.connect_async(), stop):
+            return 0
         await pump.start()
+        health = await serve_health(runtime.core.engine, pump, settings.port)
         log.info("mentorbot connected to Slack (Socket Mode)")
         await stop.wait()
     finally:
         await pump.stop()
+        if health is not None:
+            await health.cleanup()
         with contextlib.suppress(Exception):
-            await handler.close_async()
+            async with asyncio.timeout(5):
+                await handler.close_async()
         await runtime.close()
     return 0
+
+
+async def _until_stopped(work: Coroutine[Any, Any, Any] | asyncio.Future[Any], stop: asyncio.Event) -> bool:
+    """Run `work` unless `stop` is set first (then cancel it); True when it finished."""
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        stopping.cancel()
+        task.result()
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    return False

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -35,7 +36,7 @@ from bot.interactions.vocabulary import (
 )
 from bot.messages import Reply, reply
 from bot.persistence.tables import CheckIn, Member, Mentorship
-from bot.services import actions, checkins, mentorships, profile, zonenames
+from bot.services import actions, checkins, lifecycle, mentorships, profile, zonenames
 from bot.services.access import get_mentorship, other_party_id
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.unit import Core, UnitOfWork
@@ -45,6 +46,7 @@ from bot.services.unit import Core, UnitOfWork
 DATABASE_UNREACHABLE = (OperationalError, DBAPIError, OSError)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 COMMANDS = ("mentor", "checkin", "agenda", "actions", "timezone")
 
@@ -137,6 +139,42 @@ class Router:
         except DATABASE_UNREACHABLE:
             log.exception("database unavailable while deleting a thread reply")
             return False
+
+    # ---- lifecycle events from the platforms (see bot/services/lifecycle.py) ----------------------
+
+    async def member_left(self, platform: str, workspace_id: str, user_id: str) -> int:
+        """A member left the workspace: their active mentorships pause, the other person is told."""
+        return await self._event(
+            "member left", 0, lambda uow: lifecycle.member_left(uow, platform, workspace_id, user_id)
+        )
+
+    async def workspace_removed(self, platform: str, workspace_id: str) -> bool:
+        """The bot was uninstalled or removed: stop planning there, keep the data."""
+        return await self._event(
+            "workspace removed", False, lambda uow: lifecycle.workspace_removed(uow, platform, workspace_id)
+        )
+
+    async def workspace_returned(self, platform: str, workspace_id: str) -> bool:
+        """The bot was installed again where it had been removed: what the removal paused resumes."""
+        return await self._event(
+            "workspace returned", False, lambda uow: lifecycle.workspace_returned(uow, platform, workspace_id)
+        )
+
+    async def home_lost(self, platform: str, workspace_id: str, channel_id: str) -> int:
+        """A pair's home was archived or deleted: the next post opens a new one and says why."""
+        return await self._event(
+            "home lost", 0, lambda uow: lifecycle.home_lost(uow, platform, workspace_id, channel_id)
+        )
+
+    async def _event(self, what: str, default: T, call: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        try:
+            async with self.core.unit() as uow:
+                return await call(uow)
+        except DATABASE_UNREACHABLE:
+            log.exception("database unavailable while handling %s", what)
+        except Exception:
+            log.exception("handling %s failed", what)
+        return default
 
     async def _guard(
         self, call: Callable[[UnitOfWork], Awaitable[Reply]], asked: tuple[Actor, str, str] | None = None

@@ -27,8 +27,12 @@ class RealTimePump:
         self._lock = asyncio.Lock()
         self._armed: datetime | None = None
         self._stopped = False
+        # When the dispatcher last finished a run without an exception (UTC); /healthz reports it.
+        self.last_success: datetime | None = None
+        self.started_at: datetime | None = None
 
     async def start(self) -> None:
+        self.started_at = datetime.now(UTC)
         self.scheduler.start()
         self.scheduler.add_job(
             self.run,
@@ -58,8 +62,15 @@ class RealTimePump:
             except Exception:  # the safety net tries again; a crash here must not kill the scheduler
                 log.exception("dispatcher run failed")
                 return
+            self.last_success = datetime.now(UTC)
         if wait is not None:
             self.poke(datetime.now(UTC) + max(wait, timedelta(0)))
+
+    def stuck(self, now: datetime) -> bool:
+        """True when no run has succeeded for three safety intervals since the pump started (the
+        database is down, or the loop is wedged): a health check should report the process unhealthy."""
+        since = self.last_success or self.started_at
+        return since is not None and now - since > 3 * self.safety_interval
 
     def poke(self, when: datetime) -> None:
         """Something falls due at `when`: make sure we wake by then."""

@@ -14,7 +14,7 @@ from bot.messages import Reply, reply
 from bot.persistence.tables import AgendaItem, CheckIn, Member, Mentorship, StatusUpdate, Workspace
 from bot.services import planning, schedules
 from bot.services.access import can_access, pick, require_access
-from bot.services.members import Actor, actor_member, ensure_workspace, zone_of
+from bot.services.members import Actor, actor_member, find_member, find_workspace, zone_of
 from bot.services.unit import Tx, UnitOfWork
 
 UPDATE_MAX = 4000
@@ -204,10 +204,13 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
     Returns None when the thread is not a check-in's, so adapters stay quiet in other threads."""
     if actor.channel_id is None or actor.thread_id is None:
         return None
-    ws, me = await actor_member(uow, actor)
-    c = await _thread_checkin(uow, ws, actor.channel_id, actor.thread_id)
+    # Find the check-in before anything else: a reply in someone else's thread touches nothing (no
+    # directory call, no member or workspace row).
+    known = await find_workspace(uow, actor.platform, actor.workspace_id)
+    c = await _thread_checkin(uow, known, actor.channel_id, actor.thread_id) if known is not None else None
     if c is None:
         return None
+    ws, me = await actor_member(uow, actor)
     m = await uow.session.get(Mentorship, c.mentorship_id)
     assert m is not None
     if not can_access(me, m):
@@ -234,9 +237,10 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
 
 
 async def thread_edit(uow: UnitOfWork, actor: Actor, external_id: str, text: str) -> bool:
-    ws, me = await actor_member(uow, actor)
-    update = await _update_by_external(uow, ws, external_id)
-    if update is None or update.author_id != me.id:
+    ws = await find_workspace(uow, actor.platform, actor.workspace_id)
+    update = await _update_by_external(uow, ws, external_id) if ws is not None else None
+    me = await find_member(uow, ws, actor.user_id) if ws is not None and update is not None else None
+    if update is None or me is None or update.author_id != me.id:
         return False
     update.text = text.strip()[:UPDATE_MAX]
     update.edited_at = uow.now
@@ -244,8 +248,8 @@ async def thread_edit(uow: UnitOfWork, actor: Actor, external_id: str, text: str
 
 
 async def thread_delete(uow: UnitOfWork, platform: str, workspace_id: str, external_id: str) -> bool:
-    ws = await ensure_workspace(uow, platform, workspace_id)
-    update = await _update_by_external(uow, ws, external_id)
+    ws = await find_workspace(uow, platform, workspace_id)
+    update = await _update_by_external(uow, ws, external_id) if ws is not None else None
     if update is None:
         return False
     update.deleted_at = uow.now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 
 from sqlalchemy import select
 
@@ -136,7 +136,7 @@ class Announce(CheckinHandler):
             ChannelPost(await ensure_home(ctx, p)),
             message,
             start_thread=True,
-            thread_title=wording.thread_title(c),
+            thread_title=wording.thread_title(c, series_zone(p)),
         )
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
@@ -164,6 +164,12 @@ class Start(CheckinHandler):
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         await schedules.reconcile_mentorship(ctx, p.ws, p.m)
         return Drop(OutboxStatus.WITHDRAWN, "started; the next check-in is on the calendar")
+
+
+def series_zone(p: Pair) -> tzinfo:
+    """The zone the cadence was set in (the mentor's when there is no cadence yet)."""
+    rec = planning.recurrence_of(p.m)
+    return rec.tz if rec is not None else planning.zone_of(p.mentor)
 
 
 class Remind(CheckinHandler):

@@ -65,6 +65,13 @@ async def ensure_workspace(uow: UnitOfWork, platform: str, external_id: str, nam
     return ws
 
 
+async def find_workspace(uow: UnitOfWork, platform: str, external_id: str) -> Workspace | None:
+    """The workspace row, or None when the bot has never seen it (nothing is created)."""
+    return await uow.session.scalar(
+        select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
+    )
+
+
 async def find_member(uow: UnitOfWork, ws: Workspace, user_id: str) -> Member | None:
     return await uow.session.scalar(
         select(Member).where(Member.workspace_id == ws.id, Member.external_id == user_id)

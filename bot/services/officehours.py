@@ -23,7 +23,7 @@ from bot.persistence.tables import (
     OfficeHoursVote,
     Workspace,
 )
-from bot.services.members import Actor, actor_member, ensure_member, require_zone, zone_of
+from bot.services.members import Actor, actor_member, ensure_member, find_workspace, require_zone, zone_of
 from bot.services.planning import stamp
 from bot.services.schedules import (
     reconcile_series,
@@ -546,7 +546,10 @@ async def thread_question(uow: UnitOfWork, actor: Actor, text: str, external_id:
     """A reply in an announcement's thread is a question for that session (once per platform message)."""
     if actor.channel_id is None or actor.thread_id is None:
         return None
-    ws, _me = await actor_member(uow, actor)
+    # Find the session first: a reply in a thread that is not ours touches nothing.
+    ws = await find_workspace(uow, actor.platform, actor.workspace_id)
+    if ws is None:
+        return None
     s = await uow.session.scalar(
         select(OfficeHoursSession)
         .join(OfficeHours, OfficeHours.id == OfficeHoursSession.office_hours_id)

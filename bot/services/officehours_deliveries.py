@@ -59,7 +59,7 @@ class Announce(_Base):
             ChannelPost(oh.channel_id),
             message,
             start_thread=True,
-            thread_title=wording.oh_thread_title(oh, s),
+            thread_title=wording.oh_thread_title(oh, s, oh_service.recurrence(oh).tz),
         )
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:

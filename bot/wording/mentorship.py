@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.timefmt import format_date, format_local
@@ -627,8 +627,9 @@ def home_title(mentor: Member, mentee: Member, focus: str) -> str:
     return f"mentorship-{mentor.display_name}-{mentee.display_name}" + (f"-{focus}" if focus else "")
 
 
-def thread_title(c: CheckIn) -> str:
-    return f"Check-in {c.scheduled_at:%Y-%m-%d}"
+def thread_title(c: CheckIn, zone: tzinfo) -> str:
+    """The check-in's thread name, dated in the series' own zone (08:00 Tokyo is the previous day in UTC)."""
+    return f"Check-in {c.scheduled_at.astimezone(zone):%Y-%m-%d}"
 
 
 def welcome(m: Mentorship, mentor: Member, mentee: Member) -> Message:
@@ -908,6 +909,20 @@ def notice(
             " would like to keep in touch, ad hoc. Reach out whenever it helps.",
             summary="Keep in touch",
         )
+    if event == "member_left":
+        return simple(
+            *actor,
+            " is no longer a member of this workspace, so your mentorship is paused: no check-ins or"
+            " reminders for now, and nothing is deleted. If they come back, `/mentor resume` picks it"
+            " up again; `/mentor end` closes it.",
+            summary="Mentorship paused",
+        )
+    if event == "home_moved":
+        return simple(
+            "Your previous shared space for this mentorship was archived or deleted, so this is your"
+            " new one. Check-ins, their threads and updates continue here.",
+            summary="A new home for your mentorship",
+        )
     if event == "missed_twice":
         b = MessageBuilder().para(
             "The last two check-ins didn't happen. That's a signal, not a failure — "
@@ -1046,6 +1061,13 @@ def form_message(form: Form) -> Message:
 
 TRY_AGAIN = "I can't reach my database right now, so nothing was changed. Please try again in a minute."
 OOPS = "Something went wrong on my side and nothing was changed. Please try again; if it keeps happening, tell an admin."
+# A form or button whose id this version cannot read (made by an older version of the bot).
+STALE_FORM = (
+    "That form belongs to an older version of me, so I couldn't read it. Please run the command again."
+)
+STALE_BUTTON = (
+    "That button belongs to an older version of me. Please use the command instead (`/mentor help`)."
+)
 BUTTON_STALE = (
     "That button is out of date — the thing it was for has changed. `/mentor next` shows where things stand."
 )

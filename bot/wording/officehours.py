@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.timefmt import format_date
@@ -292,8 +292,9 @@ def oh_stats(oh: OfficeHours, rows: Sequence[tuple[OfficeHoursSession, int, int,
 # ---- what the bot posts on its own -----------------------------------------------------------------
 
 
-def oh_thread_title(oh: OfficeHours, s: OfficeHoursSession) -> str:
-    return f"{oh.topic or 'Office hours'} {s.scheduled_at:%Y-%m-%d}"
+def oh_thread_title(oh: OfficeHours, s: OfficeHoursSession, zone: tzinfo) -> str:
+    """The session's thread name, dated in the series' own zone."""
+    return f"{oh.topic or 'Office hours'} {s.scheduled_at.astimezone(zone):%Y-%m-%d}"
 
 
 def oh_announcement(oh: OfficeHours, s: OfficeHoursSession, hosts: Sequence[Member], count: int) -> Message:

@@ -248,3 +248,14 @@ def test_grammar_mapping() -> None:
     assert grammar.oh_text("upvote", 12) == "upvote 12"
     assert grammar.oh_edit_text(1, "hosts", None, [5, 6]) == "edit 1 hosts <@5> <@6>"
     assert grammar.oh_edit_text(None, "join", "https://x", []) == "edit join https://x"
+
+
+async def test_the_thread_is_named_after_the_sessions_date_in_the_series_zone(dc: Driver) -> None:
+    # Thursday 08:00 in Tokyo is Wednesday 23:00 UTC: the thread says Thursday.
+    await dc.command(ADMIN, "timezone", None, zone="Asia/Tokyo")
+    await dc.command_raw(
+        ADMIN, "officehours", "create", channel=HELP, cadence="weekly on thursday at 08:00", topic="Early"
+    )
+    await dc.advance("1h")
+    [started] = [r for r in dc.api.requests if r.method == "POST" and r.path.endswith("/threads")]
+    assert started.body["name"] == "Early 2026-12-03"

@@ -125,9 +125,16 @@ class SlackWorld:
         return response
 
     async def command(
-        self, name: str, line: str, *, channel: str = "C_GENERAL", flush: bool = True
+        self,
+        name: str,
+        line: str,
+        *,
+        channel: str = "C_GENERAL",
+        flush: bool = True,
+        fields: dict[str, str] | None = None,
     ) -> BoltResponse:
-        """`line` is "/mentor pair @bo …"; mentions become Slack's `<@U…|name>`."""
+        """`line` is "/mentor pair @bo …"; mentions become Slack's `<@U…|name>`; `fields` adds to or
+        replaces the payload's (an Enterprise Grid workspace: team_id, enterprise_id, …)."""
         command, _, text = line.partition(" ")
         n = next(self._ids)
         body = form_body(
@@ -144,6 +151,7 @@ class SlackWorld:
                 "api_app_id": "A0001",
                 "response_url": self.fake.response_url(f"cmd{n}"),
                 "trigger_id": f"trigger.{n}",
+                **(fields or {}),
             }
         )
         response = await self.dispatch(body, content_type="application/x-www-form-urlencoded")
@@ -160,8 +168,10 @@ class SlackWorld:
         flush: bool = True,
         channel: str = "C_GENERAL",
         message_ts: str = "1.1",
+        fields: dict[str, Any] | None = None,
     ) -> BoltResponse:
-        """A button on a message in `channel` (its ts `message_ts`), or in the App Home."""
+        """A button on a message in `channel` (its ts `message_ts`), or in the App Home; `fields` adds
+        to or replaces the payload's (an org-wide install: team null, enterprise, …)."""
         n = next(self._ids)
         payload: dict[str, Any] = {
             "type": "block_actions",
@@ -179,6 +189,7 @@ class SlackWorld:
             payload["channel"] = {"id": channel, "name": channel.lower()}
             payload["response_url"] = self.fake.response_url(f"act{n}")
             payload["message"] = {"ts": message_ts, "text": "x"}
+        payload.update(fields or {})
         response = await self.dispatch(
             interaction_body(payload), content_type="application/x-www-form-urlencoded"
         )
@@ -206,8 +217,14 @@ class SlackWorld:
         return response
 
     async def event(
-        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry: int | None = None,
+        envelope: dict[str, Any] | None = None,
     ) -> BoltResponse:
+        """An Events API delivery of `event`; `envelope` adds to or replaces the outer fields."""
         body = json.dumps(
             {
                 "token": "legacy",
@@ -218,6 +235,7 @@ class SlackWorld:
                 "event_time": int(time.time()),
                 "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
                 "event": event,
+                **(envelope or {}),
             }
         )
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}

@@ -60,6 +60,11 @@ class FakeSlack:
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _homes: dict[str, str] = field(default_factory=dict)
+    # Org-wide (Enterprise Grid) bot tokens → their org, and tokens Slack no longer accepts.
+    org_tokens: dict[str, str] = field(default_factory=dict)
+    revoked: set[str] = field(default_factory=set)
+    # Where apps.connections.open sends Socket Mode (set to an unreachable URL to keep it connecting).
+    link_url: str | None = None
 
     # ---- set-up ---------------------------------------------------------------------------------
 
@@ -136,6 +141,8 @@ class FakeSlack:
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.pop("token", None)
         params.pop("token", None)
         self.calls.append(Call(method, params, token))
+        if token in self.revoked and method != "auth.test":
+            return web.json_response({"ok": False, "error": "token_revoked"})
         queued = self.failures.get(method)
         if queued:
             failure = queued.pop(0)
@@ -146,7 +153,7 @@ class FakeSlack:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        body: dict[str, Any] = handler(params)
+        body: dict[str, Any] = handler({**params, "_token": token} if method == "auth.test" else params)
         return web.json_response(body)
 
     async def _respond(self, request: web.Request) -> web.Response:
@@ -171,12 +178,28 @@ class FakeSlack:
         await self.socket.send_json(envelope)
 
     def _apps_connections_open(self, p: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": self.url.replace("http://", "ws://") + "/link"}
+        return {"ok": True, "url": self.link_url or self.url.replace("http://", "ws://") + "/link"}
 
     def _next_ts(self) -> str:
         return f"1764489600.{next(self._ts):06d}"
 
     def _auth_test(self, p: dict[str, Any]) -> dict[str, Any]:
+        token = p.get("_token")
+        if token in self.revoked:
+            return {"ok": False, "error": "token_revoked"}
+        if token in self.org_tokens:
+            # An org-wide (Enterprise Grid) token: no team, the org instead.
+            return {
+                "ok": True,
+                "url": "https://org.enterprise.slack.com/",
+                "team": None,
+                "team_id": None,
+                "enterprise_id": self.org_tokens[token],
+                "user": "mentorbot",
+                "user_id": BOT_USER,
+                "bot_id": "BBOT",
+                "is_enterprise_install": True,
+            }
         return {
             "ok": True,
             "url": "https://fake.slack.com/",
@@ -278,6 +301,21 @@ class FakeSlack:
         return {"ok": True, "view": {"id": "V0002", **p.get("view", {})}}
 
     def _oauth_v2_access(self, p: dict[str, Any]) -> dict[str, Any]:
+        if p.get("grant_type") == "refresh_token":
+            # Token rotation: a fresh bot token and refresh token, valid for 12 hours.
+            n = len(self.of("oauth.v2.access"))
+            return {
+                "ok": True,
+                "app_id": "A0001",
+                "token_type": "bot",
+                "access_token": f"xoxe.xoxb-rotated-{n}",
+                "refresh_token": f"xoxe-1-refresh-{n}",
+                "expires_in": 43200,
+                "bot_user_id": BOT_USER,
+                "team": {"id": "T0002", "name": "Second"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
         if p.get("code") != "good-code":
             return {"ok": False, "error": "invalid_code"}
         return {

@@ -13,11 +13,12 @@ from slack_sdk.models.views import View
 from tests.slack.fake_slack import Call
 
 SPEC = Path(__file__).with_name("slack-web-openapi-v2.json")
-# Newer than the spec (2019): message metadata.
+# Newer than the spec (2019): message metadata, and token rotation's refresh grant (2021).
 ALLOWED_EXTRA = {
     "chat.postMessage": {"metadata"},
     "conversations.history": {"include_all_metadata"},
     "conversations.replies": {"include_all_metadata"},
+    "oauth.v2.access": {"grant_type", "refresh_token"},
 }
 # Bolt's per-request client sends the workspace's team_id with every call (for org-wide installs);
 # Slack accepts it on all methods, though the 2019 spec lists it on few.

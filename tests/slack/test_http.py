@@ -16,7 +16,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from adapters.slack.run import serve_http, web_app
-from bot.persistence.slack_tables import SlackInstallation
+from bot.persistence.slack_tables import slack_app_bots, slack_app_installations
 from bot.persistence.tables import ActionItem, CheckIn, StatusUpdate
 from bot.settings import Settings
 from tests.slack.driver import SECRET, TOKEN, SlackWorld, form_body, sign
@@ -120,8 +120,10 @@ async def test_oauth_install_stores_the_installation_in_our_database(database_ur
             async with session.get(callback, allow_redirects=False, headers={"Cookie": cookie}) as r:
                 assert r.status >= 400
         async with w.runtime.core.core.unit() as uow:
-            row = await uow.session.scalar(select(SlackInstallation))
-            assert row is not None and row.team_id == "T0002" and row.bot_token == "xoxb-installed"
+            row = (await uow.session.execute(select(slack_app_installations))).mappings().one()
+            assert row["team_id"] == "T0002" and row["bot_token"] == "xoxb-installed"
+            bot = (await uow.session.execute(select(slack_app_bots))).mappings().one()
+            assert bot["team_id"] == "T0002" and bot["bot_token"] == "xoxb-installed"
         assert await w.runtime.chat.tokens("T0002") == "xoxb-installed"
         # A command from the newly installed workspace is authorized with its own token.
         body = form_body(
@@ -183,6 +185,9 @@ async def test_serve_http_runs_until_stopped(database_url: str, tmp_path: Path) 
             async with aiohttp.ClientSession() as session:
                 async with session.get(f"http://127.0.0.1:{port}/healthz") as r:
                     assert r.status == 200
+                    report = await r.json()
+                    assert report["status"] == "ok" and report["database"] == "ok"
+                    assert report["dispatcher"]["last_success"] and not report["dispatcher"]["stuck"]
                 async with session.post(
                     f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
                 ) as r:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from adapters.slack.listeners import SLASH_COMMANDS
+from adapters.slack.listeners import CHANNEL_GONE, SLASH_COMMANDS
 from adapters.slack.run import BOT_SCOPES, EVENTS_PATH, REDIRECT_PATH
 
 MANIFEST = Path(__file__).parents[2] / "manifest.yml"
@@ -28,6 +28,9 @@ def test_manifest_declares_commands_scopes_events_and_interactivity() -> None:
     assert {"app_home_opened", "message.mpim", "message.im", "message.channels", "message.groups"} <= set(
         events
     )
+    # Every lifecycle event the listeners act on is subscribed (app_uninstalled/tokens_revoked need none).
+    assert set(CHANNEL_GONE) | {"user_change"} <= set(events)
+    assert "org_deploy_enabled: true" in text
     assert re.search(r"interactivity:\n\s+is_enabled: true\n\s+request_url: \S+/slack/events", text)
     assert "home_tab_enabled: true" in text
     assert len(re.findall(rf"url: https://\S+{EVENTS_PATH}$", text, re.M)) == len(SLASH_COMMANDS) + 2
