@@ -336,3 +336,7 @@ from bot.persistence import slack_tables  # noqa: F401, E402  (the Slack adapter
 
 # isort: split
 from bot.persistence import matching_tables  # noqa: F401, E402
+
+# isort: split
+from bot.calendar import tables as calendar_tables  # noqa: F401, E402
+from bot.privacy import tables as privacy_tables  # noqa: F401, E402
