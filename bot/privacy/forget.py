@@ -54,16 +54,15 @@ def _about(row: OutboxRow, member_id: int) -> bool:
 
 
 async def withdraw_rows_for(uow: UnitOfWork, ws: Workspace, member_id: int) -> int:
-    rows = await uow.session.scalars(
-        select(OutboxRow).where(
-            OutboxRow.workspace_id == ws.id, OutboxRow.status == OutboxStatus.PENDING.value
-        )
-    )
+    """Withdraw what was still to be sent to this person, and delete the record of what was (its
+    `sent_ref` names their DM channel). A row being sent right now (claimed) is left to finish."""
+    rows = await uow.session.scalars(select(OutboxRow).where(OutboxRow.workspace_id == ws.id))
     count = 0
     for row in rows:
-        if _about(row, member_id):
-            row.status, row.last_error = OutboxStatus.WITHDRAWN.value, "the person asked to be forgotten"
-            count += 1
+        if not _about(row, member_id) or row.status == OutboxStatus.CLAIMED.value:
+            continue
+        count += row.status == OutboxStatus.PENDING.value
+        await uow.session.delete(row)
     return count
 
 
