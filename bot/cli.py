@@ -37,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--start", help="console only: the simulated clock's start, ISO 8601 (default: now)")
     serve = sub.add_parser("serve", help="serve a platform over HTTP (production form)")
-    serve.add_argument("platform", choices=["slack"])
+    serve.add_argument("platform", choices=["slack", "calendar"])
     mig = sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
     mig.add_argument("--revision", default="head")
     doctor = sub.add_parser(
@@ -168,6 +168,8 @@ def _run_platform(settings: Settings, platform: str) -> int:
 
 
 def _serve(settings: Settings, platform: str) -> int:
+    if platform == "calendar":
+        return asyncio.run(_serve_calendar(settings))
     settings.require("SLACK_SIGNING_SECRET")
     if not (settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret)):
         raise SettingsError(
@@ -175,6 +177,19 @@ def _serve(settings: Settings, platform: str) -> int:
         )
     serve_slack = _adapter("adapters.slack.run", "serve_http", "slack")
     return asyncio.run(serve_slack(settings))
+
+
+async def _serve_calendar(settings: Settings) -> int:
+    """Only the calendar feeds, for deployments whose chat process serves no HTTP (Discord)."""
+    from bot.app import build_app
+
+    serve = _adapter("adapters.web.calendar", "serve_calendar", "slack")
+    clock = SystemClock()
+    app = await build_app(settings.database_url, {}, clock, sweep_every=None)
+    try:
+        return int(await serve(app.core, clock, settings.port))
+    finally:
+        await app.close()
 
 
 def _adapter(module: str, name: str, extra: str) -> Any:

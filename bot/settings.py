@@ -27,6 +27,10 @@ class Settings:
     discord_token: str | None = None
     discord_dev_guild_id: str | None = None
     port: int = 3000
+    # Where the web process is reachable (calendar feeds live under it); None: no feeds.
+    public_url: str | None = None
+    # Days a workspace's data is kept after the app was uninstalled / the bot left the guild.
+    retention_days: int = 30
 
     @classmethod
     def from_env(
@@ -37,6 +41,12 @@ class Settings:
         port_text = env.get("PORT", "3000")
         if not port_text.isdigit():
             raise SettingsError(f"PORT must be a number, got {port_text!r}")
+
+        retention_text = env.get("MENTORBOT_RETENTION_DAYS", "30")
+        if not retention_text.isdigit():
+            raise SettingsError(
+                f"MENTORBOT_RETENTION_DAYS must be a whole number of days, got {retention_text!r}"
+            )
 
         def get(name: str) -> str | None:
             return env.get(name) or None
@@ -54,6 +64,8 @@ class Settings:
             discord_token=get("DISCORD_TOKEN"),
             discord_dev_guild_id=get("DISCORD_DEV_GUILD_ID"),
             port=int(port_text),
+            public_url=get("MENTORBOT_PUBLIC_URL"),
+            retention_days=int(retention_text),
         )
 
     def require(self, *names: str) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
 from adapters.slack.installation import SqlInstallationStore, SqlOAuthStateStore
 from adapters.slack.listeners import Deps, register
+from adapters.web.calendar import add_calendar_routes
 from bot.app import Application, build_app
 from bot.clock import Clock, SystemClock
 from bot.persistence.db import session_factory
@@ -59,6 +60,7 @@ class SlackConfig:
     client_secret: str | None = None
     api_url: str | None = None
     socket_mode: bool = False
+    public_url: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, socket_mode: bool) -> SlackConfig:
@@ -70,6 +72,7 @@ class SlackConfig:
             client_secret=settings.slack_client_secret,
             api_url=settings.slack_api_url,
             socket_mode=socket_mode,
+            public_url=settings.public_url,
         )
 
     @property
@@ -82,6 +85,7 @@ class SlackRuntime:
     core: Application
     bolt: AsyncApp
     chat: SlackChat
+    clock: Clock
     installations: SqlInstallationStore | None = None
     extra_cleanup: list[AsyncEngine] = field(default_factory=list)
 
@@ -101,7 +105,14 @@ async def build_slack(
         return await holder[0](team_id)
 
     chat = SlackChat(client, tokens)
-    core = await build_app(config.database_url, {"slack": chat}, clock, directory=chat, engine=engine)
+    core = await build_app(
+        config.database_url,
+        {"slack": chat},
+        clock,
+        directory=chat,
+        engine=engine,
+        public_url=config.public_url,
+    )
     sessions = session_factory(core.engine)
     installations: SqlInstallationStore | None = None
     if config.oauth:
@@ -133,7 +144,7 @@ async def build_slack(
             request_verification_enabled=not config.socket_mode,
         )
     register(bolt, Deps(router=core.router, sessions=sessions, clock=clock))
-    return SlackRuntime(core=core, bolt=bolt, chat=chat, installations=installations)
+    return SlackRuntime(core=core, bolt=bolt, chat=chat, clock=clock, installations=installations)
 
 
 def web_app(runtime: SlackRuntime) -> web.Application:
@@ -175,6 +186,8 @@ def web_app(runtime: SlackRuntime) -> web.Application:
     app = web.Application()
     app.router.add_post(EVENTS_PATH, events)
     app.router.add_get("/healthz", healthz)
+    # Calendar feeds are served by the same web process (MENTORBOT_PUBLIC_URL points here).
+    add_calendar_routes(app, runtime.core.core, runtime.clock)
     if bolt.oauth_flow is not None:
         app.router.add_get(INSTALL_PATH, install)
         app.router.add_get(REDIRECT_PATH, install)
