@@ -9,13 +9,31 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from bot.persistence.slack_tables import SlackInstallation
-from bot.persistence.tables import Workspace
+from bot.calendar.tables import CalendarEventVersion, CalendarFeed
+from bot.persistence.matching_tables import MentorProfile, MentorRequest, RequestClaim
+from bot.persistence.slack_tables import SlackEvent, SlackInstallation
+from bot.persistence.tables import (
+    ActionItem,
+    AgendaItem,
+    CheckIn,
+    Member,
+    Mentorship,
+    OfficeHours,
+    OfficeHoursHost,
+    OfficeHoursQuestion,
+    OfficeHoursRsvp,
+    OfficeHoursSession,
+    OfficeHoursVote,
+    OutboxRow,
+    Reflection,
+    StatusUpdate,
+    Workspace,
+)
 from bot.privacy.tables import WorkspaceRemoval
 from bot.services.members import ensure_workspace
-from bot.services.unit import Core
+from bot.services.unit import Core, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +71,49 @@ async def mark_workspace_restored(core: Core, platform: str, workspace_id: str) 
         return result.first() is not None
 
 
+async def delete_workspace(uow: UnitOfWork, ws: Workspace) -> None:
+    """Every row of the workspace, children before parents: foreign keys between members and the rows
+    that name them do not cascade, and PostgreSQL checks them as each cascade runs."""
+    s = uow.session
+    ms = select(Mentorship.id).where(Mentorship.workspace_id == ws.id)
+    checkins = select(CheckIn.id).where(CheckIn.mentorship_id.in_(ms))
+    series = select(OfficeHours.id).where(OfficeHours.workspace_id == ws.id)
+    sessions = select(OfficeHoursSession.id).where(OfficeHoursSession.office_hours_id.in_(series))
+    questions = select(OfficeHoursQuestion.id).where(OfficeHoursQuestion.session_id.in_(sessions))
+    requests = select(MentorRequest.id).where(MentorRequest.workspace_id == ws.id)
+    await s.execute(delete(OfficeHoursVote).where(OfficeHoursVote.question_id.in_(questions)))
+    await s.execute(
+        update(OfficeHoursQuestion).where(OfficeHoursQuestion.id.in_(questions)).values(carried_from_id=None)
+    )
+    await s.execute(delete(OfficeHoursQuestion).where(OfficeHoursQuestion.session_id.in_(sessions)))
+    await s.execute(delete(OfficeHoursRsvp).where(OfficeHoursRsvp.session_id.in_(sessions)))
+    await s.execute(delete(OfficeHoursSession).where(OfficeHoursSession.office_hours_id.in_(series)))
+    await s.execute(delete(OfficeHoursHost).where(OfficeHoursHost.office_hours_id.in_(series)))
+    await s.execute(delete(OfficeHours).where(OfficeHours.workspace_id == ws.id))
+    await s.execute(delete(RequestClaim).where(RequestClaim.request_id.in_(requests)))
+    await s.execute(delete(MentorRequest).where(MentorRequest.workspace_id == ws.id))
+    await s.execute(delete(MentorProfile).where(MentorProfile.workspace_id == ws.id))
+    await s.execute(delete(AgendaItem).where(AgendaItem.checkin_id.in_(checkins)))
+    await s.execute(delete(StatusUpdate).where(StatusUpdate.checkin_id.in_(checkins)))
+    await s.execute(delete(ActionItem).where(ActionItem.mentorship_id.in_(ms)))
+    await s.execute(delete(Reflection).where(Reflection.mentorship_id.in_(ms)))
+    await s.execute(delete(CheckIn).where(CheckIn.mentorship_id.in_(ms)))
+    await s.execute(delete(Mentorship).where(Mentorship.workspace_id == ws.id))
+    await s.execute(delete(OutboxRow).where(OutboxRow.workspace_id == ws.id))
+    await s.execute(delete(CalendarFeed).where(CalendarFeed.workspace_id == ws.id))
+    await s.execute(delete(CalendarEventVersion).where(CalendarEventVersion.workspace_id == ws.id))
+    await s.execute(delete(WorkspaceRemoval).where(WorkspaceRemoval.workspace_id == ws.id))
+    await s.execute(delete(Member).where(Member.workspace_id == ws.id))
+    if ws.platform == "slack":
+        # The installation holds the workspace's bot token.
+        await s.execute(delete(SlackInstallation).where(SlackInstallation.team_id == ws.external_id))
+        await s.execute(delete(SlackEvent).where(SlackEvent.team_id == ws.external_id))
+    await s.execute(delete(Workspace).where(Workspace.id == ws.id))
+
+
 async def purge_due(core: Core) -> int:
-    """Delete every workspace whose grace period has run out, with everything in it (rows cascade from
-    the workspace; Slack installations and their tokens go too). Returns how many were deleted."""
+    """Delete every workspace whose grace period has run out, with everything in it (Slack installations
+    and their tokens too). Returns how many were deleted."""
     async with core.unit() as uow:
         due = list(
             await uow.session.scalars(
@@ -68,11 +126,7 @@ async def purge_due(core: Core) -> int:
             ws = await uow.session.get(Workspace, workspace_pk)
             if ws is None:
                 continue
-            if ws.platform == "slack":
-                await uow.session.execute(
-                    delete(SlackInstallation).where(SlackInstallation.team_id == ws.external_id)
-                )
-            await uow.session.execute(delete(Workspace).where(Workspace.id == workspace_pk))
+            await delete_workspace(uow, ws)
             log.info(
                 "deleted the data of %s workspace %s after its retention period", ws.platform, ws.external_id
             )
