@@ -38,6 +38,7 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 BOT_SCOPES = [
     "commands",
     "chat:write",
+    "files:write",
     "channels:join",
     "im:write",
     "mpim:write",
