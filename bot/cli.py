@@ -154,7 +154,13 @@ def _clock(kind: str | None, start: str | None) -> Clock:
 async def _console(settings: Settings, clock_kind: str | None, start: str | None) -> int:
     from adapters.console.run import run_console
 
-    return await run_console(settings.database_url, _clock(clock_kind, start), sys.stdin)
+    return await run_console(
+        settings.database_url,
+        _clock(clock_kind, start),
+        sys.stdin,
+        files_dir=settings.data_dir / "files",
+        public_url=settings.public_url,
+    )
 
 
 def _run_platform(settings: Settings, platform: str) -> int:

@@ -1099,6 +1099,8 @@ HELP: dict[str, list[tuple[str, str]]] = {
         ("reminders 24h 1h | off", "when reminders come before each check-in"),
         ("stage getting started|coaching|close-in|succession", "where the mentorship is"),
         ("end [feedback] · reflect <text> · keep-in-touch", "close well"),
+        ("calendar · calendar reset", "your private calendar feed (check-ins, office hours you RSVP'd to)"),
+        ("export · forget me", "everything I hold about you, by DM; or delete it (asks to confirm)"),
         *MATCHING_HELP,
     ],
     "checkin": [
