@@ -5,7 +5,7 @@ its time or status changes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -200,8 +200,6 @@ async def events_for(tx: Tx, ws: Workspace, member: Member) -> list[CalendarEven
 async def versioned(tx: Tx, ws: Workspace, events: Sequence[CalendarEvent]) -> list[CalendarEvent]:
     """The events with their SEQUENCE: 0 the first time an event goes out, one more each time its
     start, end or status differs from the version last sent (RFC 5545 §3.8.7.4)."""
-    from dataclasses import replace
-
     if not events:
         return []
     uids = [e.uid for e in events]

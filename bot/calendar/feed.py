@@ -121,6 +121,8 @@ class FailureLimiter:
     clock: Clock
     limit: int = 10
     window: timedelta = timedelta(minutes=10)
+    # Past this many clients, forget those whose failures all left the window (bounded memory).
+    max_clients: int = 10_000
     _failures: dict[str, deque[datetime]] = field(default_factory=dict)
 
     def _recent(self, client: str) -> deque[datetime]:
@@ -144,3 +146,6 @@ class FailureLimiter:
     def failed(self, client: str) -> None:
         self._recent(client)
         self._failures.setdefault(client, deque()).append(self.clock.now())
+        if len(self._failures) > self.max_clients:
+            for other in list(self._failures):
+                self._recent(other)

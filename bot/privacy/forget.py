@@ -26,6 +26,7 @@ from bot.persistence.tables import (
 )
 from bot.privacy import wording
 from bot.services import mentorships
+from bot.services.matching_support import topic_request
 from bot.services.unit import UnitOfWork
 from bot.wording.common import FORGOTTEN_PREFIX
 
@@ -91,6 +92,9 @@ async def forget(uow: UnitOfWork, ws: Workspace, me: Member) -> None:
     await s.execute(delete(OfficeHoursRsvp).where(OfficeHoursRsvp.member_id == me.id))
     await s.execute(delete(OfficeHoursHost).where(OfficeHoursHost.member_id == me.id))
     await s.execute(delete(MentorProfile).where(MentorProfile.member_id == me.id))
+    for request in await s.scalars(select(MentorRequest).where(MentorRequest.mentee_id == me.id)):
+        # Its reminder and expiry go with it.
+        await uow.withdraw(topic_request(request), prefix=True)
     await s.execute(delete(MentorRequest).where(MentorRequest.mentee_id == me.id))
     await s.execute(update(MentorRequest).where(MentorRequest.mentor_id == me.id).values(decision_note=""))
     await s.execute(
