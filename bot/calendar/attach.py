@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from bot.calendar import events, ics, wording
 from bot.messages import Attachment
+from bot.payloads import CheckinAnnounce, SessionAnnounce
 from bot.persistence.tables import (
     CheckIn,
     Member,
@@ -48,8 +49,9 @@ class WithCalendarFile:
 
 
 async def checkin_file(ctx: DeliveryContext, row: OutboxRow) -> Attachment | None:
-    c = await ctx.session.get(CheckIn, int(row.payload.get("checkin_id", 0)))
-    m = await ctx.session.get(Mentorship, int(row.payload.get("mentorship_id", 0)))
+    ref = CheckinAnnounce.of(row)
+    c = await ctx.session.get(CheckIn, ref.checkin_id)
+    m = await ctx.session.get(Mentorship, ref.mentorship_id)
     if c is None or m is None:
         return None
     ws = await ctx.session.get(Workspace, m.workspace_id)
@@ -65,8 +67,9 @@ async def checkin_file(ctx: DeliveryContext, row: OutboxRow) -> Attachment | Non
 
 
 async def session_file(ctx: DeliveryContext, row: OutboxRow) -> Attachment | None:
-    s = await ctx.session.get(OfficeHoursSession, int(row.payload.get("session_id", 0)))
-    oh = await ctx.session.get(OfficeHours, int(row.payload.get("office_hours_id", 0)))
+    ref = SessionAnnounce.of(row)
+    s = await ctx.session.get(OfficeHoursSession, ref.session_id)
+    oh = await ctx.session.get(OfficeHours, ref.office_hours_id)
     if s is None or oh is None:
         return None
     ws = await ctx.session.get(Workspace, oh.workspace_id)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from bot.domain.states import OutboxStatus
 from bot.outbox import Planned
+from bot.payloads import PrivacyExport
 from bot.persistence.tables import Member, OutboxRow, Workspace
 from bot.ports import DirectMessage, SentRef
 from bot.privacy import export, wording
@@ -18,37 +18,19 @@ from bot.wording.common import FORGOTTEN_PREFIX
 
 log = logging.getLogger(__name__)
 
-EXPORT = "privacy.export"
-
-
-@dataclass(frozen=True)
-class ExportPayload:
-    """Payload of a `privacy.export` row: whose data (`member_id`, the members table's id)."""
-
-    member_id: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"member_id": self.member_id}
-
-    @classmethod
-    def from_row(cls, row: OutboxRow) -> ExportPayload:
-        return cls(member_id=int(row.payload["member_id"]))
+EXPORT = PrivacyExport.kind
 
 
 def export_row(member: Member, now: datetime) -> Planned:
     """The row that sends this person their export now (each request its own key)."""
-    return Planned(
-        EXPORT,
-        f"export:{member.id}:{planning.stamp(now)}:{now.microsecond}",
-        f"member:{member.id}",
-        now,
-        ExportPayload(member.id).to_dict(),
+    return PrivacyExport(member.id).plan(
+        f"export:{member.id}:{planning.stamp(now)}:{now.microsecond}", f"member:{member.id}", now
     )
 
 
 class ExportHandler:
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        payload = ExportPayload.from_row(row)
+        payload = PrivacyExport.of(row)
         member = await ctx.session.get(Member, payload.member_id)
         if member is None or member.external_id.startswith(FORGOTTEN_PREFIX):
             return Drop(OutboxStatus.WITHDRAWN, "the person is gone")

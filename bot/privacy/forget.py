@@ -51,7 +51,8 @@ async def open_mentorships(uow: UnitOfWork, me: Member) -> list[Mentorship]:
 def _about(row: OutboxRow, member_id: int) -> bool:
     """Whether a pending row would be sent to this person (a DM, a reminder, an export)."""
     payload = row.payload or {}
-    return payload.get("member_id") == member_id or payload.get("to") == f"dm:{member_id}"
+    # "to" is "dm:<id>" on mentorship notices and the member id itself on request notices.
+    return payload.get("member_id") == member_id or payload.get("to") in (f"dm:{member_id}", member_id)
 
 
 async def withdraw_rows_for(uow: UnitOfWork, ws: Workspace, member_id: int) -> int:
