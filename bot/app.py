@@ -9,12 +9,17 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.calendar import attach as calendar_attach
+from bot.calendar import commands as calendar_commands
 from bot.clock import Clock
 from bot.interactions import matching_commands, officehours_commands
 from bot.interactions.router import Router
 from bot.persistence.db import create_engine, session_factory
 from bot.persistence.migrate import prepare
 from bot.ports import ChatGateway
+from bot.privacy import commands as privacy_commands
+from bot.privacy import retention
+from bot.privacy.deliveries import privacy_handlers
 from bot.scheduling.dispatcher import Dispatcher, RetryPolicy
 from bot.services import schedules
 from bot.services.deliveries import handlers
@@ -46,11 +51,13 @@ async def build_app(
     worker: str | None = None,
     retry: RetryPolicy | None = None,
     sweep_every: timedelta | None = timedelta(hours=1),
+    public_url: str | None = None,
 ) -> Application:
     """Build everything; migrates an empty database and refuses one whose schema is behind.
 
     Every transaction reconciles the schedules it changed before it commits, and the dispatcher
-    reconciles all of them on its first run and then every `sweep_every` (None: only on start)."""
+    reconciles all of them on its first run and then every `sweep_every` (None: only on start).
+    `public_url` is where this deployment's web process serves calendar feeds (None: no feeds)."""
     engine = engine or create_engine(database_url)
     if migrate:
         await prepare(engine)
@@ -64,9 +71,13 @@ async def build_app(
         repairs = await schedules.reconcile_everything(core)
         for repair in repairs:
             log.warning("repaired a schedule: %s", repair.describe())
+        # Workspaces the app left more than the retention period ago are deleted in the same sweep.
+        await retention.purge_due(core)
         return len(repairs)
 
-    all_handlers = {**handlers(), **office_hours_handlers()}
+    all_handlers = calendar_attach.wrap_handlers(
+        {**handlers(), **office_hours_handlers(), **privacy_handlers()}
+    )
     dispatcher = Dispatcher(
         sessions,
         gateways,
@@ -81,4 +92,6 @@ async def build_app(
     router = Router(core)
     matching_commands.register(router)
     officehours_commands.register(router)
+    calendar_commands.register(router, public_url)
+    privacy_commands.register(router)
     return Application(engine=engine, core=core, router=router, dispatcher=dispatcher)

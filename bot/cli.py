@@ -40,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--start", help="console only: the simulated clock's start, ISO 8601 (default: now)")
     serve = sub.add_parser("serve", help="serve a platform over HTTP (production form)")
-    serve.add_argument("platform", choices=["slack"])
+    serve.add_argument("platform", choices=["slack", "calendar"])
     mig = sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
     mig.add_argument("--revision", default="head")
     doctor = sub.add_parser(
@@ -199,7 +199,13 @@ def _clock(kind: str | None, start: str | None, tryout: bool = False) -> Clock:
 async def _console(settings: Settings, clock_kind: str | None, start: str | None) -> int:
     from adapters.console.run import run_console
 
-    return await run_console(settings.database_url, _clock(clock_kind, start, settings.tryout), sys.stdin)
+    return await run_console(
+        settings.database_url,
+        _clock(clock_kind, start, settings.tryout),
+        sys.stdin,
+        files_dir=settings.data_dir / "files",
+        public_url=settings.public_url,
+    )
 
 
 def _run_platform(settings: Settings, platform: str) -> int:
@@ -213,6 +219,8 @@ def _run_platform(settings: Settings, platform: str) -> int:
 
 
 def _serve(settings: Settings, platform: str) -> int:
+    if platform == "calendar":
+        return asyncio.run(_serve_calendar(settings))
     settings.require("SLACK_SIGNING_SECRET")
     if not (settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret)):
         raise SettingsError(
@@ -220,6 +228,19 @@ def _serve(settings: Settings, platform: str) -> int:
         )
     serve_slack = _adapter("adapters.slack.run", "serve_http", "slack")
     return asyncio.run(serve_slack(settings))
+
+
+async def _serve_calendar(settings: Settings) -> int:
+    """Only the calendar feeds, for deployments whose chat process serves no HTTP (Discord)."""
+    from bot.app import build_app
+
+    serve = _adapter("adapters.web.calendar", "serve_calendar", "slack")
+    clock = SystemClock()
+    app = await build_app(settings.database_url, {}, clock, sweep_every=None)
+    try:
+        return int(await serve(app.core, clock, settings.port))
+    finally:
+        await app.close()
 
 
 def _adapter(module: str, name: str, extra: str) -> Any:

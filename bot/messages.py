@@ -128,11 +128,24 @@ Block = Heading | Paragraph | Bullets | Fields | Buttons
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: an .ics for one event, a data export. `content` is the raw bytes;
+    `mime` the media type (e.g. "text/calendar"). Slack and Discord upload it, the console saves it and
+    prints the path."""
+
+    filename: str
+    content: bytes
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Message:
     blocks: tuple[Block, ...]
     # A short plain-text summary for notifications and platforms' fallback text.
     summary: str = ""
     form: Form | None = None
+    # Files that go with the message (gateways that cannot send files say so in text).
+    attachments: tuple[Attachment, ...] = ()
 
     def plain_lines(self) -> list[Line]:
         """Every inline line in reading order (used by tests and simple renderers)."""

@@ -305,6 +305,17 @@ class RequestKickoff(Payload):
     mentorship_id: int
 
 
+# ---- privacy (bot/privacy) ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PrivacyExport(Payload):
+    """Send this member (members.id) everything mentorbot holds about them, by DM, rendered at send time."""
+
+    kind = "privacy.export"
+    member_id: int
+
+
 def _all(cls: type[Payload]) -> list[type[Payload]]:
     found = []
     for sub in cls.__subclasses__():

@@ -89,7 +89,10 @@ class ChatGateway(Protocol):
         start_thread: bool = False,
         thread_title: str = "",
     ) -> SentRef:
-        """Deliver a message; with `start_thread` the reply carries the id of a new thread under it."""
+        """Deliver a message; with `start_thread` the reply carries the id of a new thread under it.
+
+        `message.attachments` (files: an event's .ics, a data export) go with it: uploaded into the
+        same place (Slack, Discord) or saved with their path printed (console)."""
         ...
 
     async def open_home(self, workspace_id: str, user_ids: list[str], title: str) -> str:

@@ -33,6 +33,10 @@ class Settings:
     port: int = 3000
     # No DATABASE_URL given: the console's own try-out database (simulated clock, logs to a file).
     tryout: bool = False
+    # Where the web process is reachable (calendar feeds live under it); None: no feeds.
+    public_url: str | None = None
+    # Days a workspace's data is kept after the app was uninstalled / the bot left the guild.
+    retention_days: int = 30
 
     @classmethod
     def from_env(
@@ -59,6 +63,12 @@ class Settings:
                 f"sslmode in DATABASE_URL must be one of {', '.join(SSL_MODES)}, got {sslmode!r}"
             )
 
+        retention_text = env.get("MENTORBOT_RETENTION_DAYS", "30")
+        if not retention_text.isdigit():
+            raise SettingsError(
+                f"MENTORBOT_RETENTION_DAYS must be a whole number of days, got {retention_text!r}"
+            )
+
         def get(name: str) -> str | None:
             return env.get(name) or None
 
@@ -76,6 +86,8 @@ class Settings:
             discord_dev_guild_id=get("DISCORD_DEV_GUILD_ID"),
             port=int(port_text),
             tryout=not given,
+            public_url=get("MENTORBOT_PUBLIC_URL"),
+            retention_days=int(retention_text),
         )
 
     def require(self, *names: str) -> None:

@@ -31,7 +31,9 @@ class Harness:
         workspace: str = "W1",
         url: str = "",
         sweep_every: timedelta | None = timedelta(hours=1),
+        public_url: str | None = None,
     ) -> None:
+        self.public_url = public_url
         self.url = url
         self.sweep_every = sweep_every
         self.app = app
@@ -52,19 +54,32 @@ class Harness:
         retry: RetryPolicy | None = None,
         worker: str | None = None,
         sweep_every: timedelta | None = timedelta(hours=1),
+        public_url: str | None = None,
     ) -> Harness:
         clock = SimulatedClock(start)
         chat = FakeChat(clock)
         app = await build_app(
-            url, {"console": chat}, clock, directory=chat, retry=retry, worker=worker, sweep_every=sweep_every
+            url,
+            {"console": chat},
+            clock,
+            directory=chat,
+            retry=retry,
+            worker=worker,
+            sweep_every=sweep_every,
+            public_url=public_url,
         )
-        return cls(app, chat, clock, url=url, sweep_every=sweep_every)
+        return cls(app, chat, clock, url=url, sweep_every=sweep_every, public_url=public_url)
 
     async def restart(self) -> None:
         """The process stops and starts again on the same database (and the same platform)."""
         await self.app.close()
         self.app = await build_app(
-            self.url, {"console": self.chat}, self.clock, directory=self.chat, sweep_every=self.sweep_every
+            self.url,
+            {"console": self.chat},
+            self.clock,
+            directory=self.chat,
+            sweep_every=self.sweep_every,
+            public_url=self.public_url,
         )
         self.pump = SimulatedPump(self.app.dispatcher, self.clock)
 

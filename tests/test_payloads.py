@@ -13,6 +13,7 @@ from bot.app import build_app
 from bot.clock import SimulatedClock
 from bot.domain.states import OutboxStatus
 from bot.persistence.tables import OutboxRow
+from bot.privacy.deliveries import privacy_handlers
 from bot.services.deliveries import handlers
 from bot.services.officehours_deliveries import office_hours_handlers
 from tests.fakes import FakeChat
@@ -20,7 +21,7 @@ from tests.harness import Harness
 
 
 def test_every_handled_kind_has_exactly_one_payload_record() -> None:
-    handled = set(handlers()) | set(office_hours_handlers())
+    handled = set(handlers()) | set(office_hours_handlers()) | set(privacy_handlers())
     assert handled == set(payloads.KINDS)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from adapters.console.printer import TextRenderer
 from bot.clock import Clock
-from bot.messages import Message
+from bot.messages import Attachment, Message
 from bot.ports import ChannelPost, Destination, DirectMessage, SentRef, ThreadReply
 from bot.services.unit import UserInfo
 
@@ -26,7 +28,15 @@ class Channel:
 class ConsoleChat:
     platform = "console"
 
-    def __init__(self, clock: Clock, zones: ZoneLookup, emit: Callable[[str], None] = print) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        zones: ZoneLookup,
+        emit: Callable[[str], None] = print,
+        files_dir: Path | None = None,
+    ) -> None:
+        # Attachments (an .ics, an export) are saved here and their path printed.
+        self.files_dir = files_dir or Path(tempfile.gettempdir()) / "mentorbot-files"
         self.clock = clock
         self.zones = zones
         self.emit = emit
@@ -94,6 +104,8 @@ class ConsoleChat:
         self.emit(label + " " + (lines[0] if lines else ""))
         for extra in lines[1:]:
             self.emit("    " + extra)
+        for attachment in message.attachments:
+            self.emit(f"    [file: {self._save(message_id, attachment)}]")
         ref = SentRef(channel_id, message_id, thread_id)
         self._sent[idempotency_key] = ref
         return ref
@@ -106,6 +118,13 @@ class ConsoleChat:
         label = f"#{channel.name}" if channel else channel_id
         # Only the part that changes (buttons with live counts) is worth a line in a terminal.
         self.emit(f"[{label}] (message {message_id} updated) {(buttons or lines or [''])[-1].strip()}")
+
+    def _save(self, message_id: str, attachment: Attachment) -> Path:
+        """Write a file under `files_dir`, named by message so a later one never overwrites it."""
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / f"{message_id}-{Path(attachment.filename).name}"
+        path.write_bytes(attachment.content)
+        return path
 
     def _channel(self, channel_id: str) -> Channel:
         """A community channel (office hours) exists as soon as someone names it; its readers are everyone."""

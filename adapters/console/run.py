@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,11 @@ from bot.services.members import zones_for
 
 
 async def build_console(
-    database_url: str, clock: Clock, emit: Callable[[str], None] = print
+    database_url: str,
+    clock: Clock,
+    emit: Callable[[str], None] = print,
+    files_dir: Path | None = None,
+    public_url: str | None = None,
 ) -> tuple[Console, Application]:
     holder: list[Application] = []
 
@@ -36,8 +41,8 @@ async def build_console(
         async with holder[0].core.unit() as uow:
             return await zones_for(uow, "console", WORKSPACE, users)
 
-    chat = ConsoleChat(clock, zones, emit)
-    app = await build_app(database_url, {"console": chat}, clock, directory=chat)
+    chat = ConsoleChat(clock, zones, emit, files_dir)
+    app = await build_app(database_url, {"console": chat}, clock, directory=chat, public_url=public_url)
     holder.append(app)
     await _restore_homes(app, chat)
     await _restore_numbering(app, chat)
@@ -113,8 +118,16 @@ async def _restore_numbering(app: Application, chat: ConsoleChat) -> None:
     chat.continue_numbering(highest)
 
 
-async def run_console(database_url: str, clock: Clock, stream: TextIO) -> int:
-    console, app = await build_console(database_url, clock)
+async def run_console(
+    database_url: str,
+    clock: Clock,
+    stream: TextIO,
+    *,
+    files_dir: Path | None = None,
+    public_url: str | None = None,
+) -> int:
+    """`files_dir`: where attachments (an .ics, an export) are saved, their paths printed."""
+    console, app = await build_console(database_url, clock, files_dir=files_dir, public_url=public_url)
     if isinstance(console.pump, RealTimePump):
         await console.pump.start()
     else:

@@ -13,6 +13,7 @@ real threads, a thread (a home) has reply chains."""
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
@@ -337,6 +338,11 @@ class DiscordChat:
         view = build_view(rendered.buttons, workspace_id)
         if view is not None:
             kwargs["view"] = view
+        if message.attachments:
+            # Built per attempt: a discord.File is spent once sent.
+            kwargs["files"] = [
+                discord.File(io.BytesIO(a.content), filename=a.filename) for a in message.attachments
+            ]
         if reply_to is not None:
             kwargs["reference"] = SnowflakeReference(
                 message_id=int(reply_to), channel_id=int(channel_id_of(channel)), fail_if_not_exists=False

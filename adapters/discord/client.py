@@ -50,6 +50,7 @@ class MentorBot(discord.Client):
         *,
         dev_guild_id: str | None = None,
         sync_commands: bool = True,
+        public_url: str | None = None,
         **options: Any,
     ) -> None:
         # No client-wide allowed_mentions: every send passes its own, which names only intended users.
@@ -58,6 +59,7 @@ class MentorBot(discord.Client):
         self.clock = clock
         self.dev_guild_id = dev_guild_id
         self.sync_commands = sync_commands
+        self.public_url = public_url
         self.tree: app_commands.CommandTree[MentorBot] = app_commands.CommandTree(self)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         self.handled: Counter[str] = Counter()
@@ -84,7 +86,11 @@ class MentorBot(discord.Client):
 
         self.chat = DiscordChat(self, channel_setting, home, on_channel_gone=home_gone)
         self._app = await build_app(
-            self.database_url, {"discord": self.chat}, self.clock, directory=self.chat
+            self.database_url,
+            {"discord": self.chat},
+            self.clock,
+            directory=self.chat,
+            public_url=self.public_url,
         )
         holder.append(self._app)
         commands.register(self.tree)

@@ -38,6 +38,13 @@ REQUEST_ACTIONS = [
     app_commands.Choice(name="wait days: how long mentors have to answer (admins)", value="wait"),
 ]
 
+DATA_ACTIONS = [
+    app_commands.Choice(name="calendar: your private feed link", value="calendar"),
+    app_commands.Choice(name="calendar reset: revoke the link, get a new one", value="calendar reset"),
+    app_commands.Choice(name="export: everything I hold about you, by DM", value="export"),
+    app_commands.Choice(name="forget me: delete your data (asks to confirm)", value="forget me"),
+]
+
 
 async def run(interaction: discord.Interaction[Any], command: str, text: str) -> None:
     router = host_of(interaction).app.router
@@ -327,6 +334,15 @@ class Mentor(
     @app_commands.autocomplete(number=request_number_choices)
     async def claim(self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
         await run(interaction, "mentor", f"claim {number}")
+
+    # ---- your calendar and your data (bot/calendar, bot/privacy) ----------------------------------
+    # One sub-command with a choice: `/mentor` is at Discord's limit of 25.
+
+    @app_commands.command(description="Your calendar feed, a copy of your data, or being forgotten")
+    @app_commands.describe(action="What you want")
+    @app_commands.choices(action=DATA_ACTIONS)
+    async def data(self, interaction: discord.Interaction[Any], action: app_commands.Choice[str]) -> None:
+        await run(interaction, "mentor", action.value)
 
 
 @app_commands.command(name="checkin", description="Post an update, record notes, or see the next check-in")

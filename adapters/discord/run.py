@@ -20,7 +20,12 @@ async def run_gateway(settings: Settings) -> int:
     if not settings.discord_token:
         log.error("DISCORD_TOKEN is not set")
         return 2
-    bot = MentorBot(settings.database_url, SystemClock(), dev_guild_id=settings.discord_dev_guild_id)
+    bot = MentorBot(
+        settings.database_url,
+        SystemClock(),
+        dev_guild_id=settings.discord_dev_guild_id,
+        public_url=settings.public_url,
+    )
     # SIGTERM (a platform stopping the worker) and Ctrl-C close the gateway and the pump cleanly.
     loop = asyncio.get_running_loop()
     closing: list[asyncio.Task[None]] = []

@@ -174,6 +174,10 @@ class SlackChat:
             raise delivery_error(exc) from exc
         ts = str(response.get("ts") or "")
         channel_id = str(response.get("channel") or channel)
+        if message.attachments:
+            await self._upload(
+                token, channel_id, thread_ts or (ts if start_thread else None), message, start_thread
+            )
         # On Slack a thread is named by its parent's ts.
         return SentRef(channel_id, ts, ts if start_thread else None)
 
@@ -221,6 +225,25 @@ class SlackChat:
                 ts = str(found.get("ts") or "")
                 return SentRef(channel, ts, ts if start_thread else None)  # a thread is its parent's ts
         return None
+
+    async def _upload(
+        self, token: str, channel: str, thread_ts: str | None, message: Message, optional: bool
+    ) -> None:
+        """Share the message's files in the same place (`files:write`): into the thread the message
+        opened, or after it. A failed upload fails the send — unless the files only add to a post that
+        stands on its own (`optional`: an announcement with its .ics), where retrying would post twice."""
+        uploads = [
+            {"content": a.content, "filename": a.filename, "title": a.filename} for a in message.attachments
+        ]
+        try:
+            await self.client.files_upload_v2(
+                token=token, file_uploads=uploads, channel=channel, thread_ts=thread_ts
+            )
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            if optional:
+                log.warning("could not attach %s in %s: %s", uploads[0]["filename"], channel, exc)
+                return
+            raise delivery_error(exc) from exc
 
     async def _post(self, token: str, args: dict[str, Any]) -> Any:
         """chat.postMessage; in a channel the bot is not in (an office-hours channel nobody invited it

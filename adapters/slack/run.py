@@ -28,6 +28,7 @@ from adapters.health import PATH, health_handler, serve_health
 from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
 from adapters.slack.installation import InstallationStore, SqlOAuthStateStore
 from adapters.slack.listeners import PLATFORM, Deps, register
+from adapters.web.calendar import add_calendar_routes
 from bot.app import Application, build_app
 from bot.clock import Clock, SystemClock
 from bot.persistence.db import session_factory
@@ -44,6 +45,7 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 BOT_SCOPES = [
     "commands",
     "chat:write",
+    "files:write",
     "channels:join",
     "im:write",
     "mpim:write",
@@ -68,6 +70,7 @@ class SlackConfig:
     client_secret: str | None = None
     api_url: str | None = None
     socket_mode: bool = False
+    public_url: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, socket_mode: bool) -> SlackConfig:
@@ -79,6 +82,7 @@ class SlackConfig:
             client_secret=settings.slack_client_secret,
             api_url=settings.slack_api_url,
             socket_mode=socket_mode,
+            public_url=settings.public_url,
         )
 
     @property
@@ -91,6 +95,7 @@ class SlackRuntime:
     core: Application
     bolt: AsyncApp
     chat: SlackChat
+    clock: Clock
     installations: InstallationStore | None = None
     extra_cleanup: list[AsyncEngine] = field(default_factory=list)
 
@@ -111,7 +116,14 @@ async def build_slack(
 
     # An org-wide token needs to be told which workspace each call is for.
     chat = SlackChat(client, tokens, team_scoped=config.oauth)
-    core = await build_app(config.database_url, {"slack": chat}, clock, directory=chat, engine=engine)
+    core = await build_app(
+        config.database_url,
+        {"slack": chat},
+        clock,
+        directory=chat,
+        engine=engine,
+        public_url=config.public_url,
+    )
     sessions = session_factory(core.engine)
     installations: InstallationStore | None = None
     if config.oauth:
@@ -156,7 +168,7 @@ async def build_slack(
             request_verification_enabled=not config.socket_mode,
         )
     register(bolt, Deps(router=core.router, sessions=sessions, clock=clock, installations=installations))
-    return SlackRuntime(core=core, bolt=bolt, chat=chat, installations=installations)
+    return SlackRuntime(core=core, bolt=bolt, chat=chat, clock=clock, installations=installations)
 
 
 def web_app(runtime: SlackRuntime, pump: RealTimePump | None = None) -> web.Application:
@@ -190,6 +202,8 @@ def web_app(runtime: SlackRuntime, pump: RealTimePump | None = None) -> web.Appl
     app = web.Application()
     app.router.add_post(EVENTS_PATH, events)
     app.router.add_get(HEALTH_PATH, health_handler(runtime.core.engine, pump))
+    # Calendar feeds are served by the same web process (MENTORBOT_PUBLIC_URL points here).
+    add_calendar_routes(app, runtime.core.core, runtime.clock)
     if bolt.oauth_flow is not None:
         app.router.add_get(INSTALL_PATH, install)
         app.router.add_get(REDIRECT_PATH, install)

@@ -350,3 +350,8 @@ class Clarification(Base):
     options: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+# isort: split
+from bot.calendar import tables as calendar_tables  # noqa: F401, E402
+from bot.privacy import tables as privacy_tables  # noqa: F401, E402

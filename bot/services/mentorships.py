@@ -289,6 +289,16 @@ async def end(uow: UnitOfWork, actor: Actor, feedback: str, other: str | None) -
         raise UserError(wording.already_ended())
     if len(feedback) > REFLECTION_MAX:
         raise UserError(wording.too_long("Feedback", REFLECTION_MAX, len(feedback)))
+    await conclude(uow, ws, me, m, feedback)
+    return Reply(wording.ended_ack(bool(feedback.strip())))
+
+
+async def conclude(
+    uow: UnitOfWork, ws: Workspace, me: Member, m: Mentorship, feedback: str, *, departing: bool = False
+) -> None:
+    """End an open mentorship: its schedule is reconciled (future rows withdrawn), pending notices
+    withdrawn, and both people told with the reflection prompt. `departing`: `me` is leaving mentorbot
+    (forget me), so only the other person is told, in words that say so."""
     was_proposed = m.state == MentorshipState.PROPOSED.value
     m.state = MentorshipState.CONCLUDED.value
     m.ended_at = uow.now
@@ -299,7 +309,10 @@ async def end(uow: UnitOfWork, actor: Actor, feedback: str, other: str | None) -
         uow.session.add(
             Reflection(mentorship_id=m.id, member_id=me.id, text=feedback.strip(), created_at=uow.now)
         )
-    if not was_proposed:
+    if departing:
+        if not was_proposed:
+            await _notice(uow, ws, m, "partner_left", f"dm:{other_party_id(me, m)}", by_id=me.id)
+    elif not was_proposed:
         for person_id in (m.mentor_id, m.mentee_id):
             await _notice(
                 uow,
@@ -312,7 +325,6 @@ async def end(uow: UnitOfWork, actor: Actor, feedback: str, other: str | None) -
             )
     else:
         await _notice(uow, ws, m, "withdrawn", f"dm:{other_party_id(me, m)}", by_id=me.id)
-    return Reply(wording.ended_ack(bool(feedback.strip())))
 
 
 async def _concluded(

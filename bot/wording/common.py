@@ -6,13 +6,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.messages import Mention, Timestamp, TimeStyle
+from bot.messages import Mention, Text, Timestamp, TimeStyle
 
 if TYPE_CHECKING:
     from bot.persistence.tables import Member
 
 
-def who(member: Member) -> Mention:
+# A forgotten person's member row keeps only this in place of their platform id (see bot.privacy.forget).
+FORGOTTEN_PREFIX = "forgotten:"
+
+
+def who(member: Member) -> Mention | Text:
+    """A person as a mention; someone who asked to be forgotten is plain text ("a former member")."""
+    if member.external_id.startswith(FORGOTTEN_PREFIX):
+        return Text(member.display_name)
     return Mention(member.external_id, member.display_name)
 
 

@@ -903,6 +903,8 @@ def notice(
         return simple(*actor, " moved the check-in of ", when(old), " to ", when(new), ".", summary="Moved")
     if event == "ended":
         return _ended(m, viewer, actor, bool(payload.get("reflected")))
+    if event == "partner_left":
+        return _ended(m, viewer, actor, False, left=True)
     if event == "keep_in_touch":
         return simple(
             *actor,
@@ -943,9 +945,18 @@ def notice(
     raise ValueError(f"unknown notice {event!r}")
 
 
-def _ended(m: Mentorship, viewer: Member | None, actor: list[Any], reflected: bool) -> Message:
+def _ended(
+    m: Mentorship, viewer: Member | None, actor: list[Any], reflected: bool, *, left: bool = False
+) -> Message:
     b = MessageBuilder().heading("Your mentorship has concluded")
-    b.para(*actor, " ended the mentorship. Thank you both for the time and care you put in.")
+    if left:
+        b.para(
+            "Your mentoring partner has left mentorbot and asked for their data to be deleted, so this "
+            "mentorship has ended. Nothing you did caused it — thank you for the time and care you put in. "
+            "Your own notes, updates and action items stay yours."
+        )
+    else:
+        b.para(*actor, " ended the mentorship. Thank you both for the time and care you put in.")
     if reflected:
         b.para("Your feedback is saved. Anything to add? `/mentor reflect <text>`.")
     else:
@@ -1165,6 +1176,8 @@ HELP: dict[str, list[tuple[str, str]]] = {
         ("reminders 24h 1h | off", "when reminders come before each check-in"),
         ("stage getting started|coaching|close-in|succession", "where the mentorship is"),
         ("end [feedback] · reflect <text> · keep-in-touch", "close well"),
+        ("calendar · calendar reset", "your private calendar feed (check-ins, office hours you RSVP'd to)"),
+        ("export · forget me", "everything I hold about you, by DM; or delete it (asks to confirm)"),
         *MATCHING_HELP,
     ],
     "checkin": [

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from tests.discord import payloads as pl
 from tests.discord.payloads import BOT_USER, GUILD, Person
@@ -22,6 +22,8 @@ class Recorded:
     path: str  # after /api/v10
     query: dict[str, str]
     body: Any
+    # multipart/form-data uploads: (filename, bytes) per `files[n]` part; `body` is their payload_json.
+    files: list[tuple[str, bytes]] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"{self.method} {self.path}"
@@ -52,6 +54,9 @@ class FakeDiscord:
     reject_token: bool = False
     on_thread_created: Callable[[dict[str, Any]], None] | None = None
     unhandled: list[Recorded] = field(default_factory=list)
+    # Files sent with a message, by message id.
+    files: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
+    _uploading: list[tuple[str, bytes]] = field(default_factory=list)
     _nonces: dict[tuple[str, str], str] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     base: str = ""
@@ -101,12 +106,23 @@ class FakeDiscord:
     # ---- the server -----------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        raw = await request.read()
-        body = json.loads(raw) if raw and request.content_type == "application/json" else None
+        files: list[tuple[str, bytes]] = []
+        if request.content_type == "multipart/form-data":
+            body = None
+            async for part in await request.multipart():
+                assert isinstance(part, BodyPartReader)
+                if part.name == "payload_json":
+                    body = json.loads(await part.text())
+                else:
+                    files.append((part.filename or "", bytes(await part.read())))
+        else:
+            raw = await request.read()
+            body = json.loads(raw) if raw and request.content_type == "application/json" else None
         path = "/" + request.match_info["tail"]
-        rec = Recorded(request.method, path, dict(request.query), body)
+        rec = Recorded(request.method, path, dict(request.query), body, files)
         self.requests.append(rec)
         await asyncio.sleep(0)
+        self._uploading = files
         try:
             result = self._route(rec)
         except ApiError as exc:
@@ -269,6 +285,19 @@ class FakeDiscord:
             referenced=self.messages.get(reference["message_id"]) if reference else None,
         )
         msg["flags"] = 64 if ephemeral else 0
+        if self._uploading:
+            self.files[msg["id"]] = self._uploading
+            msg["attachments"] = [
+                {
+                    "id": pl.snowflake(),
+                    "filename": name,
+                    "size": len(data),
+                    "url": f"https://cdn.example/{name}",
+                    "proxy_url": f"https://cdn.example/{name}",
+                }
+                for name, data in self._uploading
+            ]
+            self._uploading = []
         self.messages[msg["id"]] = msg
         return msg
 

@@ -42,6 +42,16 @@ class Posted:
 
 
 @dataclass
+class Upload:
+    file_id: str
+    filename: str
+    length: int
+    content: bytes = b""
+    channel: str | None = None
+    thread_ts: str | None = None
+
+
+@dataclass
 class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
@@ -65,6 +75,8 @@ class FakeSlack:
     revoked: set[str] = field(default_factory=set)
     # Where apps.connections.open sends Socket Mode (set to an unreachable URL to keep it connecting).
     link_url: str | None = None
+    # files.getUploadURLExternal → POST /upload/<id> → files.completeUploadExternal
+    uploads: dict[str, Upload] = field(default_factory=dict)
 
     # ---- set-up ---------------------------------------------------------------------------------
 
@@ -90,6 +102,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_get("/link", self._link)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -254,6 +267,28 @@ class FakeSlack:
     def _conversations_replies(self, p: dict[str, Any]) -> dict[str, Any]:
         ts = str(p.get("ts", ""))
         return self._history(p, lambda m: m.ts == ts or m.thread_ts == ts)
+
+    def _files_getUploadURLExternal(self, p: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{len(self.uploads) + 1:05d}"
+        self.uploads[file_id] = Upload(file_id, str(p["filename"]), int(p["length"]))
+        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self.uploads[request.match_info["file_id"]]
+        upload.content = await request.read()
+        assert len(upload.content) == upload.length, "uploaded bytes differ from the announced length"
+        return web.Response(text=f"OK - {len(upload.content)}")
+
+    def _files_completeUploadExternal(self, p: dict[str, Any]) -> dict[str, Any]:
+        files = json.loads(p["files"]) if isinstance(p["files"], str) else p["files"]
+        for f in files:
+            upload = self.uploads[f["id"]]
+            assert upload.content, "completed before the bytes were uploaded"
+            upload.channel, upload.thread_ts = p.get("channel_id"), p.get("thread_ts")
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+
+    def shared_files(self, channel: str | None = None) -> list[Upload]:
+        return [u for u in self.uploads.values() if u.channel and (channel is None or u.channel == channel)]
 
     def _chat_update(self, p: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(p.get("channel", "")), str(p.get("ts", ""))

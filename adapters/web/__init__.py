@@ -1,0 +1,1 @@
+"""HTTP routes any deployment can serve (calendar feeds), independent of the chat platform."""

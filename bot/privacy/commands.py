@@ -1,0 +1,48 @@
+"""`/mentor export`, `/mentor forget me` and its confirmation buttons (`privacy:forget:<member id>`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.domain.errors import NotAllowed, ParseError
+from bot.messages import Reply
+from bot.privacy import deliveries, forget, wording
+from bot.services.members import Actor, actor_member
+from bot.services.unit import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.interactions.router import Router
+
+
+async def export_command(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    if rest.strip():
+        raise ParseError(wording.export_usage(rest.strip()))
+    ws, me = await actor_member(uow, actor)
+    await uow.plan(ws, deliveries.export_row(me, uow.now))
+    return Reply(wording.export_started())
+
+
+async def forget_command(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    if rest.strip().lower() not in ("me", "me please", "me."):
+        raise ParseError(wording.forget_usage(rest.strip()))
+    _ws, me = await actor_member(uow, actor)
+    count = len(await forget.open_mentorships(uow, me))
+    return Reply(wording.forget_confirm(me.id, count))
+
+
+async def action(uow: UnitOfWork, actor: Actor, verb: str, ident: int) -> Reply:
+    ws, me = await actor_member(uow, actor)
+    if me.id != ident:
+        raise NotAllowed(wording.not_your_button())
+    if verb == "forget":
+        await forget.forget(uow, ws, me)
+        return Reply(wording.forgotten())
+    if verb == "keep":
+        return Reply(wording.forget_cancelled())
+    raise NotAllowed(wording.not_your_button())
+
+
+def register(router: Router) -> None:
+    router.mentor_subcommands["export"] = export_command
+    router.mentor_subcommands["forget"] = forget_command
+    router.action_scopes["privacy"] = action
