@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
@@ -12,6 +13,19 @@ from bot.domain.states import OPEN_MENTORSHIP_STATES, MentorshipState
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services.members import find_member
 from bot.services.unit import UnitOfWork
+
+
+@dataclass(frozen=True)
+class MentorshipId:
+    """A mentorship named by its id (a button or form), not by the other person: it selects exactly
+    that mentorship, checked against the actor and their workspace, or nothing."""
+
+    id: int
+
+
+# What picks the mentorship a use-case acts on: the other person's platform id (typed commands), an
+# exact id (buttons and forms), or None (the only one).
+Selector = str | MentorshipId | None
 
 
 def is_party(member: Member, m: Mentorship) -> bool:
@@ -60,11 +74,17 @@ async def pick(
     uow: UnitOfWork,
     ws: Workspace,
     me: Member,
-    other_user_id: str | None,
+    other_user_id: Selector,
     states: Sequence[MentorshipState] = tuple(OPEN_MENTORSHIP_STATES),
     example: str = "/mentor next",
 ) -> Mentorship:
-    """The mentorship a command is about: the only one, or the one with the mentioned person."""
+    """The mentorship a command is about: the one a button names, the only one, or the one with the
+    mentioned person. Raises NotFound / NotAllowed / UserError with what to do instead."""
+    if isinstance(other_user_id, MentorshipId):
+        m = await get_mentorship(uow, me, other_user_id.id)
+        if m.state not in {str(s) for s in states}:
+            raise UserError(wording.BUTTON_STALE)
+        return m
     mine = await mentorships_of(uow, me, states)
     if other_user_id is not None:
         other = await find_member(uow, ws, other_user_id)

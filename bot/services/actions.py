@@ -12,7 +12,7 @@ from bot.domain.states import OPEN_MENTORSHIP_STATES, ActionState, MentorshipSta
 from bot.messages import Reply
 from bot.persistence.tables import ActionItem, Member, Mentorship, Workspace
 from bot.services import planning
-from bot.services.access import can_access, pick, require_access
+from bot.services.access import Selector, can_access, pick, require_access
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.unit import UnitOfWork
 
@@ -22,7 +22,7 @@ OPEN_MAX = 50
 
 
 async def add(
-    uow: UnitOfWork, actor: Actor, text: str, owner_user_id: str | None, due: date | None, other: str | None
+    uow: UnitOfWork, actor: Actor, text: str, owner_user_id: str | None, due: date | None, other: Selector
 ) -> Reply:
     ws, me = await actor_member(uow, actor)
     text = text.strip()
@@ -64,7 +64,7 @@ async def add(
     return Reply(wording.action_added(item, owner, me))
 
 
-async def list_open(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def list_open(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     if other is not None:
         ms = [await pick(uow, ws, me, other, tuple(OPEN_MENTORSHIP_STATES), "/actions")]

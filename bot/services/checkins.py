@@ -13,7 +13,7 @@ from bot.domain.states import CheckInState, MentorshipState, Stage
 from bot.messages import Reply, reply
 from bot.persistence.tables import AgendaItem, CheckIn, Member, Mentorship, StatusUpdate, Workspace
 from bot.services import planning, schedules
-from bot.services.access import can_access, pick, require_access
+from bot.services.access import Selector, can_access, pick, require_access
 from bot.services.members import Actor, actor_member, ensure_workspace, zone_of
 from bot.services.unit import Tx, UnitOfWork
 
@@ -26,7 +26,7 @@ ACTIVE_OR_PAUSED = (MentorshipState.ACTIVE, MentorshipState.PAUSED)
 
 
 async def _mentorship(
-    uow: UnitOfWork, actor: Actor, other: str | None, example: str
+    uow: UnitOfWork, actor: Actor, other: Selector, example: str
 ) -> tuple[Workspace, Member, Mentorship]:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, ACTIVE_OR_PAUSED, example)
@@ -52,7 +52,7 @@ async def updates_of(uow: Tx, c: CheckIn) -> list[StatusUpdate]:
     )
 
 
-async def overview(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def overview(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     """`/checkin` with no text: the next check-in, its agenda, and open action items."""
     ws, me, m = await _mentorship(uow, actor, other, "/checkin")
     mentor = await uow.session.get(Member, m.mentor_id)
@@ -66,7 +66,7 @@ async def overview(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     return Reply(wording.checkin_overview(me, m, mentor, mentee, c, agenda, updates, actions, people))
 
 
-async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: str | None) -> Reply:
+async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: Selector) -> Reply:
     """`/checkin <text>`: a status update into the next check-in's thread."""
     ws, me, m = await _mentorship(uow, actor, other, "/checkin")
     text = text.strip()
@@ -85,7 +85,7 @@ async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: str | Non
     return Reply(wording.update_posted(c))
 
 
-async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: str | None) -> Reply:
+async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: Selector) -> Reply:
     """After a session: it was held, here is what we took away; sends the follow-up summary."""
     ws, me, m = await _mentorship(uow, actor, other, "/checkin notes")
     if len(notes) > NOTES_MAX:
@@ -107,7 +107,7 @@ async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: str | N
     return Reply(wording.notes_recorded(first_time))
 
 
-async def mark_missed(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def mark_missed(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me, m = await _mentorship(uow, actor, other, "/checkin missed")
     c = await _last_started(uow, m, me)
     if c.state == CheckInState.HELD.value:
@@ -159,7 +159,7 @@ async def _last_started(uow: UnitOfWork, m: Mentorship, me: Member) -> CheckIn:
     return c
 
 
-async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: str | None) -> Reply:
+async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: Selector) -> Reply:
     ws, me, m = await _mentorship(uow, actor, other, "/agenda add")
     question = question.strip()
     if not question:
@@ -176,7 +176,7 @@ async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: str 
     return Reply(wording.question_added(c, question))
 
 
-async def show_agenda(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def show_agenda(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, _me, m = await _mentorship(uow, actor, other, "/agenda")
     c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:

@@ -13,6 +13,7 @@ from bot.domain.timeparse import parse_time_of_day
 from bot.messages import Reply
 from bot.services.members import Actor, actor_member, valid_zone
 from bot.services.unit import UnitOfWork
+from bot.validation import COMMAND_MAX, storable, zone_name
 
 
 @lru_cache(maxsize=1)
@@ -24,9 +25,10 @@ def _zones() -> tuple[str, ...]:
 
 def resolve_zone(text: str) -> str:
     """An IANA name from what was typed: exact, any case, or a city ("berlin", "new york")."""
-    raw = text.strip()
+    raw = storable(text.strip(), "A time zone name", COMMAND_MAX)
     if raw.upper() == "UTC":
         return "UTC"
+    zone_name(raw)
     if valid_zone(raw) and "/" in raw:
         return raw
     key = raw.lower().replace(" ", "_")
