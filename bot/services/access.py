@@ -91,8 +91,12 @@ async def pick(
         if other is None:
             raise NotFound(wording.no_mentorship_with(other_user_id))
         with_other = [m for m in mine if other.id in (m.mentor_id, m.mentee_id) and other.id != me.id]
+        if len(with_other) > 1:
+            # Each mentors the other: the person alone does not say which; never guess.
+            roles = [(m.id, m.mentor_id == me.id, m.focus) for m in with_other]
+            raise UserError(wording.which_direction(other.display_name, roles))
         if with_other:
-            return with_other[-1] if len(with_other) > 1 else with_other[0]
+            return with_other[0]
         if me.is_admin:
             theirs = await mentorships_of(uow, other, states)
             if len(theirs) == 1:

@@ -27,7 +27,7 @@ from bot.messages import Reply
 from bot.persistence.matching_tables import MentorProfile, MentorRequest, RequestClaim
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services import mentorships, planning, schedules
-from bot.services.access import mentorships_of
+from bot.services.access import MentorshipId, mentorships_of
 from bot.services.matching_support import (
     EXPIRY_GRACE,
     answer_window,
@@ -528,9 +528,9 @@ async def confirm_cadence(uow: UnitOfWork, actor: Actor, request_id: int) -> Rep
     mentee, mentor = await _member(uow, req.mentee_id), await _member(uow, req.mentor_id)
     # Whoever presses, the phrase was written in the mentee's time (or the mentor's, for their default).
     author = mentee if req.cadence else mentor
-    other = mentor if author is mentee else mentee
     as_author = Actor(platform=ws.platform, workspace_id=ws.external_id, user_id=author.external_id)
-    return await mentorships.set_cadence(uow, as_author, phrase, other.external_id)
+    # Exactly the request's mentorship: the two may have another one with each other.
+    return await mentorships.set_cadence(uow, as_author, phrase, MentorshipId(req.mentorship_id))
 
 
 async def _member(uow: UnitOfWork, member_id: int | None) -> Member:
