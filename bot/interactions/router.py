@@ -161,7 +161,7 @@ class Router:
         if sub == "accept":
             return await mentorships.accept(uow, actor, other)
         if sub == "decline":
-            return await mentorships.decline(uow, actor, other, p.text)
+            return await mentorships.decline(uow, actor, other, said(p.text, "The message"))
         if sub == "list":
             return await mentorships.list_mentorships(uow, actor, everyone=p.text.lower() == "all")
         if sub == "cadence":
@@ -181,9 +181,9 @@ class Router:
                 raise ParseError(wording.RESCHEDULE_MISSING)
             return await mentorships.reschedule(uow, actor, p.text, other)
         if sub in ("end", "conclude"):
-            return await mentorships.end(uow, actor, p.text, other)
+            return await mentorships.end(uow, actor, said(p.text, "Feedback"), other)
         if sub == "reflect":
-            return await mentorships.reflect(uow, actor, p.text, other)
+            return await mentorships.reflect(uow, actor, said(p.text, "A reflection"), other)
         if sub in ("keep-in-touch", "keep_in_touch", "keep"):
             return await mentorships.keep_in_touch(uow, actor, other)
         if sub == "stage":
@@ -212,14 +212,15 @@ class Router:
             except ParseError:
                 # "learn by doing" is part of a goal, not a date.
                 words, target = [*words, "by", *by.split()], None
-            if target is not None:
+            if target is not None and target > await self._today(uow, actor):
                 validation.date_within(target, await self._today(uow, actor), "The target date")
         mentor_id, mentee_id = (
             (p.mentions[0], p.mentions[1]) if len(p.mentions) == 2 else (None, p.mentions[0])
         )
         if target is not None and target <= await self._today(uow, actor):
             raise ParseError(wording.target_past(target))
-        req = mentorships.PairRequest(mentee_id, " ".join(words), target, focus or "", mentor_id)
+        goal = said(" ".join(words), "Goals", mentorships.GOALS_MAX)
+        req = mentorships.PairRequest(mentee_id, goal, target, focus or "", mentor_id)
         return await mentorships.pair(uow, actor, req)
 
     async def _today(self, uow: UnitOfWork, actor: Actor) -> date:
@@ -450,11 +451,16 @@ class Router:
             return await actions.add(uow, actor, text, owner[0] if owner else None, due, other)
         if (scope, verb) == ("mentorship", "end"):
             other = await self._mentorship_by_id(uow, actor, ident)
-            return await mentorships.end(uow, actor, text, other)
+            return await mentorships.end(uow, actor, said(text, "Feedback"), other)
         if (scope, verb) == ("mentorship", "reflect"):
             other = await self._mentorship_by_id(uow, actor, ident)
-            return await mentorships.reflect(uow, actor, text, other)
+            return await mentorships.reflect(uow, actor, said(text, "A reflection"), other)
         return reply(wording.BUTTON_STALE, ok=False)
+
+
+def said(text: str, what: str, limit: int = mentorships.REFLECTION_MAX) -> str:
+    """Free text for the mentorship use-cases, checked once here (they keep their own length limits)."""
+    return validation.user_text(text, what, limit)
 
 
 def parse_control_id(control_id: str) -> tuple[str, str, int] | None:

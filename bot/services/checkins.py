@@ -7,12 +7,12 @@ import uuid
 from sqlalchemy import select
 
 from bot import payloads as kinds
-from bot import wording
+from bot import validation, wording
 from bot.domain.errors import NotFound, UserError
 from bot.domain.states import CheckInState, MentorshipState, Stage
 from bot.messages import Reply, reply
 from bot.persistence.tables import AgendaItem, CheckIn, Member, Mentorship, StatusUpdate, Workspace
-from bot.services import planning, schedules
+from bot.services import planning, ratelimit, schedules
 from bot.services.access import Selector, can_access, pick, require_access
 from bot.services.members import Actor, actor_member, ensure_workspace, zone_of
 from bot.services.unit import Tx, UnitOfWork
@@ -69,9 +69,8 @@ async def overview(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
 async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: Selector) -> Reply:
     """`/checkin <text>`: a status update into the next check-in's thread."""
     ws, me, m = await _mentorship(uow, actor, other, "/checkin")
-    text = text.strip()
-    if len(text) > UPDATE_MAX:
-        raise UserError(wording.too_long("A status update", UPDATE_MAX, len(text)))
+    text = validation.user_text(text, "A status update", UPDATE_MAX)
+    await ratelimit.enforce(uow, ratelimit.UPDATES, StatusUpdate.created_at, StatusUpdate.author_id == me.id)
     # During a session its updates belong to it; otherwise to the next one.
     c = await _in_progress(uow, m) or await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
@@ -88,8 +87,9 @@ async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: Selector)
 async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: Selector) -> Reply:
     """After a session: it was held, here is what we took away; sends the follow-up summary."""
     ws, me, m = await _mentorship(uow, actor, other, "/checkin notes")
-    if len(notes) > NOTES_MAX:
-        raise UserError(wording.too_long("Notes", NOTES_MAX, len(notes)))
+    notes = validation.user_text(notes, "Notes", NOTES_MAX)
+    if not notes:
+        raise UserError(wording.NOTES_MISSING)
     c = await _last_started(uow, m, me)
     first_time = c.state != CheckInState.HELD.value
     c.state = CheckInState.HELD.value
@@ -161,11 +161,12 @@ async def _last_started(uow: UnitOfWork, m: Mentorship, me: Member) -> CheckIn:
 
 async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: Selector) -> Reply:
     ws, me, m = await _mentorship(uow, actor, other, "/agenda add")
-    question = question.strip()
+    question = validation.user_text(question, "A question", QUESTION_MAX)
     if not question:
         raise UserError(wording.agenda_empty_question())
-    if len(question) > QUESTION_MAX:
-        raise UserError(wording.too_long("A question", QUESTION_MAX, len(question)))
+    await ratelimit.enforce(
+        uow, ratelimit.AGENDA_QUESTIONS, AgendaItem.created_at, AgendaItem.author_id == me.id
+    )
     c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.no_checkin_for_agenda(m.state))
@@ -214,9 +215,15 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
         return Reply(wording.thread_not_yours())
     if await uow.session.scalar(select(StatusUpdate.id).where(StatusUpdate.external_id == external_id)):
         return None
-    text = text.strip()
-    if len(text) > UPDATE_MAX:
-        return reply(wording.too_long("A status update", UPDATE_MAX, len(text)), ok=False)
+    try:
+        text = validation.user_text(text, "A status update", UPDATE_MAX)
+        if not text:
+            return None  # an attachment or sticker alone: nothing to keep
+        await ratelimit.enforce(
+            uow, ratelimit.UPDATES, StatusUpdate.created_at, StatusUpdate.author_id == me.id
+        )
+    except UserError as exc:
+        return reply(exc.message, ok=False)
     moved_to = None
     if c.state == CheckInState.CANCELLED.value:
         # A thread of a check-in that is off: the update belongs to the one that replaced it.

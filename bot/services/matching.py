@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from bot import payloads as kinds
-from bot import wording
+from bot import validation, wording
 from bot.domain.dates import parse_date
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
 from bot.domain.matching import (
@@ -107,9 +107,7 @@ def read_profile(values: Mapping[str, str], me: Member, now: datetime) -> Profil
     cadence = " ".join((values.get("cadence") or "").split())
     if cadence:
         parse_recurrence(cadence, zone or zone_of(me), now)
-    note = (values.get("note") or "").strip()
-    if len(note) > NOTE_MAX:
-        raise UserError(wording.too_long("The note", NOTE_MAX, len(note)))
+    note = validation.user_text(values.get("note") or "", "The note", NOTE_MAX)
     return ProfileInput(tags, focuses, int(raw_capacity), cadence[:300], note, zone)
 
 
@@ -216,11 +214,9 @@ class Intake:
 
 
 def read_intake(values: Mapping[str, str], me: Member, now: datetime) -> Intake:
-    goal = " ".join((values.get("goal") or "").split())
+    goal = validation.user_text(" ".join((values.get("goal") or "").split()), "The goal", GOAL_MAX)
     if not goal:
         raise ParseError(wording.GOAL_MISSING)
-    if len(goal) > GOAL_MAX:
-        raise UserError(wording.too_long("The goal", GOAL_MAX, len(goal)))
     if not goal_is_specific(goal):
         raise ParseError(wording.goal_too_vague(goal))
     today = now.astimezone(zone_of(me)).date()
@@ -230,15 +226,13 @@ def read_intake(values: Mapping[str, str], me: Member, now: datetime) -> Intake:
         target = parse_date(by, today)
         if target <= today:
             raise ParseError(wording.target_past(target))
+        validation.date_within(target, today, "The target date")
     cadence = " ".join((values.get("cadence") or "").split())
     if cadence:
         parse_recurrence(cadence, zone_of(me), now)
     fields = {}
     for key in ("constraints", "tried"):
-        text = (values.get(key) or "").strip()
-        if len(text) > FIELD_MAX:
-            raise UserError(wording.too_long(wording.INTAKE_LABELS[key], FIELD_MAX, len(text)))
-        fields[key] = text
+        fields[key] = validation.user_text(values.get(key) or "", wording.INTAKE_LABELS[key], FIELD_MAX)
     return Intake(
         goal, target, fields["constraints"], fields["tried"], cadence[:300], values.get("topic", "")[:200]
     )
@@ -399,8 +393,7 @@ async def decline_form(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
 
 async def decline(uow: UnitOfWork, actor: Actor, request_id: int, note: str) -> Reply:
     ws, me, req = await _for_mentor(uow, actor, request_id)
-    if len(note.strip()) > NOTE_MAX:
-        raise UserError(wording.too_long("The message", NOTE_MAX, len(note.strip())))
+    note = validation.user_text(note, "The message", NOTE_MAX)
     mentee = await uow.session.get(Member, req.mentee_id)
     assert mentee is not None
     await _close(uow, req, (RequestState.REQUESTED,), RequestState.DECLINED, me, note.strip())
@@ -427,8 +420,7 @@ async def redirect(
             raise UserError(wording.not_a_mentor(suggested.display_name if suggested else suggested_user_id))
         if suggested.id in (me.id, mentee.id):
             raise UserError(wording.REDIRECT_SELF)
-    if len(note.strip()) > NOTE_MAX:
-        raise UserError(wording.too_long("The message", NOTE_MAX, len(note.strip())))
+    note = validation.user_text(note, "The message", NOTE_MAX)
     suggested_id = suggested.id if suggested else None
     await _close(
         uow,

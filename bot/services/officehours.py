@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select, update
 
 from bot import payloads as kinds
-from bot import wording
+from bot import validation, wording
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
 from bot.domain.recurrence import Recurrence, parse_recurrence
 from bot.messages import Reply
@@ -23,6 +23,7 @@ from bot.persistence.tables import (
     OfficeHoursVote,
     Workspace,
 )
+from bot.services import ratelimit
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.planning import stamp
 from bot.services.schedules import (
@@ -37,6 +38,7 @@ from bot.services.unit import Tx, UnitOfWork
 QUESTION_MAX = 1000
 TOPIC_MAX = 300
 RECAP_MAX = 3000
+JOIN_MAX = 1000
 DEFAULT_DURATION = timedelta(minutes=60)
 _HAS_DURATION = re.compile(r"\bfor\b|\(\s*\d", re.IGNORECASE)
 
@@ -198,8 +200,7 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     hosts = [await ensure_member(uow, ws, uid) for uid in req.host_user_ids] or [me]
     if not me.is_admin and me.id not in {h.id for h in hosts}:
         raise NotAllowed(wording.oh_create_not_allowed())
-    if len(req.topic) > TOPIC_MAX:
-        raise UserError(wording.too_long("A topic", TOPIC_MAX, len(req.topic)))
+    validation.user_text(req.topic, "A topic", TOPIC_MAX)
     rec = parse_recurrence(req.phrase, zone_of(me), uow.now)
     if not _HAS_DURATION.search(req.phrase):
         rec = replace(rec, duration=DEFAULT_DURATION)
@@ -302,11 +303,16 @@ async def ask(
     external_id: str | None = None,
 ) -> Reply:
     ws, me = await actor_member(uow, actor)
-    text = text.strip()
+    text = validation.user_text(text, "A question", QUESTION_MAX)
     if not text:
         raise ParseError(wording.oh_ask_empty())
-    if len(text) > QUESTION_MAX:
-        raise UserError(wording.too_long("A question", QUESTION_MAX, len(text)))
+    await ratelimit.enforce(
+        uow,
+        ratelimit.OFFICE_HOURS_QUESTIONS,
+        OfficeHoursQuestion.created_at,
+        OfficeHoursQuestion.author_id == me.id,
+        OfficeHoursQuestion.carried_from_id.is_(None),
+    )
     if session_id is not None:
         s, oh = await _session_for(uow, ws, actor, None, session_id, "/officehours ask")
     else:
@@ -388,8 +394,9 @@ async def record_recap(uow: UnitOfWork, actor: Actor, ident: int | None, text: s
     ws, me = await actor_member(uow, actor)
     oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours recap")
     await require_host(uow, oh, me, "write the recap")
-    if len(text) > RECAP_MAX:
-        raise UserError(wording.too_long("A recap", RECAP_MAX, len(text)))
+    text = validation.user_text(text, "A recap", RECAP_MAX)
+    if not text:
+        raise ParseError(wording.oh_recap_missing())
     s = await last_session(uow, oh)
     if s is None:
         raise UserError(wording.oh_no_session_yet(oh))
@@ -482,11 +489,9 @@ async def edit(
     oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours edit")
     await require_host(uow, oh, me, "edit office hours")
     if field == "topic":
-        if len(value) > TOPIC_MAX:
-            raise UserError(wording.too_long("A topic", TOPIC_MAX, len(value)))
-        oh.topic = value.strip()
+        oh.topic = validation.user_text(value, "A topic", TOPIC_MAX)
     elif field == "join":
-        oh.join_details = value.strip()[:1000]
+        oh.join_details = validation.user_text(value, "The join details", JOIN_MAX)
     elif field == "hosts":
         if not host_user_ids:
             raise ParseError(wording.oh_hosts_missing())
