@@ -103,6 +103,14 @@ def button_id(ident: str) -> int | None:
     return value if value <= ID_MAX else None
 
 
+def whole_number(text: str, max_digits: int = 9) -> int | None:
+    """ASCII digits only (str.isdigit also accepts "²", which int() refuses), at most `max_digits`."""
+    raw = text.strip()
+    if not raw or len(raw) > max_digits or not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw)
+
+
 def platform_id(ident: str, what: str = "mention") -> str:
     """A user or channel id from a mention: as the platforms make them, and no longer than its column."""
     if not _PLATFORM_ID.fullmatch(ident):

@@ -176,3 +176,65 @@ async def test_a_bug_is_answered_honestly_with_a_reference_and_logged(
     assert not answer.ok and BUG in text and OUTAGE not in text
     ref = text.split("reference `")[1].split("`")[0]
     assert any(ref in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+# Input at the edges of every area's grammar and forms: none of it may be answered as an outage or a bug.
+EDGE_LINES = [
+    "/officehours create #help on 9999-12-31 at 10:00 topic X",
+    "/officehours edit 1 cadence on 9999-12-31 at 23:30",
+    "/officehours edit 1 remind 99999999999999999999m",
+    "/officehours edit 1 join \u200b",
+    "/officehours recap 1 \u200b",
+    "/officehours ask 99999999999999999999 a question",
+    "/officehours next 99999999999999999999",
+    "/officehours upvote 999999999999",
+    "/mentor requests wait 99999999999999999999",
+    "/mentor requests wait ²",
+    "/mentor requests channel <#" + "C" * 80 + "|x>",
+    "/mentor requests accept 99999999999999999999",
+    "/mentor claim 99999999999",
+    "/mentor profile @" + "x" * 70,
+    "/actions done 999999999999",
+    "/actions add x due in 99999 years",
+    "/mentor cadence every 99999999 weeks on tuesday at 10",
+    "/mentor cadence every day at 10 for 99999999 min",
+    "/mentor reschedule in 9999 days",
+    "/mentor reminders 99999999999999999999m",
+    "/timezone hours 9-99999999999999",
+    "/timezone ../../../../etc/passwd",
+    "/timezone \ud800",
+]
+EDGE_FORMS = [
+    ("match:profile:0", {"tags": "rust", "focus": "career", "capacity": "²", "cadence": "", "note": ""}),
+    ("match:profile:0", {"tags": "rust", "focus": "career", "capacity": "9" * 30, "cadence": "", "note": ""}),
+    (
+        "match:profile:0",
+        {"tags": "rust", "focus": "career", "capacity": "2", "cadence": "on 9999-12-31 at 10:00"},
+    ),
+    ("match:profile:0", {"tags": "rust", "focus": "career", "capacity": "2", "timezone": "x" * 300}),
+    ("match:new:0", {"goal": "Lead the design of our payments API migration", "by": "9999-12-31"}),
+    (
+        "match:new:0",
+        {"goal": "Lead the design of our payments API migration", "cadence": "on 9999-12-31 at 10:00"},
+    ),
+    ("oh:recap:1", {"text": "\u200b"}),
+    ("oh:ask:99999999999", {"text": "hi"}),
+    ("actions:add:1", {"text": "x", "due": "9999-12-31", "owner": ""}),
+    ("actions:add:1", {"text": "x", "due": "", "owner": "<@" + "U" * 90 + ">"}),
+]
+
+
+async def test_edge_input_in_every_area_is_never_an_outage_or_a_bug(h: Harness) -> None:
+    h.admins.add("ann")
+    await h.pair("ann", "bo")
+    assert (await h.say("ann", "/mentor cadence on 2026-12-03 at 15:00")).ok
+    assert (await h.say("ann", "/officehours create #help every week on friday at 17:00 topic Q")).ok
+    for line in EDGE_LINES:
+        reply = await h.say("ann", line)
+        assert_users_to_fix(render(reply.message))
+    for form_id, values in EDGE_FORMS:
+        reply = await h.app.router.form(h.actor("ann"), form_id, values)
+        assert not reply.ok, form_id
+        assert_users_to_fix(render(reply.message))
+    await h.advance("30d")  # and nothing planned from them breaks delivery
+    assert (await h.say("ann", "/mentor next")).ok

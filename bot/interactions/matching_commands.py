@@ -16,7 +16,7 @@ from bot.messages import Reply
 from bot.services import matching
 from bot.services.members import Actor
 from bot.services.unit import UnitOfWork
-from bot.validation import platform_id
+from bot.validation import platform_id, whole_number
 
 SCOPE = "match"
 # Slack sends <#C123|name>, Discord <#123>; people in the console type #name.
@@ -131,8 +131,9 @@ def parse_channel(text: str) -> tuple[str, str] | None:
 
 def parse_days(text: str) -> int:
     raw = text.strip().lower()
-    if raw.isdigit():
-        return int(raw)
+    days = whole_number(raw)
+    if days is not None:
+        return days
     try:
         amount = parse_duration(raw)
     except ParseError as exc:

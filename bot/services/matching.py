@@ -99,16 +99,19 @@ def read_profile(values: Mapping[str, str], me: Member, now: datetime) -> Profil
     if unknown:
         raise ParseError(wording.profile_focus_bad(unknown[0], FOCUSES))
     raw_capacity = (values.get("capacity") or "1").strip()
-    if not raw_capacity.isdigit() or not 1 <= int(raw_capacity) <= CAPACITY_MAX:
-        raise ParseError(wording.profile_capacity_bad(raw_capacity, CAPACITY_MAX))
+    capacity = validation.whole_number(raw_capacity)
+    if capacity is None or not 1 <= capacity <= CAPACITY_MAX:
+        raise ParseError(wording.profile_capacity_bad(raw_capacity[:20], CAPACITY_MAX))
     zone = None
     if (values.get("timezone") or "").strip():
         zone = resolve_zone(values["timezone"])
     cadence = " ".join((values.get("cadence") or "").split())
     if cadence:
-        parse_recurrence(cadence, zone or zone_of(me), now)
+        validation.cadence_within(
+            parse_recurrence(cadence, zone or zone_of(me), now), now, "The first session"
+        )
     note = validation.user_text(values.get("note") or "", "The note", NOTE_MAX)
-    return ProfileInput(tags, focuses, int(raw_capacity), cadence[:300], note, zone)
+    return ProfileInput(tags, focuses, capacity, cadence[:300], note, zone)
 
 
 async def save_profile(uow: UnitOfWork, actor: Actor, values: Mapping[str, str]) -> Reply:
@@ -229,7 +232,7 @@ def read_intake(values: Mapping[str, str], me: Member, now: datetime) -> Intake:
         validation.date_within(target, today, "The target date")
     cadence = " ".join((values.get("cadence") or "").split())
     if cadence:
-        parse_recurrence(cadence, zone_of(me), now)
+        validation.cadence_within(parse_recurrence(cadence, zone_of(me), now), now, "The first session")
     fields = {}
     for key in ("constraints", "tried"):
         fields[key] = validation.user_text(values.get(key) or "", wording.INTAKE_LABELS[key], FIELD_MAX)

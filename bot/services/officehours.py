@@ -271,7 +271,9 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     hosts = [me] if not named or any(m.id == me.id for m in named) or not me.is_admin else []
     invited = [m for m in named if m.id != me.id]
     validation.user_text(req.topic, "A topic", TOPIC_MAX)
-    rec = parse_recurrence(req.phrase, zone_of(me), uow.now)
+    rec = validation.cadence_within(
+        parse_recurrence(req.phrase, zone_of(me), uow.now), uow.now, "The first session"
+    )
     if not _HAS_DURATION.search(req.phrase):
         rec = replace(rec, duration=DEFAULT_DURATION)
     duration = rec.duration
@@ -600,7 +602,9 @@ async def edit(
         else:
             oh.reminder_lead_minutes = minutes
     elif field == "cadence":
-        rec = parse_recurrence(value, zone_of(me), uow.now)
+        rec = validation.cadence_within(
+            parse_recurrence(value, zone_of(me), uow.now), uow.now, "The first session"
+        )
         oh.cadence_rule, oh.cadence_phrase = rec.rule, rec.phrase[:300]
         if _HAS_DURATION.search(value):
             oh.duration_minutes = int(rec.duration.total_seconds() // 60)
