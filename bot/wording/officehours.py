@@ -488,8 +488,10 @@ def oh_recap_post(
 OH_HELP: list[tuple[str, str]] = [
     (
         "create #channel <cadence> [topic T] [hosts @a @b]",
-        "hosts and admins: e.g. monthly on the first Thursday at 17:00 for 60 min",
+        "admins and people they allow: e.g. monthly on the first Thursday at 17:00 for 60 min; "
+        "named co-hosts are asked to accept",
     ),
+    ("hosts · hosts allow @a · hosts remove @a", "who may create office hours (admins change it)"),
     ("list · next [N]", "the series and the next session (N picks one of several)"),
     ("rsvp [N]", "going (press again to cancel); a reminder comes an hour before"),
     ("ask [N] <question> · questions [N]", "queue a question; the queue by votes, then age"),
