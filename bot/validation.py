@@ -43,7 +43,9 @@ ZONE_NAME_MAX = 64
 _PLATFORM_ID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _BUTTON_ID = re.compile(r"[0-9]{1,19}")
 _ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-/]{1,64}")
-_KEEP_CONTROLS = frozenset("\n\t")
+# Unicode's control characters (category Cc) except tab, newline and carriage return, and surrogates
+# (category Cs): PostgreSQL text cannot hold a NUL, and lone surrogates are not UTF-8.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # Letters that render as blank space although Unicode calls them letters or symbols.
 _BLANK_LOOKALIKES = frozenset("\u2800\u3164\u115f\u1160\uffa0\u180e\u17b4\u17b5")
 _VISIBLE_CATEGORIES = ("L", "N", "P", "S")
@@ -51,11 +53,7 @@ _VISIBLE_CATEGORIES = ("L", "N", "P", "S")
 
 def _unstorable(text: str) -> bool:
     """Control characters other than newline and tab, and lone surrogates (not valid UTF-8)."""
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if (cat == "Cc" and ch not in _KEEP_CONTROLS) or cat == "Cs":
-            return True
-    return False
+    return _UNSTORABLE.search(text) is not None
 
 
 def shows_something(text: str) -> bool:

@@ -111,8 +111,8 @@ def escape(text: str) -> str:
 
 
 def _escape_plain(text: str) -> str:
-    text = _MARKDOWN.sub(lambda m: "\\" + m.group(0), discord.utils.escape_mentions(text))
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _MARKDOWN.sub(r"\\\g<0>", discord.utils.escape_mentions(text))
+    return _LINE_START.sub(r"\g<1>\\\g<2>", text)
 
 
 def bold(text: str) -> str:
