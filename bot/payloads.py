@@ -257,6 +257,16 @@ class SessionDm(Payload):
     text: str = ""
 
 
+@dataclasses.dataclass(frozen=True)
+class HostInvite(Payload):
+    """A DM asking `member_id` to co-host a series, named by `by_id`; answered by its buttons."""
+
+    kind = "oh.host_invite"
+    office_hours_id: int
+    member_id: int
+    by_id: int
+
+
 # ---- mentor requests ---------------------------------------------------------------------------------
 
 

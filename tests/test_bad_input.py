@@ -24,11 +24,15 @@ from tests.harness import Harness, render
 from tests.slack.spec import check_blocks
 
 # (A real user mention such as `<@U123>` is grammar, not text: it picks a person, so it is left out.)
-INJECT = "<!channel> <!everyone> <!here> @everyone @here <@&123456789012345678> <!subteam^S1|devs> <#C1|x>"
+INJECT = (
+    "<!channel> <!everyone> <!here> @everyone @here <@&123456789012345678> <!subteam^S1|devs> <#C1|x> "
+    "see [x](y) then [Open your check-in](https://evil.example/login) <https://evil.example|Open> "
+    "# heading"
+)
 # Anything Slack would turn into a broadcast, a group or a user ping out of raw text.
-SLACK_LIVE = re.compile(r"<!(channel|everyone|here|subteam)|<@[^>]*>|<#C1")
+SLACK_LIVE = re.compile(r"<!(channel|everyone|here|subteam)|<@[^>]*>|<#C1|<https://evil")
 # Discord pings from content: @everyone, @here, role and user mentions.
-DISCORD_LIVE = re.compile(r"@(everyone|here)|<@&?\d+>")
+DISCORD_LIVE = re.compile(r"(?m)@(everyone|here)|<@&?\d+>|(?<!\\)\[[^\]]*(?<!\\)\]\(|^# ")
 
 
 def slack_strings(message: Message) -> str:

@@ -136,7 +136,7 @@ async def test_bad_input_gets_specific_replies(h: Harness) -> None:
         reply = await h.say("hana", line)
         assert not reply.ok and expected in render(reply.message), line
     not_host = await h.say("ann", "/officehours create #help monthly on the 1st at 9 hosts @hana")
-    assert not not_host.ok and "hosts or by workspace admins" in render(not_host.message)
+    assert not not_host.ok and "by the people they allow" in render(not_host.message)
     await create(h)
     long = await h.say("ann", "/officehours ask " + "x" * 1001)
     assert not long.ok and "at most 1,000 characters" in render(long.message)

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import aiohttp
 import discord
 
-from adapters.discord.render import SnowflakeReference, render
+from adapters.discord.render import SnowflakeReference, only_users, render
 from adapters.discord.views import build_view
 from bot.messages import Mention, Message, Paragraph, Text
 from bot.ports import DeliveryError, Destination, DirectMessage, SentRef, ThreadReply
@@ -349,7 +349,13 @@ class DiscordChat:
             )
             kwargs["mention_author"] = False
         try:
-            return await channel.send(nonce=nonce_for(key), **kwargs)
+            first = await channel.send(nonce=nonce_for(key), **kwargs)
+            # Text too long for one message continues in follow-ups (each with its own nonce), whole.
+            for n, extra in enumerate(rendered.more, start=2):
+                await channel.send(
+                    content=extra, nonce=nonce_for(f"{key}:part{n}"), allowed_mentions=only_users([])
+                )
+            return first
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
             raise delivery_error(exc, where) from exc
 

@@ -6,11 +6,13 @@ purpose, so nothing a person typed can ping @everyone, @here or a role."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import discord
 
+from adapters.textsplit import split_text
 from bot.messages import (
     Bullets,
     Button,
@@ -85,9 +87,32 @@ def only_users(user_ids: list[str]) -> SnowflakeMentions:
     )
 
 
+# Discord markdown that works anywhere in a line: emphasis, strike, spoilers, code and masked links
+# `[text](url)` (escaping the brackets is enough to make a link literal text) ...
+_MARKDOWN = re.compile(r"[\\*_~|`\[\]]")
+# ... and what works only at the start of a line: headings, subtext, block quotes, lists.
+_LINE_START = re.compile(r"(?m)^(\s*)(#|>|-|\+)")
+# A code span shows its text as is and cannot link or ping, so the core's `commands` keep their look.
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+
+
 def escape(text: str) -> str:
-    # Backticks stay: the core's wording marks commands as `code`, and a code span cannot ping anyone.
-    return discord.utils.escape_markdown(discord.utils.escape_mentions(text)).replace("\\`", "`")
+    """User text as literal Discord markdown: every markup character escaped, on every line and however
+    often it occurs (discord.utils.escape_markdown escapes only the first masked link of a line), and
+    mass mentions broken. Complete code spans stay as they are; a lone backtick is escaped."""
+    out: list[str] = []
+    last = 0
+    for span in _CODE_SPAN.finditer(text):
+        out.append(_escape_plain(text[last : span.start()]))
+        out.append(span.group(0))
+        last = span.end()
+    out.append(_escape_plain(text[last:]))
+    return "".join(out)
+
+
+def _escape_plain(text: str) -> str:
+    text = _MARKDOWN.sub(r"\\\g<0>", discord.utils.escape_mentions(text))
+    return _LINE_START.sub(r"\g<1>\\\g<2>", text)
 
 
 def bold(text: str) -> str:
@@ -109,6 +134,9 @@ class Rendered:
     embeds: list[discord.Embed]
     buttons: list[Button]
     mentioned: list[str] = field(default_factory=list)
+    # What did not fit in one message, as follow-up messages' content (each within CONTENT_MAX), so
+    # long text is shown whole rather than clipped.
+    more: list[str] = field(default_factory=list)
 
     @property
     def allowed_mentions(self) -> SnowflakeMentions:
@@ -139,23 +167,27 @@ class _Inline:
 
 
 def render(message: Message, *, ping: bool = True) -> Rendered:
-    """A message with structure (headings, lists, fields) becomes an embed; a plain one stays content.
+    """A message with structure (headings, lists, fields) becomes embeds; a plain one stays content.
 
-    Mentions inside embeds never notify, so with `ping` the mentioned people are named in the content."""
+    Nothing is clipped: text beyond one content (2,000), one description (4,096) or the embeds' total
+    (6,000) continues in further embeds and then in follow-up messages (`Rendered.more`). Mentions
+    inside embeds never notify, so with `ping` the mentioned people are named in the content."""
     inline = _Inline()
     buttons = [b for block in message.blocks if isinstance(block, Buttons) for b in block.buttons]
     structured = any(isinstance(b, Heading | Bullets | Fields) for b in message.blocks)
     if not structured:
         text = "\n\n".join(inline.line(b.parts) for b in message.blocks if isinstance(b, Paragraph))
-        return Rendered(
-            clip(text or escape(message.summary) or "\u200b", CONTENT_MAX), [], buttons, inline.mentioned
-        )
+        pieces = split_text(text or escape(message.summary) or "\u200b", CONTENT_MAX)
+        return Rendered(pieces[0], [], buttons, inline.mentioned, pieces[1:])
     embed = discord.Embed(colour=COLOUR)
     lines: list[str] = []
+    used = 0
     for block in message.blocks:
         if isinstance(block, Heading):
-            if embed.title is None and not lines:
-                embed.title = clip(block.text, EMBED_TITLE_MAX)
+            title = escape(block.text)
+            if embed.title is None and not lines and len(title) <= EMBED_TITLE_MAX:
+                embed.title = title
+                used += len(title)
             else:
                 lines.append(bold(block.text))
         elif isinstance(block, Paragraph):
@@ -163,23 +195,37 @@ def render(message: Message, *, ping: bool = True) -> Rendered:
         elif isinstance(block, Bullets):
             lines.extend("• " + inline.line(item) for item in block.items)
         elif isinstance(block, Fields):
-            for name, value in block.pairs[:EMBED_FIELDS_MAX]:
-                embed.add_field(
-                    name=clip(name, FIELD_NAME_MAX),
-                    value=clip(inline.line(value) or "—", FIELD_VALUE_MAX),
-                    inline=True,
+            for name, value in block.pairs:
+                shown_name, shown_value = escape(name), inline.line(value) or "—"
+                fits = (
+                    len(embed.fields) < EMBED_FIELDS_MAX
+                    and len(shown_name) <= FIELD_NAME_MAX
+                    and len(shown_value) <= FIELD_VALUE_MAX
+                    and used + len(shown_name) + len(shown_value) <= EMBED_TOTAL_MAX // 2
                 )
-    budget = (
-        EMBED_TOTAL_MAX
-        - len(embed.title or "")
-        - sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
-    )
-    if lines:
-        embed.description = clip("\n".join(lines), min(EMBED_DESCRIPTION_MAX, max(budget, 1)))
+                if fits:
+                    embed.add_field(name=shown_name, value=shown_value, inline=True)
+                    used += len(shown_name) + len(shown_value)
+                else:  # too big for a field: shown whole as a line instead
+                    lines.append(f"{bold(name)}\n{shown_value}")
+    embeds = [embed]
+    overflow: list[str] = []
+    for piece in split_text("\n".join(lines), EMBED_DESCRIPTION_MAX) if lines else []:
+        if overflow or used + len(piece) > EMBED_TOTAL_MAX:
+            overflow.append(piece)
+        elif embeds[-1].description is None:
+            embeds[-1].description = piece
+            used += len(piece)
+        elif len(embeds) < EMBEDS_MAX:
+            embeds.append(discord.Embed(colour=COLOUR, description=piece))
+            used += len(piece)
+        else:
+            overflow.append(piece)
+    more = split_text("".join(overflow), CONTENT_MAX) if overflow else []
     content = (
         " ".join(f"<@{u}>" for u in dict.fromkeys(inline.mentioned)) if ping and inline.mentioned else None
     )
-    return Rendered(content, [embed], buttons, inline.mentioned if ping else [])
+    return Rendered(content, embeds, buttons, inline.mentioned if ping else [], more)
 
 
 def plain_text(message: Message) -> str:

@@ -15,7 +15,16 @@ from typing import Any
 import discord
 
 from adapters.discord.actors import actor_of, host_of
-from adapters.discord.render import BUTTONS_PER_ROW, CUSTOM_ID_MAX, LABEL_MAX, ROWS_MAX, STYLES, clip, render
+from adapters.discord.render import (
+    BUTTONS_PER_ROW,
+    CUSTOM_ID_MAX,
+    LABEL_MAX,
+    ROWS_MAX,
+    STYLES,
+    clip,
+    only_users,
+    render,
+)
 from bot.messages import Button, Form, Reply, reply
 from bot.services.members import Actor
 
@@ -103,6 +112,9 @@ def reply_kwargs(result: Reply, guild_id: str | None) -> dict[str, Any]:
 
 async def follow_up(interaction: discord.Interaction[Any], result: Reply, guild_id: str | None) -> None:
     await interaction.followup.send(ephemeral=True, **reply_kwargs(result, guild_id))
+    # A reply too long for one message continues, whole, in further private follow-ups.
+    for extra in render(result.message, ping=False).more:
+        await interaction.followup.send(ephemeral=True, content=extra, allowed_mentions=only_users([]))
 
 
 async def answer(
@@ -150,6 +162,10 @@ async def answer_or_form(
             await interaction.response.send_message(
                 ephemeral=not result.public, **reply_kwargs(result, guild_id)
             )
+            for extra in render(result.message, ping=False).more:
+                await interaction.followup.send(
+                    ephemeral=not result.public, content=extra, allowed_mentions=only_users([])
+                )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await task

@@ -9,6 +9,7 @@ import json
 from datetime import UTC
 from typing import Any
 
+from adapters.textsplit import split_text
 from bot.messages import (
     Bullets,
     Button,
@@ -116,11 +117,18 @@ def _section(text: str) -> JsonDict:
 
 
 def _chunks(lines: list[str], limit: int) -> list[str]:
-    """Join lines into texts of at most `limit` characters, clipping a single overlong line."""
+    """Join lines into texts of at most `limit` characters; a single overlong line continues in the
+    next text (never clipped, never cut inside an entity or a `<…>` token)."""
     out: list[str] = []
     current = ""
     for raw in lines:
-        text = clip(raw, limit)
+        pieces = split_text(raw, limit)
+        for text in pieces[:-1]:
+            if current:
+                out.append(current)
+                current = ""
+            out.append(text)
+        text = pieces[-1]
         if current and len(current) + 1 + len(text) > limit:
             out.append(current)
             current = text
@@ -150,10 +158,10 @@ def render_blocks(message: Message, seen_actions: set[str] | None = None) -> lis
     blocks: list[JsonDict] = []
     for block in message.blocks:
         if isinstance(block, Heading):
-            if block.text.strip():
-                blocks.append(
-                    {"type": "header", "text": {"type": "plain_text", "text": clip(block.text, MAX_HEADER)}}
-                )
+            if len(block.text) > MAX_HEADER:  # a long title (user text in it) is shown whole, in bold
+                blocks.extend(_section(t) for t in _chunks([_strong(block.text)], MAX_SECTION_TEXT))
+            elif block.text.strip():
+                blocks.append({"type": "header", "text": {"type": "plain_text", "text": block.text}})
         elif isinstance(block, Paragraph):
             text = mrkdwn(block.parts)
             blocks.extend(_section(t) for t in _chunks(text.splitlines() or [text], MAX_SECTION_TEXT))
@@ -161,12 +169,14 @@ def render_blocks(message: Message, seen_actions: set[str] | None = None) -> lis
             lines = [f"• {mrkdwn(item)}" for item in block.items]
             blocks.extend(_section(t) for t in _chunks(lines, MAX_SECTION_TEXT))
         elif isinstance(block, Fields):
-            fields = [
-                {"type": "mrkdwn", "text": clip(f"{_strong(key)}\n{mrkdwn(value)}", MAX_FIELD_TEXT)}
-                for key, value in block.pairs
-            ]
+            texts = [f"{_strong(key)}\n{mrkdwn(value)}" for key, value in block.pairs]
+            fields = [{"type": "mrkdwn", "text": t} for t in texts if len(t) <= MAX_FIELD_TEXT]
             for i in range(0, len(fields), MAX_FIELDS):
                 blocks.append({"type": "section", "fields": fields[i : i + MAX_FIELDS]})
+            # Too long for a field: shown whole in sections of its own.
+            for t in texts:
+                if len(t) > MAX_FIELD_TEXT:
+                    blocks.extend(_section(c) for c in _chunks(t.splitlines(), MAX_SECTION_TEXT))
         elif isinstance(block, Buttons):
             elements = []
             for b in block.buttons:

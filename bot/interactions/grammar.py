@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.validation import platform_id
+
 # Slack and Discord send <@U123|name> / <@123> / <@!123>; the console and people typing send @name.
 # Names are any letters in any script (`@zoë`, `@łukasz`); "@3pm" or "@ 10:00" is a time, not a person.
 MENTION = re.compile(
@@ -36,7 +38,7 @@ def split_mentions(text: str) -> Parsed:
     marked = SELECTOR.sub("\x00", text)
 
     def take(match: re.Match[str]) -> str:
-        ident = match["id"] or match["name"].lower()
+        ident = platform_id(match["id"] or match["name"].lower())
         start = match.start()
         if start > 0 and marked[start - 1] == "\x00":
             selected.append(ident)
@@ -54,7 +56,7 @@ def leading_mention(text: str) -> tuple[str | None, str]:
     match = MENTION.match(stripped)
     if not match:
         return None, text.strip()
-    return match["id"] or match["name"].lower(), stripped[match.end() :].strip()
+    return platform_id(match["id"] or match["name"].lower()), stripped[match.end() :].strip()
 
 
 def parse_number(word: str) -> int | None:
@@ -91,8 +93,8 @@ def take_channel(text: str) -> tuple[str | None, str, str]:
     match = CHANNEL.search(text)
     if match is None:
         return None, "", text.strip()
-    ident = match["id"] or match["plain"]
-    name = match["name"] or match["plain"] or ident
+    ident = platform_id(match["id"] or match["plain"], "channel")
+    name = (match["name"] or match["plain"] or ident)[:200]
     rest = (text[: match.start()] + " " + text[match.end() :]).strip()
     return ident, name, " ".join(rest.split())
 

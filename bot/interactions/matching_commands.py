@@ -16,6 +16,7 @@ from bot.messages import Reply
 from bot.services import matching
 from bot.services.members import Actor
 from bot.services.unit import UnitOfWork
+from bot.validation import platform_id, whole_number
 
 SCOPE = "match"
 # Slack sends <#C123|name>, Discord <#123>; people in the console type #name.
@@ -124,14 +125,15 @@ def parse_channel(text: str) -> tuple[str, str] | None:
     if match is None:
         raise ParseError(wording.channel_bad(raw))
     if match["id"]:
-        return match["id"], match["label"] or match["id"]
-    return match["name"], match["name"]
+        return platform_id(match["id"], "channel"), (match["label"] or match["id"])[:200]
+    return platform_id(match["name"], "channel"), match["name"]
 
 
 def parse_days(text: str) -> int:
     raw = text.strip().lower()
-    if raw.isdigit():
-        return int(raw)
+    days = whole_number(raw)
+    if days is not None:
+        return days
     try:
         amount = parse_duration(raw)
     except ParseError as exc:

@@ -40,6 +40,9 @@ async def command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
         return await _create(uow, actor, rest)
     if sub == "list":
         return await officehours.list_series(uow, actor)
+    if sub == "hosts":
+        p = split_mentions(rest)
+        return await officehours.host_allowlist(uow, actor, " ".join(p.words).lower(), tuple(p.mentions))
     number, body = _number_first(rest)
     if (
         sub in ("ask", "recap")
@@ -144,6 +147,8 @@ async def action(uow: UnitOfWork, actor: Actor, verb: str, ident: int) -> Reply:
         return await officehours.answered(uow, actor, ident)
     if verb == "recap":
         return Reply(wording.form_message(recap_form(ident)))
+    if verb in ("hostyes", "hostno"):
+        return await officehours.answer_invite(uow, actor, ident, accept=verb == "hostyes")
     return reply(wording.BUTTON_STALE, ok=False)
 
 

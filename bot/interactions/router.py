@@ -4,19 +4,21 @@ failure into a friendly reply."""
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from bot import wording
+from bot import validation, wording
 from bot.domain import phrases
 from bot.domain.dates import parse_date, split_zone_suffix
 from bot.domain.errors import AskBack, NotFound, ParseError, UserError
 from bot.domain.states import ActionState, parse_stage
 from bot.domain.timeparse import Invalid, read_leads
 from bot.interactions import clarify
+from bot.interactions.failures import Failure, classify
 from bot.interactions.grammar import (
     Parsed,
     leading_mention,
@@ -35,14 +37,14 @@ from bot.interactions.vocabulary import (
     mentor_sub,
 )
 from bot.messages import Reply, reply
-from bot.persistence.tables import CheckIn, Member, Mentorship
-from bot.services import actions, checkins, lifecycle, mentorships, profile, zonenames
-from bot.services.access import get_mentorship, other_party_id
+from bot.persistence.tables import CheckIn, Mentorship
+from bot.services import actions, checkins, lifecycle, mentorships, planning, profile, zonenames
+from bot.services.access import MentorshipId, get_mentorship
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.unit import Core, UnitOfWork
 
-# A server that is down or restarting fails at connect with a bare OSError (refused, reset, timed out):
-# asyncpg raises it unwrapped, so it must get "try again" like a DBAPIError, not the "bug" reply.
+# What a database outage raises (for event handlers that must not ack what they could not store); command
+# replies classify failures more finely (bot/interactions/failures.py).
 DATABASE_UNREACHABLE = (OperationalError, DBAPIError, OSError)
 
 log = logging.getLogger(__name__)
@@ -90,19 +92,34 @@ class Router:
         handler = self._commands.get(name)
         if handler is None:
             guess = phrases.did_you_mean(name, self._commands)
-            return reply(wording.unknown_command(name, guess, text), ok=False)
+            return reply(wording.unknown_command(name[: validation.PLATFORM_ID_MAX], guess, text), ok=False)
+        try:
+            actor, text = validation.clean_actor(actor), validation.command_text(text)
+        except UserError as exc:
+            return reply(exc.message, ok=False)
         return await self._guard(lambda uow: handler(uow, actor, text), asked=(actor, name, text))
 
     async def action(self, actor: Actor, action_id: str) -> Reply:
         """A button press; ids look like `actions:done:42`."""
+        try:
+            actor = validation.clean_actor(actor)
+        except UserError as exc:
+            return reply(exc.message, ok=False)
         return await self._guard(lambda uow: self._action(uow, actor, action_id))
 
     async def form(self, actor: Actor, form_id: str, values: Mapping[str, str]) -> Reply:
-        return await self._guard(lambda uow: self._form(uow, actor, form_id, values))
+        try:
+            actor, clean = validation.clean_actor(actor), validation.form_values(dict(values))
+        except UserError as exc:
+            return reply(exc.message, ok=False)
+        return await self._guard(lambda uow: self._form(uow, actor, form_id, clean))
 
     async def thread_message(self, actor: Actor, text: str, external_id: str) -> Reply | None:
         """A message in a thread: a status update when the thread is a check-in's, or another area's."""
         try:
+            actor, text = validation.clean_actor(actor), validation.command_text(text)
+            if len(external_id) > validation.MESSAGE_ID_MAX:
+                raise UserError(wording.request_unusable())
             async with self.core.unit() as uow:
                 result = await checkins.thread_reply(uow, actor, text, external_id)
                 for fallback in self.thread_fallbacks:
@@ -112,22 +129,24 @@ class Router:
                 return result
         except UserError as exc:
             return reply(exc.message, ok=False)
-        except IntegrityError:
+        except IntegrityError as exc:
+            if classify(exc) is not Failure.BUG:
+                return failure_reply(exc, "saving a thread reply")
             # The same platform message delivered twice at once: the other delivery saved it.
             return None
-        except DATABASE_UNREACHABLE:
-            log.exception("database unavailable while saving a thread reply")
-            return reply(wording.TRY_AGAIN, ok=False)
+        except Exception as exc:
+            return failure_reply(exc, "saving a thread reply")
 
     async def thread_edit(self, actor: Actor, external_id: str, text: str) -> bool:
         """Reflect an edit of a saved thread message; False when it is not one of ours."""
         try:
+            actor, text = validation.clean_actor(actor), validation.command_text(text)
             async with self.core.unit() as uow:
                 return await checkins.thread_edit(uow, actor, external_id, text)
         except UserError:
             return False
-        except DATABASE_UNREACHABLE:
-            log.exception("database unavailable while editing a thread reply")
+        except Exception as exc:
+            failure_reply(exc, "editing a thread reply")
             return False
 
     async def thread_delete(self, platform: str, workspace_id: str, external_id: str) -> bool:
@@ -136,8 +155,8 @@ class Router:
                 return await checkins.thread_delete(uow, platform, workspace_id, external_id)
         except UserError:
             return False
-        except DATABASE_UNREACHABLE:
-            log.exception("database unavailable while deleting a thread reply")
+        except Exception as exc:
+            failure_reply(exc, "deleting a thread reply")
             return False
 
     # ---- lifecycle events from the platforms (see bot/services/lifecycle.py) ----------------------
@@ -189,12 +208,8 @@ class Router:
             return await self._guard(lambda uow: clarify.ask(uow, *asked, pending))
         except UserError as exc:
             return reply(exc.message, ok=False)
-        except DATABASE_UNREACHABLE:
-            log.exception("database unavailable")
-            return reply(wording.TRY_AGAIN, ok=False)
-        except Exception:
-            log.exception("unexpected error handling a command")
-            return reply(wording.OOPS, ok=False)
+        except Exception as exc:
+            return failure_reply(exc, "handling a command")
 
     # ---- /mentor ---------------------------------------------------------------------------------
 
@@ -211,7 +226,7 @@ class Router:
         if sub == "accept":
             return await self._accept(uow, actor, other)
         if sub == "decline":
-            return await mentorships.decline(uow, actor, other, p.text)
+            return await mentorships.decline(uow, actor, other, said(p.text, "The message"))
         if sub == "list":
             return await mentorships.list_mentorships(uow, actor, everyone=p.text.lower() == "all")
         if sub == "cadence":
@@ -241,9 +256,9 @@ class Router:
             result = Reply(wording.combined([result.message, wording.read_in(zone, named is not None)]))
             return await clarify.with_clash_note(uow, actor, other, result)
         if sub in ("end", "conclude"):
-            return await mentorships.end(uow, actor, p.text, other)
+            return await mentorships.end(uow, actor, said(p.text, "Feedback"), other)
         if sub == "reflect":
-            return await mentorships.reflect(uow, actor, p.text, other)
+            return await mentorships.reflect(uow, actor, said(p.text, "A reflection"), other)
         if sub in ("keep-in-touch", "keep_in_touch", "keep"):
             return await mentorships.keep_in_touch(uow, actor, other)
         if sub == "stage":
@@ -297,12 +312,15 @@ class Router:
             except ParseError:
                 # "learn by doing" is part of a goal, not a date.
                 words, target = [*words, "by", *by.split()], None
+            if target is not None and target > await self._today(uow, actor):
+                validation.date_within(target, await self._today(uow, actor), "The target date")
         mentor_id, mentee_id = (
             (p.mentions[0], p.mentions[1]) if len(p.mentions) == 2 else (None, p.mentions[0])
         )
         if target is not None and target <= await self._today(uow, actor):
             raise ParseError(wording.target_past(target))
-        req = mentorships.PairRequest(mentee_id, " ".join(words), target, focus or "", mentor_id)
+        goal = said(" ".join(words), "Goals", mentorships.GOALS_MAX)
+        req = mentorships.PairRequest(mentee_id, goal, target, focus or "", mentor_id)
         return await mentorships.pair(uow, actor, req)
 
     async def _today(self, uow: UnitOfWork, actor: Actor) -> date:
@@ -315,7 +333,9 @@ class Router:
             if sub == "vacation":
                 raise ParseError(wording.VACATION_MISSING)
             return None
-        return phrases.read_pause_until(p.text, await self._today(uow, actor))
+        today = await self._today(uow, actor)
+        until = phrases.read_pause_until(p.text, today)
+        return validation.date_within(until, today, "The end of the break,") if until is not None else None
 
     @staticmethod
     def _leads(words: list[str]) -> list[timedelta]:
@@ -412,8 +432,10 @@ class Router:
         if not marked.strip():
             return await actions.add(uow, actor, "", None, None, selected)
         ws, _me = await actor_member(uow, actor)
-        parsed = phrases.read_action(marked, await self._today(uow, actor))
+        today = await self._today(uow, actor)
+        parsed = phrases.read_action(marked, today)
         if parsed.due is not None:
+            validation.date_within(parsed.due, today, "The due date")
             await clarify.require_zone(uow, actor)
         text = parsed.text
         for index, ident in enumerate(mentions):
@@ -423,6 +445,12 @@ class Router:
                 text = text.replace(mark, f"@{member.display_name}")
         owner = mentions[parsed.owner] if parsed.owner is not None else None
         return await actions.add(uow, actor, text, owner, parsed.due, selected)
+
+    async def _due(self, uow: UnitOfWork, actor: Actor, due_text: str | None) -> date | None:
+        if not due_text:
+            return None
+        today = await self._today(uow, actor)
+        return validation.date_within(parse_date(due_text, today), today, "The due date")
 
     # ---- /timezone -------------------------------------------------------------------------------
 
@@ -439,28 +467,37 @@ class Router:
 
     # ---- buttons and forms ----------------------------------------------------------------------
 
-    async def _party_of(self, uow: UnitOfWork, actor: Actor, mentorship_id: int) -> tuple[Mentorship, str]:
-        """The mentorship behind a button, checked, and the user id that selects it in the use-cases."""
+    async def _mentorship_by_id(self, uow: UnitOfWork, actor: Actor, mentorship_id: int) -> MentorshipId:
+        """The mentorship a button or form names, checked against the actor and workspace: exactly it."""
         _ws, me = await actor_member(uow, actor)
-        m = await get_mentorship(uow, me, mentorship_id)
-        selector_id = other_party_id(me, m) if me.id in (m.mentor_id, m.mentee_id) else m.mentee_id
-        selector = await uow.session.get(Member, selector_id)
-        assert selector is not None
-        return m, selector.external_id
+        await get_mentorship(uow, me, mentorship_id)
+        return MentorshipId(mentorship_id)
 
-    async def _checkin_of(self, uow: UnitOfWork, actor: Actor, checkin_id: int) -> tuple[CheckIn, str]:
+    async def _checkin_by_id(
+        self, uow: UnitOfWork, actor: Actor, checkin_id: int, verb: str
+    ) -> tuple[CheckIn, MentorshipId]:
+        """The check-in a button names, checked; refused unless it is the one the use-case acts on
+        (notes and "missed" are for the latest started check-in, skip for the next one)."""
         c = await uow.session.get(CheckIn, checkin_id)
         if c is None:
             raise UserError(wording.BUTTON_STALE)
-        _m, other = await self._party_of(uow, actor, c.mentorship_id)
-        return c, other
+        selector = await self._mentorship_by_id(uow, actor, c.mentorship_id)
+        m = await uow.session.get(Mentorship, c.mentorship_id)
+        assert m is not None
+        if verb == "skip":
+            current = await planning.next_open_checkin(uow, m)
+        else:
+            current = await planning.last_started(uow, m)
+        if current is None or current.id != c.id:
+            raise UserError(wording.BUTTON_STALE)
+        return c, selector
 
     async def _action(self, uow: UnitOfWork, actor: Actor, action_id: str) -> Reply:
-        parts = action_id.split(":")
-        if len(parts) != 3 or not parts[2].isdigit():
-            log.warning("unknown action id %r", action_id)
+        parsed = parse_control_id(action_id)
+        if parsed is None:
+            log.warning("unknown action id %r", action_id[:300])
             return reply(wording.BUTTON_STALE, ok=False)
-        scope, verb, ident = parts[0], parts[1], int(parts[2])
+        scope, verb, ident = parsed
         if scope in self.action_scopes:
             return await self.action_scopes[scope](uow, actor, verb, ident)
         if scope == "ask" and len(verb) == 1 and verb in wording.ANSWER_LETTERS:
@@ -472,19 +509,12 @@ class Router:
         if scope == "actions" and verb == "snooze":
             return await actions.snooze(uow, actor, ident)
         if scope == "actions" and verb == "add":
-            await self._party_of(uow, actor, ident)
+            await self._mentorship_by_id(uow, actor, ident)
             return Reply(wording.form_message(wording.action_form(ident)))
-        if scope == "checkin":
-            c, other = (
-                await self._checkin_of(uow, actor, ident)
-                if verb in ("skip", "notes", "missed")
-                else (None, "")
-            )
+        if scope == "checkin" and verb in ("skip", "notes", "missed"):
+            _c, selected = await self._checkin_by_id(uow, actor, ident, verb)
             if verb == "skip":
-                assert c is not None
-                if c.state != "upcoming" or c.scheduled_at <= uow.now:
-                    return reply(wording.BUTTON_STALE, ok=False)
-                return await mentorships.skip(uow, actor, other)
+                return await mentorships.skip(uow, actor, selected)
             if verb == "notes":
                 return Reply(
                     wording.form_message(
@@ -493,13 +523,12 @@ class Router:
                         )
                     )
                 )
-            if verb == "missed":
-                return await checkins.mark_missed(uow, actor, other)
-            if verb == "update":
-                await self._party_of(uow, actor, ident)
-                return Reply(wording.form_message(wording.update_form(ident)))
+            return await checkins.mark_missed(uow, actor, selected)
+        if scope == "checkin" and verb == "update":
+            await self._mentorship_by_id(uow, actor, ident)
+            return Reply(wording.form_message(wording.update_form(ident)))
         if scope == "agenda" and verb == "add":
-            await self._party_of(uow, actor, ident)
+            await self._mentorship_by_id(uow, actor, ident)
             return Reply(
                 wording.form_message(
                     wording.single_form(
@@ -508,7 +537,7 @@ class Router:
                 )
             )
         if scope == "mentorship":
-            _m, other = await self._party_of(uow, actor, ident)
+            other = await self._mentorship_by_id(uow, actor, ident)
             if verb == "accept":
                 return await mentorships.accept(uow, actor, other)
             if verb == "decline":
@@ -535,36 +564,37 @@ class Router:
         return reply(wording.BUTTON_STALE, ok=False)
 
     async def _form(self, uow: UnitOfWork, actor: Actor, form_id: str, values: Mapping[str, str]) -> Reply:
-        parts = form_id.split(":")
-        if len(parts) != 3 or not parts[2].isdigit():
+        parsed = parse_control_id(form_id)
+        if parsed is None:
+            log.warning("unknown form id %r", form_id[:300])
             return reply(wording.BUTTON_STALE, ok=False)
-        scope, verb, ident = parts[0], parts[1], int(parts[2])
+        scope, verb, ident = parsed
         if scope in self.form_scopes:
             return await self.form_scopes[scope](uow, actor, verb, ident, values)
         text = (values.get("text") or "").strip()
         if (scope, verb) == ("checkin", "update"):
-            _m, other = await self._party_of(uow, actor, ident)
+            other = await self._mentorship_by_id(uow, actor, ident)
             return await checkins.post_update(uow, actor, wording.update_from_form(values), other)
         if (scope, verb) == ("checkin", "notes"):
-            _c, other = await self._checkin_of(uow, actor, ident)
+            _c, other = await self._checkin_by_id(uow, actor, ident, verb)
             if not text:
                 raise ParseError(wording.NOTES_MISSING)
             return await checkins.record_notes(uow, actor, text, other)
         if (scope, verb) == ("agenda", "add"):
-            _m, other = await self._party_of(uow, actor, ident)
+            other = await self._mentorship_by_id(uow, actor, ident)
             return await checkins.add_question(uow, actor, text, other)
         if (scope, verb) == ("actions", "add"):
-            _m, other = await self._party_of(uow, actor, ident)
+            other = await self._mentorship_by_id(uow, actor, ident)
             due_text = (values.get("due") or "").strip()
-            due = parse_date(due_text, await self._today(uow, actor)) if due_text else None
+            due = await self._due(uow, actor, due_text)
             owner = split_mentions(values.get("owner") or "").mentions
             return await actions.add(uow, actor, text, owner[0] if owner else None, due, other)
         if (scope, verb) == ("mentorship", "end"):
-            _m, other = await self._party_of(uow, actor, ident)
-            return await mentorships.end(uow, actor, text, other)
+            other = await self._mentorship_by_id(uow, actor, ident)
+            return await mentorships.end(uow, actor, said(text, "Feedback"), other)
         if (scope, verb) == ("mentorship", "reflect"):
-            _m, other = await self._party_of(uow, actor, ident)
-            return await mentorships.reflect(uow, actor, text, other)
+            other = await self._mentorship_by_id(uow, actor, ident)
+            return await mentorships.reflect(uow, actor, said(text, "A reflection"), other)
         return reply(wording.BUTTON_STALE, ok=False)
 
     async def _run_in(self, uow: UnitOfWork, actor: Actor, command: str, text: str) -> Reply:
@@ -573,6 +603,34 @@ class Router:
         if handler is None:
             return reply(wording.BUTTON_STALE, ok=False)
         return await handler(uow, actor, text)
+
+
+def said(text: str, what: str, limit: int = mentorships.REFLECTION_MAX) -> str:
+    """Free text for the mentorship use-cases, checked once here (they keep their own length limits)."""
+    return validation.user_text(text, what, limit)
+
+
+def parse_control_id(control_id: str) -> tuple[str, str, int] | None:
+    """`scope:verb:id` of a button or form, with the id checked (bot/validation.py); None when malformed."""
+    parts = control_id.split(":")
+    if len(parts) != 3 or len(control_id) > 255:
+        return None
+    ident = validation.button_id(parts[2])
+    return None if ident is None else (parts[0], parts[1], ident)
+
+
+def failure_reply(exc: Exception, doing: str) -> Reply:
+    """The answer to a failure that is not a UserError, by its kind (bot/interactions/failures.py)."""
+    kind = classify(exc)
+    if kind is Failure.INPUT:
+        log.warning("the database refused a value while %s: %s", doing, exc)
+        return reply(wording.input_unstorable(), ok=False)
+    if kind is Failure.OUTAGE:
+        log.warning("database unavailable while %s", doing, exc_info=exc)
+        return reply(wording.TRY_AGAIN, ok=False)
+    ref = uuid.uuid4().hex[:8]
+    log.error("bug %s while %s", ref, doing, exc_info=exc)
+    return reply(wording.internal_error(ref), ok=False)
 
 
 def help_reply(command: str, sub: str | None) -> Reply:

@@ -245,6 +245,9 @@ class OfficeHoursHost(Base):
         ForeignKey("office_hours.id", ondelete="CASCADE"), primary_key=True
     )
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    # "accepted" hosts run the series; "invited" co-hosts were named by someone else and have not
+    # accepted yet (a DM asks them), so nobody is made a host without their consent.
+    state: Mapped[str] = mapped_column(String(16), default="accepted", server_default="accepted")
 
 
 class OfficeHoursSession(Base):

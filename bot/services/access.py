@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
@@ -12,6 +13,19 @@ from bot.domain.states import OPEN_MENTORSHIP_STATES, MentorshipState
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services.members import find_member
 from bot.services.unit import UnitOfWork
+
+
+@dataclass(frozen=True)
+class MentorshipId:
+    """A mentorship named by its id (a button or form), not by the other person: it selects exactly
+    that mentorship, checked against the actor and their workspace, or nothing."""
+
+    id: int
+
+
+# What picks the mentorship a use-case acts on: the other person's platform id (typed commands), an
+# exact id (buttons and forms), or None (the only one).
+Selector = str | MentorshipId | None
 
 
 def is_party(member: Member, m: Mentorship) -> bool:
@@ -60,19 +74,29 @@ async def pick(
     uow: UnitOfWork,
     ws: Workspace,
     me: Member,
-    other_user_id: str | None,
+    other_user_id: Selector,
     states: Sequence[MentorshipState] = tuple(OPEN_MENTORSHIP_STATES),
     example: str = "/mentor next",
 ) -> Mentorship:
-    """The mentorship a command is about: the only one, or the one with the mentioned person."""
+    """The mentorship a command is about: the one a button names, the only one, or the one with the
+    mentioned person. Raises NotFound / NotAllowed / UserError with what to do instead."""
+    if isinstance(other_user_id, MentorshipId):
+        m = await get_mentorship(uow, me, other_user_id.id)
+        if m.state not in {str(s) for s in states}:
+            raise UserError(wording.BUTTON_STALE)
+        return m
     mine = await mentorships_of(uow, me, states)
     if other_user_id is not None:
         other = await find_member(uow, ws, other_user_id)
         if other is None:
             raise NotFound(wording.no_mentorship_with(other_user_id))
         with_other = [m for m in mine if other.id in (m.mentor_id, m.mentee_id) and other.id != me.id]
+        if len(with_other) > 1:
+            # Each mentors the other: the person alone does not say which; never guess.
+            roles = [(m.id, m.mentor_id == me.id, m.focus) for m in with_other]
+            raise UserError(wording.which_direction(other.display_name, roles))
         if with_other:
-            return with_other[-1] if len(with_other) > 1 else with_other[0]
+            return with_other[0]
         if me.is_admin:
             theirs = await mentorships_of(uow, other, states)
             if len(theirs) == 1:

@@ -6,14 +6,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
-from bot import wording
+from bot import validation, wording
 from bot.domain.errors import NotAllowed, NotFound, UserError
 from bot.domain.phrases import read_snooze
 from bot.domain.states import OPEN_MENTORSHIP_STATES, ActionState, MentorshipState
 from bot.messages import Reply
 from bot.persistence.tables import ActionItem, Member, Mentorship, Workspace
-from bot.services import planning
-from bot.services.access import can_access, pick, require_access
+from bot.services import planning, ratelimit
+from bot.services.access import Selector, can_access, pick, require_access
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.unit import UnitOfWork
 
@@ -23,14 +23,15 @@ OPEN_MAX = 50
 
 
 async def add(
-    uow: UnitOfWork, actor: Actor, text: str, owner_user_id: str | None, due: date | None, other: str | None
+    uow: UnitOfWork, actor: Actor, text: str, owner_user_id: str | None, due: date | None, other: Selector
 ) -> Reply:
     ws, me = await actor_member(uow, actor)
-    text = text.strip()
+    text = validation.user_text(text, "An action item", TEXT_MAX)
     if not text:
         raise UserError(wording.action_empty())
-    if len(text) > TEXT_MAX:
-        raise UserError(wording.too_long("An action item", TEXT_MAX, len(text)))
+    await ratelimit.enforce(
+        uow, ratelimit.ACTION_ITEMS, ActionItem.created_at, ActionItem.created_by_id == me.id
+    )
     owner = await ensure_member(uow, ws, owner_user_id) if owner_user_id else me
     # The owner, when it is the other person, also says which mentorship this is about.
     hint = other or (owner.external_id if owner.id != me.id else None)
@@ -65,7 +66,7 @@ async def add(
     return Reply(wording.action_added(item, owner, me))
 
 
-async def list_open(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def list_open(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     if other is not None:
         ms = [await pick(uow, ws, me, other, tuple(OPEN_MENTORSHIP_STATES), "/actions")]

@@ -7,13 +7,13 @@ import uuid
 from sqlalchemy import select
 
 from bot import payloads as kinds
-from bot import wording
+from bot import validation, wording
 from bot.domain.errors import NotFound, UserError
 from bot.domain.states import CheckInState, MentorshipState, Stage
 from bot.messages import Reply, reply
 from bot.persistence.tables import AgendaItem, CheckIn, Member, Mentorship, StatusUpdate, Workspace
-from bot.services import planning, schedules
-from bot.services.access import can_access, pick, require_access
+from bot.services import planning, ratelimit, schedules
+from bot.services.access import Selector, can_access, pick, require_access
 from bot.services.members import Actor, actor_member, find_member, find_workspace, zone_of
 from bot.services.unit import Tx, UnitOfWork
 
@@ -26,7 +26,7 @@ ACTIVE_OR_PAUSED = (MentorshipState.ACTIVE, MentorshipState.PAUSED)
 
 
 async def _mentorship(
-    uow: UnitOfWork, actor: Actor, other: str | None, example: str
+    uow: UnitOfWork, actor: Actor, other: Selector, example: str
 ) -> tuple[Workspace, Member, Mentorship]:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, ACTIVE_OR_PAUSED, example)
@@ -52,7 +52,7 @@ async def updates_of(uow: Tx, c: CheckIn) -> list[StatusUpdate]:
     )
 
 
-async def overview(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def overview(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     """`/checkin` with no text: the next check-in, its agenda, and open action items."""
     ws, me, m = await _mentorship(uow, actor, other, "/checkin")
     mentor = await uow.session.get(Member, m.mentor_id)
@@ -66,12 +66,11 @@ async def overview(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     return Reply(wording.checkin_overview(me, m, mentor, mentee, c, agenda, updates, actions, people))
 
 
-async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: str | None) -> Reply:
+async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: Selector) -> Reply:
     """`/checkin <text>`: a status update into the next check-in's thread."""
     ws, me, m = await _mentorship(uow, actor, other, "/checkin")
-    text = text.strip()
-    if len(text) > UPDATE_MAX:
-        raise UserError(wording.too_long("A status update", UPDATE_MAX, len(text)))
+    text = validation.user_text(text, "A status update", UPDATE_MAX)
+    await ratelimit.enforce(uow, ratelimit.UPDATES, StatusUpdate.created_at, StatusUpdate.author_id == me.id)
     # During a session its updates belong to it; otherwise to the next one.
     c = await _in_progress(uow, m) or await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
@@ -85,11 +84,12 @@ async def post_update(uow: UnitOfWork, actor: Actor, text: str, other: str | Non
     return Reply(wording.update_posted(c))
 
 
-async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: str | None) -> Reply:
+async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: Selector) -> Reply:
     """After a session: it was held, here is what we took away; sends the follow-up summary."""
     ws, me, m = await _mentorship(uow, actor, other, "/checkin notes")
-    if len(notes) > NOTES_MAX:
-        raise UserError(wording.too_long("Notes", NOTES_MAX, len(notes)))
+    notes = validation.user_text(notes, "Notes", NOTES_MAX)
+    if not notes:
+        raise UserError(wording.NOTES_MISSING)
     c = await _last_started(uow, m, me)
     first_time = c.state != CheckInState.HELD.value
     c.state = CheckInState.HELD.value
@@ -107,7 +107,7 @@ async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: str | N
     return Reply(wording.notes_recorded(first_time))
 
 
-async def mark_missed(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def mark_missed(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me, m = await _mentorship(uow, actor, other, "/checkin missed")
     c = await _last_started(uow, m, me)
     if c.state == CheckInState.HELD.value:
@@ -159,13 +159,14 @@ async def _last_started(uow: UnitOfWork, m: Mentorship, me: Member) -> CheckIn:
     return c
 
 
-async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: str | None) -> Reply:
+async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: Selector) -> Reply:
     ws, me, m = await _mentorship(uow, actor, other, "/agenda add")
-    question = question.strip()
+    question = validation.user_text(question, "A question", QUESTION_MAX)
     if not question:
         raise UserError(wording.agenda_empty_question())
-    if len(question) > QUESTION_MAX:
-        raise UserError(wording.too_long("A question", QUESTION_MAX, len(question)))
+    await ratelimit.enforce(
+        uow, ratelimit.AGENDA_QUESTIONS, AgendaItem.created_at, AgendaItem.author_id == me.id
+    )
     c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.no_checkin_for_agenda(m.state))
@@ -176,7 +177,7 @@ async def add_question(uow: UnitOfWork, actor: Actor, question: str, other: str 
     return Reply(wording.question_added(c, question))
 
 
-async def show_agenda(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def show_agenda(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, _me, m = await _mentorship(uow, actor, other, "/agenda")
     c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
@@ -217,9 +218,15 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
         return Reply(wording.thread_not_yours())
     if await uow.session.scalar(select(StatusUpdate.id).where(StatusUpdate.external_id == external_id)):
         return None
-    text = text.strip()
-    if len(text) > UPDATE_MAX:
-        return reply(wording.too_long("A status update", UPDATE_MAX, len(text)), ok=False)
+    try:
+        text = validation.user_text(text, "A status update", UPDATE_MAX)
+        if not text:
+            return None  # an attachment or sticker alone: nothing to keep
+        await ratelimit.enforce(
+            uow, ratelimit.UPDATES, StatusUpdate.created_at, StatusUpdate.author_id == me.id
+        )
+    except UserError as exc:
+        return reply(exc.message, ok=False)
     moved_to = None
     if c.state == CheckInState.CANCELLED.value:
         # A thread of a check-in that is off: the update belongs to the one that replaced it.

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from bot import payloads as kinds
-from bot import wording
+from bot import validation, wording
 from bot.domain.dates import parse_date
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
 from bot.domain.matching import (
@@ -27,7 +27,7 @@ from bot.messages import Reply
 from bot.persistence.matching_tables import MentorProfile, MentorRequest, RequestClaim
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services import mentorships, planning, schedules
-from bot.services.access import mentorships_of
+from bot.services.access import MentorshipId, mentorships_of
 from bot.services.matching_support import (
     EXPIRY_GRACE,
     answer_window,
@@ -99,18 +99,19 @@ def read_profile(values: Mapping[str, str], me: Member, now: datetime) -> Profil
     if unknown:
         raise ParseError(wording.profile_focus_bad(unknown[0], FOCUSES))
     raw_capacity = (values.get("capacity") or "1").strip()
-    if not raw_capacity.isdigit() or not 1 <= int(raw_capacity) <= CAPACITY_MAX:
-        raise ParseError(wording.profile_capacity_bad(raw_capacity, CAPACITY_MAX))
+    capacity = validation.whole_number(raw_capacity)
+    if capacity is None or not 1 <= capacity <= CAPACITY_MAX:
+        raise ParseError(wording.profile_capacity_bad(raw_capacity[:20], CAPACITY_MAX))
     zone = None
     if (values.get("timezone") or "").strip():
         zone = resolve_zone(values["timezone"])
     cadence = " ".join((values.get("cadence") or "").split())
     if cadence:
-        parse_recurrence(cadence, zone or zone_of(me), now)
-    note = (values.get("note") or "").strip()
-    if len(note) > NOTE_MAX:
-        raise UserError(wording.too_long("The note", NOTE_MAX, len(note)))
-    return ProfileInput(tags, focuses, int(raw_capacity), cadence[:300], note, zone)
+        validation.cadence_within(
+            parse_recurrence(cadence, zone or zone_of(me), now), now, "The first session"
+        )
+    note = validation.user_text(values.get("note") or "", "The note", NOTE_MAX)
+    return ProfileInput(tags, focuses, capacity, cadence[:300], note, zone)
 
 
 async def save_profile(uow: UnitOfWork, actor: Actor, values: Mapping[str, str]) -> Reply:
@@ -216,11 +217,9 @@ class Intake:
 
 
 def read_intake(values: Mapping[str, str], me: Member, now: datetime) -> Intake:
-    goal = " ".join((values.get("goal") or "").split())
+    goal = validation.user_text(" ".join((values.get("goal") or "").split()), "The goal", GOAL_MAX)
     if not goal:
         raise ParseError(wording.GOAL_MISSING)
-    if len(goal) > GOAL_MAX:
-        raise UserError(wording.too_long("The goal", GOAL_MAX, len(goal)))
     if not goal_is_specific(goal):
         raise ParseError(wording.goal_too_vague(goal))
     today = now.astimezone(zone_of(me)).date()
@@ -230,15 +229,13 @@ def read_intake(values: Mapping[str, str], me: Member, now: datetime) -> Intake:
         target = parse_date(by, today)
         if target <= today:
             raise ParseError(wording.target_past(target))
+        validation.date_within(target, today, "The target date")
     cadence = " ".join((values.get("cadence") or "").split())
     if cadence:
-        parse_recurrence(cadence, zone_of(me), now)
+        validation.cadence_within(parse_recurrence(cadence, zone_of(me), now), now, "The first session")
     fields = {}
     for key in ("constraints", "tried"):
-        text = (values.get(key) or "").strip()
-        if len(text) > FIELD_MAX:
-            raise UserError(wording.too_long(wording.INTAKE_LABELS[key], FIELD_MAX, len(text)))
-        fields[key] = text
+        fields[key] = validation.user_text(values.get(key) or "", wording.INTAKE_LABELS[key], FIELD_MAX)
     return Intake(
         goal, target, fields["constraints"], fields["tried"], cadence[:300], values.get("topic", "")[:200]
     )
@@ -399,8 +396,7 @@ async def decline_form(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
 
 async def decline(uow: UnitOfWork, actor: Actor, request_id: int, note: str) -> Reply:
     ws, me, req = await _for_mentor(uow, actor, request_id)
-    if len(note.strip()) > NOTE_MAX:
-        raise UserError(wording.too_long("The message", NOTE_MAX, len(note.strip())))
+    note = validation.user_text(note, "The message", NOTE_MAX)
     mentee = await uow.session.get(Member, req.mentee_id)
     assert mentee is not None
     await _close(uow, req, (RequestState.REQUESTED,), RequestState.DECLINED, me, note.strip())
@@ -427,8 +423,7 @@ async def redirect(
             raise UserError(wording.not_a_mentor(suggested.display_name if suggested else suggested_user_id))
         if suggested.id in (me.id, mentee.id):
             raise UserError(wording.REDIRECT_SELF)
-    if len(note.strip()) > NOTE_MAX:
-        raise UserError(wording.too_long("The message", NOTE_MAX, len(note.strip())))
+    note = validation.user_text(note, "The message", NOTE_MAX)
     suggested_id = suggested.id if suggested else None
     await _close(
         uow,
@@ -528,9 +523,9 @@ async def confirm_cadence(uow: UnitOfWork, actor: Actor, request_id: int) -> Rep
     mentee, mentor = await _member(uow, req.mentee_id), await _member(uow, req.mentor_id)
     # Whoever presses, the phrase was written in the mentee's time (or the mentor's, for their default).
     author = mentee if req.cadence else mentor
-    other = mentor if author is mentee else mentee
     as_author = Actor(platform=ws.platform, workspace_id=ws.external_id, user_id=author.external_id)
-    return await mentorships.set_cadence(uow, as_author, phrase, other.external_id)
+    # Exactly the request's mentorship: the two may have another one with each other.
+    return await mentorships.set_cadence(uow, as_author, phrase, MentorshipId(req.mentorship_id))
 
 
 async def _member(uow: UnitOfWork, member_id: int | None) -> Member:

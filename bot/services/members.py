@@ -29,11 +29,13 @@ class Actor:
 
 
 def valid_zone(name: str | None) -> ZoneInfo | None:
-    if not name:
+    """The zone named, or None for anything that is not one (an over-long name is an OSError to the
+    zone loader, a NUL byte a ValueError)."""
+    if not name or len(name) > 64:
         return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot import payloads as kinds
-from bot import wording
+from bot import validation, wording
 from bot.domain.errors import NotAllowed, UserError
 from bot.domain.phrases import read_reschedule
 from bot.domain.recurrence import parse_recurrence
@@ -24,7 +24,7 @@ from bot.domain.states import (
 from bot.messages import Reply
 from bot.persistence.tables import CheckIn, Member, Mentorship, Reflection, Workspace
 from bot.services import planning, schedules
-from bot.services.access import is_party, mentorships_of, other_party_id, pick, require_access
+from bot.services.access import Selector, is_party, mentorships_of, other_party_id, pick, require_access
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
 from bot.services.unit import Tx, UnitOfWork
 
@@ -125,7 +125,7 @@ async def create_mentorship(
     return m
 
 
-async def _pending_for(uow: UnitOfWork, ws: Workspace, me: Member, other: str | None) -> Mentorship:
+async def _pending_for(uow: UnitOfWork, ws: Workspace, me: Member, other: Selector) -> Mentorship:
     m = await pick(uow, ws, me, other, (MentorshipState.PROPOSED,), "/mentor accept")
     if not is_party(me, m):
         raise NotAllowed(wording.not_yours())
@@ -134,7 +134,7 @@ async def _pending_for(uow: UnitOfWork, ws: Workspace, me: Member, other: str | 
     return m
 
 
-async def accept(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def accept(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await _pending_for(uow, ws, me, other)
     await activate(uow, ws, m)
@@ -151,7 +151,7 @@ async def activate(uow: UnitOfWork, ws: Workspace, m: Mentorship) -> None:
     await uow.plan(ws, welcome.plan(f"welcome:{m.id}", planning.topic_mentorship(m), uow.now))
 
 
-async def decline(uow: UnitOfWork, actor: Actor, other: str | None, message: str) -> Reply:
+async def decline(uow: UnitOfWork, actor: Actor, other: Selector, message: str) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await _pending_for(uow, ws, me, other)
     m.state = MentorshipState.DECLINED.value
@@ -182,11 +182,13 @@ async def list_mentorships(uow: UnitOfWork, actor: Actor, everyone: bool = False
     return Reply(wording.mentorship_list(me, rows, everyone))
 
 
-async def set_cadence(uow: UnitOfWork, actor: Actor, phrase: str, other: str | None) -> Reply:
+async def set_cadence(uow: UnitOfWork, actor: Actor, phrase: str, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor cadence")
     require_access(me, m)
-    rec = parse_recurrence(phrase, zone_of(me), uow.now)
+    rec = validation.cadence_within(
+        parse_recurrence(phrase, zone_of(me), uow.now), uow.now, "The first check-in"
+    )
     m.cadence_rule = rec.rule
     m.cadence_phrase = rec.phrase[:300]
     m.duration_minutes = int(rec.duration.total_seconds() // 60)
@@ -201,7 +203,7 @@ async def set_cadence(uow: UnitOfWork, actor: Actor, phrase: str, other: str | N
     )
 
 
-async def next_checkin(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def next_checkin(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor next")
     require_access(me, m)
@@ -212,7 +214,7 @@ async def next_checkin(uow: UnitOfWork, actor: Actor, other: str | None) -> Repl
     return Reply(wording.next_checkin(m, mentor, mentee, c, rec, uow.now))
 
 
-async def pause(uow: UnitOfWork, actor: Actor, until: date | None, other: str | None) -> Reply:
+async def pause(uow: UnitOfWork, actor: Actor, until: date | None, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     # Pausing again while paused sets a new end (or none).
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor pause")
@@ -237,7 +239,7 @@ async def resume_mentorship(uow: Tx, ws: Workspace, m: Mentorship) -> CheckIn | 
     return await schedules.reconcile_mentorship(uow, ws, m)
 
 
-async def resume(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def resume(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.PAUSED,), "/mentor resume")
     require_access(me, m)
@@ -246,7 +248,7 @@ async def resume(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     return Reply(wording.resumed_ack(c, m.cadence_rule is not None))
 
 
-async def skip(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def skip(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor skip")
     require_access(me, m)
@@ -259,14 +261,16 @@ async def skip(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
     return Reply(wording.skipped_ack(c, nxt))
 
 
-async def reschedule(uow: UnitOfWork, actor: Actor, when_text: str, other: str | None) -> Reply:
+async def reschedule(uow: UnitOfWork, actor: Actor, when_text: str, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor reschedule")
     require_access(me, m)
     c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.nothing_to_reschedule())
-    when = read_reschedule(when_text, zone_of(me), uow.now, c.scheduled_at)
+    when = validation.moment_within(
+        read_reschedule(when_text, zone_of(me), uow.now, c.scheduled_at), uow.now, "The new time"
+    )
     if when <= uow.now:
         raise UserError(wording.reschedule_past())
     following = planning.recurrence_of(m)
@@ -281,7 +285,7 @@ async def reschedule(uow: UnitOfWork, actor: Actor, when_text: str, other: str |
     return Reply(wording.rescheduled_ack(old, when))
 
 
-async def end(uow: UnitOfWork, actor: Actor, feedback: str, other: str | None) -> Reply:
+async def end(uow: UnitOfWork, actor: Actor, feedback: str, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, tuple(OPEN_MENTORSHIP_STATES), "/mentor end")
     require_access(me, m)
@@ -327,16 +331,14 @@ async def conclude(
         await _notice(uow, ws, m, "withdrawn", f"dm:{other_party_id(me, m)}", by_id=me.id)
 
 
-async def _concluded(
-    uow: UnitOfWork, ws: Workspace, me: Member, other: str | None, example: str
-) -> Mentorship:
+async def _concluded(uow: UnitOfWork, ws: Workspace, me: Member, other: Selector, example: str) -> Mentorship:
     m = await pick(uow, ws, me, other, (MentorshipState.CONCLUDED,), example)
     if not is_party(me, m):
         raise NotAllowed(wording.not_yours())
     return m
 
 
-async def reflect(uow: UnitOfWork, actor: Actor, text: str, other: str | None) -> Reply:
+async def reflect(uow: UnitOfWork, actor: Actor, text: str, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     if not text.strip():
         raise UserError(wording.reflect_empty())
@@ -352,7 +354,7 @@ async def reflect(uow: UnitOfWork, actor: Actor, text: str, other: str | None) -
     return Reply(wording.reflection_saved())
 
 
-async def keep_in_touch(uow: UnitOfWork, actor: Actor, other: str | None) -> Reply:
+async def keep_in_touch(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await _concluded(uow, ws, me, other, "/mentor keep-in-touch")
     if not m.keep_in_touch:
@@ -361,7 +363,7 @@ async def keep_in_touch(uow: UnitOfWork, actor: Actor, other: str | None) -> Rep
     return Reply(wording.keep_in_touch_ack())
 
 
-async def set_stage(uow: UnitOfWork, actor: Actor, stage: Stage, other: str | None) -> Reply:
+async def set_stage(uow: UnitOfWork, actor: Actor, stage: Stage, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor stage")
     require_access(me, m)
@@ -370,7 +372,7 @@ async def set_stage(uow: UnitOfWork, actor: Actor, stage: Stage, other: str | No
     return Reply(wording.stage_set(stage))
 
 
-async def set_reminders(uow: UnitOfWork, actor: Actor, leads: list[timedelta], other: str | None) -> Reply:
+async def set_reminders(uow: UnitOfWork, actor: Actor, leads: list[timedelta], other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE, MentorshipState.PAUSED), "/mentor reminders")
     require_access(me, m)

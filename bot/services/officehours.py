@@ -9,10 +9,10 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select, update
 
 from bot import payloads as kinds
-from bot import wording
+from bot import validation, wording
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
 from bot.domain.recurrence import Recurrence, parse_recurrence
-from bot.messages import Reply
+from bot.messages import Message, Reply, reply
 from bot.persistence.tables import (
     Member,
     OfficeHours,
@@ -23,6 +23,7 @@ from bot.persistence.tables import (
     OfficeHoursVote,
     Workspace,
 )
+from bot.services import ratelimit
 from bot.services.members import Actor, actor_member, ensure_member, find_workspace, require_zone, zone_of
 from bot.services.planning import stamp
 from bot.services.schedules import (
@@ -37,6 +38,7 @@ from bot.services.unit import Tx, UnitOfWork
 QUESTION_MAX = 1000
 TOPIC_MAX = 300
 RECAP_MAX = 3000
+JOIN_MAX = 1000
 DEFAULT_DURATION = timedelta(minutes=60)
 _HAS_DURATION = re.compile(r"\bfor\b|\(\s*\d", re.IGNORECASE)
 
@@ -49,13 +51,80 @@ def recurrence(oh: OfficeHours) -> Recurrence:
 
 
 async def hosts_of(tx: Tx, oh: OfficeHours) -> list[Member]:
+    """The hosts who accepted (co-hosts still invited are not hosts yet)."""
     rows = await tx.session.scalars(
         select(Member)
         .join(OfficeHoursHost, OfficeHoursHost.member_id == Member.id)
-        .where(OfficeHoursHost.office_hours_id == oh.id)
+        .where(OfficeHoursHost.office_hours_id == oh.id, OfficeHoursHost.state == HOST_ACCEPTED)
         .order_by(Member.display_name)
     )
     return list(rows)
+
+
+# ---- who may create and host ------------------------------------------------------------------------
+#
+# Creating office hours: workspace admins, and the people admins allow (`/officehours hosts allow @x`,
+# kept in the workspace's settings). Hosting: whoever created the series as a non-admin, anyone who
+# names themselves, and co-hosts once they accept the DM invitation. Skipping, cancelling, editing and
+# recapping: the accepted hosts and workspace admins.
+
+HOST_ACCEPTED = "accepted"
+HOST_INVITED = "invited"
+ALLOWED_HOSTS_SETTING = "office_hours_creators"
+
+
+def allowed_creator_ids(ws: Workspace) -> list[int]:
+    ids = (ws.settings or {}).get(ALLOWED_HOSTS_SETTING, [])
+    return [int(i) for i in ids] if isinstance(ids, list) else []
+
+
+def may_create(ws: Workspace, member: Member) -> bool:
+    return member.is_admin or member.id in allowed_creator_ids(ws)
+
+
+async def host_allowlist(uow: UnitOfWork, actor: Actor, verb: str, user_ids: tuple[str, ...]) -> Reply:
+    """`/officehours hosts` (anyone: who may create), `hosts allow @x…` and `hosts remove @x…` (admins)."""
+    ws, me = await actor_member(uow, actor)
+    if verb in ("", "list"):
+        ids = allowed_creator_ids(ws)
+        people = [m for m in [await uow.session.get(Member, i) for i in ids] if m is not None]
+        return Reply(wording.oh_host_allowlist(people))
+    if verb not in ("allow", "add", "remove", "deny") or not user_ids:
+        raise ParseError(wording.oh_hosts_usage(" ".join([verb, *user_ids]).strip()))
+    if not me.is_admin:
+        raise NotAllowed(wording.oh_hosts_admins_only())
+    people = [await ensure_member(uow, ws, uid) for uid in dict.fromkeys(user_ids)]
+    ids = allowed_creator_ids(ws)
+    if verb in ("allow", "add"):
+        ids = list(dict.fromkeys([*ids, *(p.id for p in people)]))
+    else:
+        ids = [i for i in ids if i not in {p.id for p in people}]
+    # A new dict, so SQLAlchemy sees the JSON column change.
+    ws.settings = {**(ws.settings or {}), ALLOWED_HOSTS_SETTING: ids}
+    return Reply(wording.oh_host_allowlist_changed(people, verb in ("allow", "add")))
+
+
+async def invite_cohost(uow: UnitOfWork, ws: Workspace, oh: OfficeHours, member: Member, by: Member) -> None:
+    """A co-host named by someone else is asked first: a DM with Accept and Decline."""
+    uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=member.id, state=HOST_INVITED))
+    invite = kinds.HostInvite(oh.id, member.id, by.id)
+    await uow.plan(
+        ws, invite.plan(f"oh:{oh.id}:hostinvite:{member.id}:{stamp(uow.now)}", topic_series(oh), uow.now)
+    )
+
+
+async def answer_invite(uow: UnitOfWork, actor: Actor, ident: int, accept: bool) -> Reply:
+    """The Accept / Decline buttons of a co-host invitation."""
+    ws, me = await actor_member(uow, actor)
+    oh = await series_by_id(uow, ws, ident)
+    row = await uow.session.get(OfficeHoursHost, (oh.id, me.id))
+    if row is None or row.state != HOST_INVITED or oh.state != "active":
+        raise UserError(wording.oh_host_not_invited(oh))
+    if accept:
+        row.state = HOST_ACCEPTED
+    else:
+        await uow.session.delete(row)
+    return reply(wording.oh_host_answered(oh, accept))
 
 
 async def is_host(tx: Tx, oh: OfficeHours, member: Member) -> bool:
@@ -195,13 +264,17 @@ class CreateRequest:
 
 async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     ws, me = await actor_member(uow, actor)
-    hosts = [await ensure_member(uow, ws, uid) for uid in req.host_user_ids] or [me]
-    if not me.is_admin and me.id not in {h.id for h in hosts}:
+    if not may_create(ws, me):
         raise NotAllowed(wording.oh_create_not_allowed())
-    if len(req.topic) > TOPIC_MAX:
-        raise UserError(wording.too_long("A topic", TOPIC_MAX, len(req.topic)))
+    named = list({m.id: m for m in [await ensure_member(uow, ws, uid) for uid in req.host_user_ids]}.values())
+    # The creator hosts unless an admin set the series up for others; everyone else named is asked.
+    hosts = [me] if not named or any(m.id == me.id for m in named) or not me.is_admin else []
+    invited = [m for m in named if m.id != me.id]
+    validation.user_text(req.topic, "A topic", TOPIC_MAX)
     require_zone(me)
-    rec = parse_recurrence(req.phrase, zone_of(me), uow.now)
+    rec = validation.cadence_within(
+        parse_recurrence(req.phrase, zone_of(me), uow.now), uow.now, "The first session"
+    )
     if not _HAS_DURATION.search(req.phrase):
         rec = replace(rec, duration=DEFAULT_DURATION)
     duration = rec.duration
@@ -222,10 +295,15 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     )
     uow.session.add(oh)
     await uow.session.flush()
-    for host in {h.id: h for h in hosts}.values():
-        uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=host.id))
+    for host in hosts:
+        uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=host.id, state=HOST_ACCEPTED))
+    for member in invited:
+        await invite_cohost(uow, ws, oh, member, me)
     s = await reconcile_series(uow, ws, oh)
-    return Reply(wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s))
+    created = wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s)
+    if invited:
+        created = Message((*created.blocks, *wording.oh_cohosts_invited(invited).blocks), created.summary)
+    return Reply(created)
 
 
 async def list_series(uow: UnitOfWork, actor: Actor) -> Reply:
@@ -303,11 +381,16 @@ async def ask(
     external_id: str | None = None,
 ) -> Reply:
     ws, me = await actor_member(uow, actor)
-    text = text.strip()
+    text = validation.user_text(text, "A question", QUESTION_MAX)
     if not text:
         raise ParseError(wording.oh_ask_empty())
-    if len(text) > QUESTION_MAX:
-        raise UserError(wording.too_long("A question", QUESTION_MAX, len(text)))
+    await ratelimit.enforce(
+        uow,
+        ratelimit.OFFICE_HOURS_QUESTIONS,
+        OfficeHoursQuestion.created_at,
+        OfficeHoursQuestion.author_id == me.id,
+        OfficeHoursQuestion.carried_from_id.is_(None),
+    )
     if session_id is not None:
         s, oh = await _session_for(uow, ws, actor, None, session_id, "/officehours ask")
     else:
@@ -389,8 +472,9 @@ async def record_recap(uow: UnitOfWork, actor: Actor, ident: int | None, text: s
     ws, me = await actor_member(uow, actor)
     oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours recap")
     await require_host(uow, oh, me, "write the recap")
-    if len(text) > RECAP_MAX:
-        raise UserError(wording.too_long("A recap", RECAP_MAX, len(text)))
+    text = validation.user_text(text, "A recap", RECAP_MAX)
+    if not text:
+        raise ParseError(wording.oh_recap_missing())
     s = await last_session(uow, oh)
     if s is None:
         raise UserError(wording.oh_no_session_yet(oh))
@@ -483,18 +567,33 @@ async def edit(
     oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours edit")
     await require_host(uow, oh, me, "edit office hours")
     if field == "topic":
-        if len(value) > TOPIC_MAX:
-            raise UserError(wording.too_long("A topic", TOPIC_MAX, len(value)))
-        oh.topic = value.strip()
+        oh.topic = validation.user_text(value, "A topic", TOPIC_MAX)
     elif field == "join":
-        oh.join_details = value.strip()[:1000]
+        oh.join_details = validation.user_text(value, "The join details", JOIN_MAX)
     elif field == "hosts":
         if not host_user_ids:
             raise ParseError(wording.oh_hosts_missing())
-        await uow.session.execute(delete(OfficeHoursHost).where(OfficeHoursHost.office_hours_id == oh.id))
-        for uid in dict.fromkeys(host_user_ids):
-            host = await ensure_member(uow, ws, uid)
-            uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=host.id))
+        named = [await ensure_member(uow, ws, uid) for uid in dict.fromkeys(host_user_ids)]
+        keep = {m.id for m in named}
+        await uow.session.execute(
+            delete(OfficeHoursHost).where(
+                OfficeHoursHost.office_hours_id == oh.id, OfficeHoursHost.member_id.not_in(keep)
+            )
+        )
+        invited = []
+        for member in named:
+            if await uow.session.get(OfficeHoursHost, (oh.id, member.id)) is not None:
+                continue  # already a host, or already asked
+            if member.id == me.id:
+                uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=me.id, state=HOST_ACCEPTED))
+            else:
+                await invite_cohost(uow, ws, oh, member, me)
+                invited.append(member)
+        if invited:
+            edited = wording.oh_edited(oh, field)
+            return Reply(
+                Message((*edited.blocks, *wording.oh_cohosts_invited(invited).blocks), edited.summary)
+            )
     elif field in ("announce", "remind"):
         from bot.domain.timeparse import parse_duration
 
@@ -504,7 +603,9 @@ async def edit(
         else:
             oh.reminder_lead_minutes = minutes
     elif field == "cadence":
-        rec = parse_recurrence(value, zone_of(me), uow.now)
+        rec = validation.cadence_within(
+            parse_recurrence(value, zone_of(me), uow.now), uow.now, "The first session"
+        )
         oh.cadence_rule, oh.cadence_phrase = rec.rule, rec.phrase[:300]
         if _HAS_DURATION.search(value):
             oh.duration_minutes = int(rec.duration.total_seconds() // 60)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from bot import payloads as kinds
 from bot import wording
 from bot.domain.states import OutboxStatus
-from bot.persistence.tables import Member, OfficeHours, OfficeHoursSession, OutboxRow, Workspace
+from bot.persistence.tables import (
+    Member,
+    OfficeHours,
+    OfficeHoursHost,
+    OfficeHoursSession,
+    OutboxRow,
+    Workspace,
+)
 from bot.ports import ChannelPost, DirectMessage, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Edit, Handler, Send
 from bot.services import officehours as oh_service
@@ -128,6 +135,23 @@ class PersonalDm(_Base):
         return Send(DirectMessage(member.external_id), message)
 
 
+class HostInvite(_Base):
+    """The DM asking a named co-host to accept; dropped when it was answered or the series ended."""
+
+    async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
+        invite = kinds.HostInvite.of(row)
+        oh = await ctx.session.get(OfficeHours, invite.office_hours_id)
+        member = await ctx.session.get(Member, invite.member_id)
+        by = await ctx.session.get(Member, invite.by_id)
+        if oh is None or member is None or by is None:
+            return GONE
+        host = await ctx.session.get(OfficeHoursHost, (oh.id, member.id))
+        if oh.state != "active" or host is None or host.state != oh_service.HOST_INVITED:
+            return Drop(OutboxStatus.WITHDRAWN, "the invitation was answered or withdrawn")
+        rec_text = oh_service.recurrence(oh).describe()
+        return Send(DirectMessage(member.external_id), wording.oh_host_invite(oh, by, rec_text))
+
+
 class Start(_Base):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
         loaded = await _load(ctx, row)
@@ -189,6 +213,7 @@ def office_hours_handlers() -> dict[str, Handler]:
         "oh.refresh": Refresh(),
         "oh.remind_all": RemindAll(),
         "oh.dm": PersonalDm(),
+        "oh.host_invite": HostInvite(),
         "oh.start": Start(),
         "oh.wrapup": Wrapup(),
         "oh.recap": Recap(),

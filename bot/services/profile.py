@@ -12,11 +12,16 @@ from bot.messages import Reply
 from bot.services import zonenames
 from bot.services.members import Actor, actor_member
 from bot.services.unit import UnitOfWork
+from bot.validation import COMMAND_MAX, ZONE_NAME_MAX, storable
 
 
 def resolve_zone(text: str) -> str:
     """An IANA name from what was typed; see `zonenames.resolve_zone` (raises AskBack or ParseError)."""
-    return zonenames.resolve_zone(text)
+    raw = storable(text.strip(), "A time zone name", COMMAND_MAX)
+    if len(raw) > ZONE_NAME_MAX:
+        # The zone loader turns an over-long name into an OSError: refuse it as the input it is.
+        raise ParseError(wording.zone_name_bad(raw))
+    return zonenames.resolve_zone(raw)
 
 
 async def set_timezone(uow: UnitOfWork, actor: Actor, text: str) -> Reply:

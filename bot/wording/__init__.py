@@ -4,3 +4,4 @@ from bot.wording.common import *  # noqa: F403
 from bot.wording.matching import *  # noqa: F403
 from bot.wording.mentorship import *  # noqa: F403
 from bot.wording.officehours import *  # noqa: F403
+from bot.wording.safety import *  # noqa: F403

@@ -78,6 +78,17 @@ def which_mentorship(names: Sequence[tuple[str, str, str]], example: str) -> str
     )
 
 
+def which_direction(name: str, roles: Sequence[tuple[int, bool, str]]) -> str:
+    options = "; ".join(
+        f"#{ident}: {'you mentor ' + name if mentoring else name + ' mentors you'}{f' ({focus})' if focus else ''}"
+        for ident, mentoring, focus in roles
+    )
+    return (
+        f"You and {name} have more than one mentorship ({options}), so mentioning them doesn't say which. "
+        "Use the buttons in that mentorship's thread, which name it exactly."
+    )
+
+
 def no_mentorships(active: bool) -> str:
     if active:
         return (

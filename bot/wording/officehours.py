@@ -44,8 +44,75 @@ def oh_hosts_only(what: str) -> str:
 
 def oh_create_not_allowed() -> str:
     return (
-        "Office hours are created by their hosts or by workspace admins. Include yourself as a host "
-        f"(`hosts @you`) or ask an admin. For example: {OH_EXAMPLE}"
+        "Office hours are created by workspace admins and by the people they allow "
+        "(`/officehours hosts allow @you`). Ask an admin to allow you, or to create them. "
+        f"For example: {OH_EXAMPLE}"
+    )
+
+
+def oh_hosts_admins_only() -> str:
+    return (
+        "Only workspace admins choose who may create office hours, e.g. `/officehours hosts allow @ann`. "
+        "`/officehours hosts` lists them."
+    )
+
+
+def oh_hosts_usage(got: str) -> str:
+    return (
+        f"I didn't understand “{got}”. Use `/officehours hosts` to see who may create office hours, "
+        "`/officehours hosts allow @ann @bo` or `/officehours hosts remove @ann`."
+    )
+
+
+def oh_host_allowlist(people: Sequence[Member]) -> Message:
+    if not people:
+        return simple(
+            "Only workspace admins create office hours here. Admins can allow others with "
+            "`/officehours hosts allow @ann`."
+        )
+    return simple(
+        "Besides workspace admins, these people may create office hours: ",
+        *joined([who(p) for p in people]),
+        ".",
+    )
+
+
+def oh_host_allowlist_changed(people: Sequence[Member], allowed: bool) -> Message:
+    verb = "may now create office hours" if allowed else "may no longer create office hours"
+    return simple(
+        *joined([who(p) for p in people], " & "), f" {verb}. Series they already host are unchanged."
+    )
+
+
+def oh_cohosts_invited(people: Sequence[Member]) -> Message:
+    return simple(
+        "I've asked ",
+        *joined([who(p) for p in people], " & "),
+        " by DM to confirm as co-host; they host once they accept.",
+    )
+
+
+def oh_host_invite(oh: OfficeHours, by: Member, rec_text: str) -> Message:
+    b = MessageBuilder().para(
+        who(by), " would like you to co-host ", Strong(_name(oh)), f" in #{oh.channel_name} ({rec_text})."
+    )
+    b.para("Hosts are named on every announcement, get the question queue and write the recap.")
+    b.buttons(
+        Button("Accept", f"oh:hostyes:{oh.id}", ButtonStyle.PRIMARY),
+        Button("Decline", f"oh:hostno:{oh.id}"),
+    )
+    return b.build(summary=f"Co-host {_name(oh)}?")
+
+
+def oh_host_answered(oh: OfficeHours, accepted: bool) -> str:
+    if accepted:
+        return f"You're now a host of {_name(oh)}. `/officehours questions {oh.id}` shows the queue."
+    return f"No problem — you won't be a host of {_name(oh)}."
+
+
+def oh_host_not_invited(oh: OfficeHours) -> str:
+    return (
+        f"There's no open co-host invitation for you on {_name(oh)} (it may have been answered or withdrawn)."
     )
 
 
@@ -422,8 +489,10 @@ def oh_recap_post(
 OH_HELP: list[tuple[str, str]] = [
     (
         "create #channel <cadence> [topic T] [hosts @a @b]",
-        "hosts and admins: e.g. monthly on the first Thursday at 17:00 for 60 min",
+        "admins and people they allow: e.g. monthly on the first Thursday at 17:00 for 60 min; "
+        "named co-hosts are asked to accept",
     ),
+    ("hosts · hosts allow @a · hosts remove @a", "who may create office hours (admins change it)"),
     ("list · next [N]", "the series and the next session (N picks one of several)"),
     ("rsvp [N]", "going (press again to cancel); a reminder comes an hour before"),
     ("ask [N] <question> · questions [N]", "queue a question; the queue by votes, then age"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
 
 from adapters.slack.blocks import escape, form_values, home_view, inline, modal, render, unescape
@@ -88,3 +90,51 @@ def test_home_view_is_valid_and_keeps_action_ids_unique() -> None:
     check_view(view)
     ids = [e["action_id"] for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert ids == ["actions:done:1"]
+
+
+# Markup Slack would act on in mrkdwn: special mentions, user/channel mentions, links with a label.
+SLACK_LIVE = re.compile(r"<[!@#]|<https?:[^>]*\|")
+
+
+def test_user_text_cannot_make_links_or_mentions_in_the_bots_voice() -> None:
+    evil = (
+        "see <https://evil.example/login|Open your check-in> <!channel> <@U999> <#C1|general> <!subteam^S1>"
+    )
+    msg = (
+        MessageBuilder()
+        .heading("Mentor profile: " + evil)
+        .para(evil)
+        .bullets([(Text(evil),)])
+        .fields([(evil, (Text(evil),))])
+        .build()
+    )
+    text, blocks = render(msg)
+    check_blocks(blocks)
+    assert not SLACK_LIVE.search(text)
+    # Only mrkdwn is interpreted; plain_text (the header) shows characters as they are.
+    interpreted = [t for t in _texts(blocks, "mrkdwn")]
+    assert len(interpreted) >= 3 and not any(SLACK_LIVE.search(t) for t in interpreted)
+    assert all("&lt;https://evil.example/login|Open your check-in&gt;" in t for t in interpreted)
+
+
+def _texts(node: object, kind: str) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["text"]] if node.get("type") == kind and isinstance(node.get("text"), str) else []
+        return found + [t for v in node.values() for t in _texts(v, kind)]
+    if isinstance(node, list):
+        return [t for v in node for t in _texts(v, kind)]
+    return []
+
+
+def test_a_long_update_is_shown_whole_across_sections() -> None:
+    update = " ".join(f"word{i:04d}" for i in range(900)) + " & <end>"  # about 8,100 characters, one line
+    msg = MessageBuilder().para(Text("Update from ana: "), Text(update)).build()
+    _text, blocks = render(msg)
+    check_blocks(blocks)
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert len(sections) >= 3 and all(len(s) <= 3000 for s in sections)
+    joined = "".join(sections)
+    assert joined == "Update from ana: " + escape(update)
+    long_title = render(MessageBuilder().heading("Office hours: " + "t" * 300).build())[1]
+    check_blocks(long_title)
+    assert "t" * 300 in json.dumps(long_title)

@@ -164,7 +164,7 @@ async def test_help_and_every_slash_command_reach_the_core(world: SlackWorld) ->
 async def test_only_hosts_and_admins_create_and_run_office_hours(world: SlackWorld) -> None:
     world.person("hana", "UTC", is_admin=False)
     await world.command("ann", CREATE, channel=CHANNEL)
-    assert "created by their hosts or by workspace admins" in world.last_response_text()
+    assert "created by workspace admins and by the people they allow" in world.last_response_text()
     await world.command("ann", "/officehours list")
     assert "Career Q&A" not in world.last_response_text()
     await create_as_admin(world)
