@@ -52,6 +52,7 @@ async def build_app(
     retry: RetryPolicy | None = None,
     sweep_every: timedelta | None = timedelta(hours=1),
     public_url: str | None = None,
+    retention_days: int = 30,
 ) -> Application:
     """Build everything; migrates an empty database and refuses one whose schema is behind.
 
@@ -90,6 +91,7 @@ async def build_app(
         sweep_every=sweep_every,
     )
     router = Router(core)
+    router.retention = timedelta(days=retention_days)
     matching_commands.register(router)
     officehours_commands.register(router)
     calendar_commands.register(router, public_url)

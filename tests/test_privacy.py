@@ -166,3 +166,18 @@ async def count(h: Harness, table: str, workspace: str) -> int:
         if ws is None:
             return 0
         return len(list(await uow.session.scalars(select(Member).where(Member.workspace_id == ws.id))))
+
+
+async def test_an_uninstall_starts_the_grace_period_and_a_reinstall_ends_it(h: Harness) -> None:
+    """The lifecycle events of #12 drive the retention of #17: removed → purge date set; back → cleared."""
+    from bot.privacy.tables import WorkspaceRemoval
+
+    await h.pair()
+    h.app.router.retention = timedelta(days=7)
+    assert await h.app.router.workspace_removed("console", "W1")
+    async with h.app.core.sessions() as s:
+        [removal] = list(await s.scalars(select(WorkspaceRemoval)))
+    assert removal.purge_after - removal.removed_at == timedelta(days=7)
+    await h.app.router.workspace_returned("console", "W1")
+    async with h.app.core.sessions() as s:
+        assert list(await s.scalars(select(WorkspaceRemoval))) == []

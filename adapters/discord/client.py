@@ -51,6 +51,7 @@ class MentorBot(discord.Client):
         dev_guild_id: str | None = None,
         sync_commands: bool = True,
         public_url: str | None = None,
+        retention_days: int = 30,
         **options: Any,
     ) -> None:
         # No client-wide allowed_mentions: every send passes its own, which names only intended users.
@@ -60,6 +61,7 @@ class MentorBot(discord.Client):
         self.dev_guild_id = dev_guild_id
         self.sync_commands = sync_commands
         self.public_url = public_url
+        self.retention_days = retention_days
         self.tree: app_commands.CommandTree[MentorBot] = app_commands.CommandTree(self)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         self.handled: Counter[str] = Counter()
@@ -91,6 +93,7 @@ class MentorBot(discord.Client):
             self.clock,
             directory=self.chat,
             public_url=self.public_url,
+            retention_days=self.retention_days,
         )
         holder.append(self._app)
         commands.register(self.tree)

@@ -25,6 +25,7 @@ async def run_gateway(settings: Settings) -> int:
         SystemClock(),
         dev_guild_id=settings.discord_dev_guild_id,
         public_url=settings.public_url,
+        retention_days=settings.retention_days,
     )
     # SIGTERM (a platform stopping the worker) and Ctrl-C close the gateway and the pump cleanly.
     loop = asyncio.get_running_loop()

@@ -71,6 +71,7 @@ class SlackConfig:
     api_url: str | None = None
     socket_mode: bool = False
     public_url: str | None = None
+    retention_days: int = 30
 
     @classmethod
     def from_settings(cls, settings: Settings, *, socket_mode: bool) -> SlackConfig:
@@ -83,6 +84,7 @@ class SlackConfig:
             api_url=settings.slack_api_url,
             socket_mode=socket_mode,
             public_url=settings.public_url,
+            retention_days=settings.retention_days,
         )
 
     @property
@@ -123,6 +125,7 @@ async def build_slack(
         directory=chat,
         engine=engine,
         public_url=config.public_url,
+        retention_days=config.retention_days,
     )
     sessions = session_factory(core.engine)
     installations: InstallationStore | None = None

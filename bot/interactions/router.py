@@ -38,6 +38,7 @@ from bot.interactions.vocabulary import (
 )
 from bot.messages import Reply, reply
 from bot.persistence.tables import CheckIn, Mentorship
+from bot.privacy import retention
 from bot.services import actions, checkins, lifecycle, mentorships, planning, profile, zonenames
 from bot.services.access import MentorshipId, get_mentorship
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
@@ -67,6 +68,8 @@ ThreadHandler = Callable[[UnitOfWork, Actor, str, str], Awaitable[Reply | None]]
 class Router:
     def __init__(self, core: Core) -> None:
         self.core = core
+        # How long a removed workspace's data is kept (MENTORBOT_RETENTION_DAYS, set by the app).
+        self.retention = timedelta(days=retention.DEFAULT_RETENTION_DAYS)
         self._commands: dict[str, CommandHandler] = {
             "mentor": self._mentor,
             "checkin": self._checkin,
@@ -169,15 +172,26 @@ class Router:
 
     async def workspace_removed(self, platform: str, workspace_id: str) -> bool:
         """The bot was uninstalled or removed: stop planning there, keep the data."""
-        return await self._event(
+        stopped = await self._event(
             "workspace removed", False, lambda uow: lifecycle.workspace_removed(uow, platform, workspace_id)
         )
+        # Its data is deleted after the grace period unless the app comes back (bot/privacy/retention.py).
+        await self._event(
+            "workspace retention",
+            None,
+            lambda uow: retention.mark_removed(uow, platform, workspace_id, retention=self.retention),
+        )
+        return stopped
 
     async def workspace_returned(self, platform: str, workspace_id: str) -> bool:
         """The bot was installed again where it had been removed: what the removal paused resumes."""
-        return await self._event(
+        back = await self._event(
             "workspace returned", False, lambda uow: lifecycle.workspace_returned(uow, platform, workspace_id)
         )
+        await self._event(
+            "workspace retention", False, lambda uow: retention.mark_restored(uow, platform, workspace_id)
+        )
+        return back
 
     async def home_lost(self, platform: str, workspace_id: str, channel_id: str) -> int:
         """A pair's home was archived or deleted: the next post opens a new one and says why."""

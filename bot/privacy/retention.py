@@ -32,7 +32,7 @@ from bot.persistence.tables import (
     Workspace,
 )
 from bot.privacy.tables import WorkspaceRemoval
-from bot.services.members import ensure_workspace
+from bot.services.members import find_workspace
 from bot.services.unit import Core, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -50,25 +50,39 @@ async def mark_workspace_removed(
     """The app was uninstalled from (or the bot left) this workspace: its data is deleted `retention`
     from now unless `mark_workspace_restored` comes first. Calling it again keeps the first date."""
     async with core.unit() as uow:
-        ws = await ensure_workspace(uow, platform, workspace_id)
-        existing = await uow.session.get(WorkspaceRemoval, ws.id)
-        if existing is None:
-            uow.session.add(
-                WorkspaceRemoval(workspace_id=ws.id, removed_at=uow.now, purge_after=uow.now + retention)
-            )
+        await mark_removed(uow, platform, workspace_id, retention=retention)
+
+
+async def mark_removed(
+    uow: UnitOfWork, platform: str, workspace_id: str, *, retention: timedelta = timedelta(days=30)
+) -> None:
+    """`mark_workspace_removed` inside a unit of work the caller holds (the router's lifecycle events);
+    a workspace the bot never stored anything for has nothing to delete (no row is created)."""
+    ws = await find_workspace(uow, platform, workspace_id)
+    if ws is not None and await uow.session.get(WorkspaceRemoval, ws.id) is None:
+        uow.session.add(
+            WorkspaceRemoval(workspace_id=ws.id, removed_at=uow.now, purge_after=uow.now + retention)
+        )
 
 
 async def mark_workspace_restored(core: Core, platform: str, workspace_id: str) -> bool:
     """Re-installed (or re-invited) within the grace period: nothing will be deleted. Returns whether a
     deletion was pending."""
     async with core.unit() as uow:
-        ws = await ensure_workspace(uow, platform, workspace_id)
-        result = await uow.session.execute(
-            delete(WorkspaceRemoval)
-            .where(WorkspaceRemoval.workspace_id == ws.id)
-            .returning(WorkspaceRemoval.workspace_id)
-        )
-        return result.first() is not None
+        return await mark_restored(uow, platform, workspace_id)
+
+
+async def mark_restored(uow: UnitOfWork, platform: str, workspace_id: str) -> bool:
+    """`mark_workspace_restored` inside a unit of work the caller holds (creates no workspace row)."""
+    ws = await find_workspace(uow, platform, workspace_id)
+    if ws is None:
+        return False
+    result = await uow.session.execute(
+        delete(WorkspaceRemoval)
+        .where(WorkspaceRemoval.workspace_id == ws.id)
+        .returning(WorkspaceRemoval.workspace_id)
+    )
+    return result.first() is not None
 
 
 async def delete_workspace(uow: UnitOfWork, ws: Workspace) -> None:
