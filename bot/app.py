@@ -10,6 +10,8 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock
+from bot.insight import commands as insight_commands
+from bot.insight.deliveries import insight_handlers
 from bot.interactions import matching_commands, officehours_commands
 from bot.interactions.router import Router
 from bot.persistence.db import create_engine, session_factory
@@ -66,7 +68,7 @@ async def build_app(
             log.warning("repaired a schedule: %s", repair.describe())
         return len(repairs)
 
-    all_handlers = {**handlers(), **office_hours_handlers()}
+    all_handlers = {**handlers(), **office_hours_handlers(), **insight_handlers()}
     dispatcher = Dispatcher(
         sessions,
         gateways,
@@ -81,4 +83,5 @@ async def build_app(
     router = Router(core)
     matching_commands.register(router)
     officehours_commands.register(router)
+    insight_commands.register(router)
     return Application(engine=engine, core=core, router=router, dispatcher=dispatcher)

@@ -350,3 +350,7 @@ class Clarification(Base):
     options: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+# isort: split
+from bot.persistence import insight_tables  # noqa: F401, E402
