@@ -37,7 +37,12 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--start", help="console only: the simulated clock's start, ISO 8601 (default: now)")
     serve = sub.add_parser("serve", help="serve a platform over HTTP (production form)")
-    serve.add_argument("platform", choices=["slack"])
+    serve.add_argument("platform", choices=["slack", "dashboard"])
+    dash = sub.add_parser("dashboard", help="print a one-time sign-in link to the program dashboard")
+    dash.add_argument("--workspace", help="platform:id, id or name (optional with one workspace)")
+    export = sub.add_parser("export", help="write a program's metadata as CSV files (one per kind of thing)")
+    export.add_argument("--workspace", help="platform:id, id or name (optional with one workspace)")
+    export.add_argument("--out", default=".", help="directory to write the CSV files to (default: here)")
     mig = sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
     mig.add_argument("--revision", default="head")
     doctor = sub.add_parser(
@@ -76,6 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from adapters.console.demo import play
 
             return asyncio.run(play(args.demo_database_url))
+        if command == "dashboard":
+            link = _adapter("adapters.web.serve", "one_time_link", "slack")
+            print(asyncio.run(link(settings, args.workspace)))
+            return 0
+        if command == "export":
+            return _write_csv(asyncio.run(_export(settings, args.workspace)), args.out)
         if command == "serve":
             return _serve(settings, args.platform)
         platform = getattr(args, "platform", None) or settings.default_platform()
@@ -136,6 +147,38 @@ async def _doctor(settings: Settings, fix: bool, clock: Clock) -> int:
     return 1
 
 
+async def _export(settings: Settings, workspace: str | None) -> dict[str, str]:
+    from bot.insight.access import find_workspace
+    from bot.insight.export import export_tables, to_csv
+    from bot.persistence.db import create_engine, session_factory
+    from bot.persistence.migrate import prepare
+
+    engine = create_engine(settings.database_url)
+    try:
+        await prepare(engine)
+        async with session_factory(engine)() as session:
+            try:
+                ws = await find_workspace(session, workspace)
+            except LookupError as exc:
+                raise SettingsError(str(exc)) from exc
+            tables = await export_tables(session, ws.id)
+    finally:
+        await engine.dispose()
+    return {name: to_csv(rows) for name, rows in tables.items()}
+
+
+def _write_csv(files: dict[str, str], out: str) -> int:
+    from pathlib import Path
+
+    directory = Path(out)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = directory / f"{name}.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        print(f"{path}: {text.count(chr(10)) - 1} row(s)")
+    return 0
+
+
 def _clock(kind: str | None, start: str | None) -> Clock:
     simulated = kind == "simulated" or (kind is None and not sys.stdin.isatty())
     if not simulated:
@@ -168,6 +211,9 @@ def _run_platform(settings: Settings, platform: str) -> int:
 
 
 def _serve(settings: Settings, platform: str) -> int:
+    if platform == "dashboard":
+        serve_dashboard = _adapter("adapters.web.serve", "serve_dashboard", "slack")
+        return asyncio.run(serve_dashboard(settings))
     settings.require("SLACK_SIGNING_SECRET")
     if not (settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret)):
         raise SettingsError(

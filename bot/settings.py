@@ -27,6 +27,11 @@ class Settings:
     discord_token: str | None = None
     discord_dev_guild_id: str | None = None
     port: int = 3000
+    # The program dashboard (adapters/web): cookie signing key, public URL, Discord sign-in.
+    dashboard_secret: str | None = None
+    dashboard_url: str | None = None
+    discord_client_id: str | None = None
+    discord_client_secret: str | None = None
 
     @classmethod
     def from_env(
@@ -54,6 +59,10 @@ class Settings:
             discord_token=get("DISCORD_TOKEN"),
             discord_dev_guild_id=get("DISCORD_DEV_GUILD_ID"),
             port=int(port_text),
+            dashboard_secret=get("DASHBOARD_SECRET"),
+            dashboard_url=get("DASHBOARD_URL"),
+            discord_client_id=get("DISCORD_CLIENT_ID"),
+            discord_client_secret=get("DISCORD_CLIENT_SECRET"),
         )
 
     def require(self, *names: str) -> None:

@@ -22,6 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
 from adapters.slack.installation import SqlInstallationStore, SqlOAuthStateStore
 from adapters.slack.listeners import Deps, register
+from adapters.web.app import add_dashboard
+from adapters.web.auth import DashboardConfig
+from adapters.web.serve import dashboard_config
 from bot.app import Application, build_app
 from bot.clock import Clock, SystemClock
 from bot.persistence.db import session_factory
@@ -136,8 +139,9 @@ async def build_slack(
     return SlackRuntime(core=core, bolt=bolt, chat=chat, installations=installations)
 
 
-def web_app(runtime: SlackRuntime) -> web.Application:
-    """The HTTP face: Slack's one request URL, the OAuth routes when configured, and a health check."""
+def web_app(runtime: SlackRuntime, dashboard: DashboardConfig | None = None) -> web.Application:
+    """The HTTP face: Slack's one request URL, the OAuth routes when configured, a health check, and the
+    program dashboard under /dashboard when `dashboard` is given (DASHBOARD_SECRET is set)."""
     bolt = runtime.bolt
 
     async def events(request: web.Request) -> web.Response:
@@ -178,6 +182,8 @@ def web_app(runtime: SlackRuntime) -> web.Application:
     if bolt.oauth_flow is not None:
         app.router.add_get(INSTALL_PATH, install)
         app.router.add_get(REDIRECT_PATH, install)
+    if dashboard is not None:
+        add_dashboard(app, runtime.core.core, dashboard)
     return app
 
 
@@ -199,7 +205,7 @@ async def serve_http(
     runtime = await build_slack(SlackConfig.from_settings(settings, socket_mode=False))
     pump = RealTimePump(runtime.core.dispatcher)
     runtime.core.core.wakers.append(pump.poke)
-    runner = web.AppRunner(web_app(runtime))
+    runner = web.AppRunner(web_app(runtime, dashboard_config(settings)))
     stop = stop or asyncio.Event()
     _stop_on_signals(stop)
     try:

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.persistence.insight_tables import DashboardGrant, DashboardToken
 from bot.persistence.tables import Member, Workspace
+from bot.services.members import ensure_member
+from bot.services.unit import UnitOfWork
 
 TOKEN_TTL = timedelta(minutes=15)
 
@@ -104,3 +106,40 @@ async def redeem_token(session: AsyncSession, token: str, now: datetime) -> View
     )
     row = result.first()
     return Viewer(int(row[0]), None) if row is not None else None
+
+
+async def sign_in(
+    uow: UnitOfWork, platform: str, workspace_id: str, user_id: str, name: str, is_admin: bool | None
+) -> Viewer | None:
+    """A person a provider vouched for: the viewer when they may see their workspace's program, else None.
+
+    Only workspaces the bot already serves can be signed in to. `is_admin` comes from the provider when it
+    says (Discord's guild permissions); otherwise the platform's directory is asked, and failing that the
+    role the bot last saw on a command counts."""
+    ws = await uow.session.scalar(
+        select(Workspace).where(Workspace.platform == platform, Workspace.external_id == workspace_id)
+    )
+    if ws is None:
+        return None
+    if is_admin is None and uow.core.directory is not None:
+        info = await uow.core.directory.lookup_user(workspace_id, user_id)
+        is_admin = info.is_admin if info is not None else None
+    member = await ensure_member(uow, ws, user_id, name, None, is_admin)
+    if not await can_view(uow.session, member):
+        return None
+    return Viewer(ws.id, member.id)
+
+
+async def find_workspace(session: AsyncSession, spec: str | None) -> Workspace:
+    """A workspace by `platform:id`, id or name; None picks the only one. Raises LookupError naming the
+    choices when nothing or more than one matches."""
+    all_ws = list(await session.scalars(select(Workspace).order_by(Workspace.id)))
+    names = ", ".join(f"{w.platform}:{w.external_id}" for w in all_ws) or "none yet"
+    if spec is None:
+        if len(all_ws) == 1:
+            return all_ws[0]
+        raise LookupError(f"--workspace is needed (workspaces: {names})")
+    matches = [w for w in all_ws if spec in (f"{w.platform}:{w.external_id}", w.external_id, w.name)]
+    if len(matches) != 1:
+        raise LookupError(f"no single workspace matches {spec!r} (workspaces: {names})")
+    return matches[0]

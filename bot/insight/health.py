@@ -93,3 +93,32 @@ class Health:
     @property
     def active(self) -> int:
         return self.by_state.get("active", 0)
+
+
+@dataclass(frozen=True)
+class NudgeRow:
+    """One "nudge both" DM in the outbox: to whom, when (UTC), and its outbox status."""
+
+    to_name: str
+    due_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class PairSummary:
+    """One mentorship as the dashboard shows it: dates (UTC), states and counts — nothing anyone wrote."""
+
+    mentorship_id: int
+    mentor_name: str
+    mentee_name: str
+    focus: str
+    state: str
+    stage: str
+    created_at: datetime
+    activated_at: datetime | None
+    ended_at: datetime | None
+    last_activity_at: datetime
+    checkins: dict[str, int]
+    open_items: int
+    overdue_items: int
+    nudges: list[NudgeRow]

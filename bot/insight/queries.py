@@ -16,7 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.matching import WAITING_STATES, RequestState
 from bot.domain.states import ActionState, CheckInState, MentorshipState, Stage
-from bot.insight.health import ActionStats, AtRisk, Bucket, Health, MatchingStats, SessionStats
+from bot.insight.health import (
+    ActionStats,
+    AtRisk,
+    Bucket,
+    Health,
+    MatchingStats,
+    NudgeRow,
+    PairSummary,
+    SessionStats,
+)
 from bot.persistence.matching_tables import MentorProfile, MentorRequest
 from bot.persistence.tables import (
     ActionItem,
@@ -27,6 +36,7 @@ from bot.persistence.tables import (
     OfficeHoursQuestion,
     OfficeHoursRsvp,
     OfficeHoursSession,
+    OutboxRow,
     Workspace,
 )
 
@@ -381,3 +391,61 @@ async def _sessions(session: AsyncSession, workspace_id: int, now: datetime) -> 
         SessionStats(s_id, oh_id, topic, _aware(at), state, rsvps.get(s_id, 0), asked[s_id], answered[s_id])
         for s_id, oh_id, topic, at, state in rows
     ]
+
+
+async def pair_summary(
+    session: AsyncSession, workspace_id: int, mentorship_id: int, now: datetime
+) -> PairSummary | None:
+    """The mentorship with this id in this workspace, or None (another workspace's id answers None)."""
+    m = await session.get(Mentorship, mentorship_id)
+    if m is None or m.workspace_id != workspace_id:
+        return None
+    names = dict(
+        (
+            await session.execute(
+                select(Member.id, Member.display_name).where(Member.id.in_([m.mentor_id, m.mentee_id]))
+            )
+        ).all()
+    )
+    counts = dict(
+        (
+            await session.execute(
+                select(CheckIn.state, func.count())
+                .where(CheckIn.mentorship_id == m.id)
+                .group_by(CheckIn.state)
+            )
+        ).all()
+    )
+    items = await session.execute(
+        select(ActionItem.state, ActionItem.due_date).where(ActionItem.mentorship_id == m.id)
+    )
+    today = _day(now)
+    open_items = overdue = 0
+    for state, due in items:
+        if state == ActionState.OPEN.value:
+            open_items += 1
+            overdue += due is not None and due < today
+    nudges = [
+        NudgeRow(names.get(int(payload.get("member_id", 0)), "?"), _aware(due_at), status)
+        for payload, due_at, status in await session.execute(
+            select(OutboxRow.payload, OutboxRow.due_at, OutboxRow.status)
+            .where(OutboxRow.topic == f"m:{m.id}", OutboxRow.kind == "insight.nudge")
+            .order_by(OutboxRow.due_at.desc(), OutboxRow.id)
+        )
+    ]
+    return PairSummary(
+        mentorship_id=m.id,
+        mentor_name=names.get(m.mentor_id, "?"),
+        mentee_name=names.get(m.mentee_id, "?"),
+        focus=m.focus,
+        state=m.state,
+        stage=m.stage,
+        created_at=_aware(m.created_at),
+        activated_at=_aware(m.activated_at) if m.activated_at else None,
+        ended_at=_aware(m.ended_at) if m.ended_at else None,
+        last_activity_at=_aware(m.last_activity_at),
+        checkins={s: int(counts.get(s, 0)) for s in (*RECORDED, CheckInState.UPCOMING.value)},
+        open_items=open_items,
+        overdue_items=overdue,
+        nudges=nudges,
+    )

@@ -181,3 +181,62 @@ def dashboard_link(url: str | None) -> Message:
 
 def export_day(day: date) -> str:
     return day.isoformat()
+
+
+# ---- the dashboard's words ------------------------------------------------------------------------------
+
+PAGE = {
+    "title": "Mentoring program",
+    "signin_title": "Sign in to the program dashboard",
+    "signin_intro": "Workspace admins, and people an admin grants (`/mentor dashboard grant @name`), see how the program is doing.",
+    "signin_slack": "Sign in with Slack",
+    "signin_discord": "Sign in with Discord",
+    "signin_console": "Console deployments: run `mentorbot dashboard` for a one-time sign-in link.",
+    "signin_none": "No sign-in is configured: set SLACK_CLIENT_ID/SLACK_CLIENT_SECRET or DISCORD_CLIENT_ID/DISCORD_CLIENT_SECRET, or use `mentorbot dashboard`.",
+    "denied": "You signed in, but you cannot see this program: ask a workspace admin to run `/mentor dashboard grant @you`, or sign in to a workspace where mentorbot runs.",
+    "token_bad": "That sign-in link is used up or expired. Run `mentorbot dashboard` for a fresh one.",
+    "state_bad": "The sign-in took too long or came from elsewhere; please start again.",
+    "signout": "Sign out",
+    "weekly": "By week",
+    "monthly": "By month",
+    "mentorships": "Mentorships",
+    "mentorships_time": "Mentorships over time",
+    "by_state": "By state now",
+    "by_stage": "Running pairs by stage",
+    "checkins": "Check-ins",
+    "at_risk": "Pairs at risk",
+    "at_risk_none": "No pair is at risk right now.",
+    "nudge": "Nudge both",
+    "actions": "Action items",
+    "opened": "opened",
+    "closed": "closed",
+    "open_now": "open now",
+    "overdue": "overdue",
+    "median_close": "median days to close",
+    "matching": "Mentors and requests",
+    "capacity": "Mentor capacity used",
+    "mentors": "mentors offering slots",
+    "waiting": "requests waiting",
+    "median_match": "median hours to a match",
+    "expired": "requests expired (in this view's window)",
+    "office_hours": "Office hours",
+    "office_hours_none": "No office-hours sessions yet.",
+    "rsvps": "RSVPs",
+    "asked": "questions asked",
+    "answered": "answered",
+    "export": "Download CSV",
+    "pair": "Mentorship",
+    "nudges": "Nudges sent from this dashboard",
+    "nudges_none": "None yet.",
+    "back": "Back to the program",
+    "not_found": "Not found.",
+    "period": "period",
+    "total": "total",
+    "none": "—",
+}
+EXPORT_LABELS = {
+    "mentorships": "mentorships",
+    "checkins": "check-ins",
+    "action_items": "action items",
+    "office_hours_sessions": "office-hours sessions",
+}
