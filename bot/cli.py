@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return asyncio.run(play(args.demo_database_url))
         if command == "dashboard":
-            link = _adapter("adapters.web.serve", "one_time_link", "slack")
+            link = _adapter("adapters.web.serve", "one_time_link", "dashboard")
             print(asyncio.run(link(settings, args.workspace)))
             return 0
         if command == "export":
@@ -212,7 +212,7 @@ def _run_platform(settings: Settings, platform: str) -> int:
 
 def _serve(settings: Settings, platform: str) -> int:
     if platform == "dashboard":
-        serve_dashboard = _adapter("adapters.web.serve", "serve_dashboard", "slack")
+        serve_dashboard = _adapter("adapters.web.serve", "serve_dashboard", "dashboard")
         return asyncio.run(serve_dashboard(settings))
     settings.require("SLACK_SIGNING_SECRET")
     if not (settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret)):

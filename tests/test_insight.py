@@ -16,7 +16,7 @@ from bot.insight.nudge import nudge_both
 from bot.insight.queries import period_starts, workspace_health
 from bot.persistence.tables import OutboxRow
 from tests.harness import START, Harness, render
-from tests.program import seed_program
+from tests.program import nudges, seed_program
 
 
 async def _health(h: Harness, ws_id: int, period: str = "week"):
@@ -44,6 +44,15 @@ async def test_the_numbers_of_a_seeded_program(h: Harness) -> None:
     assert (a.opened, a.closed, a.open_now, a.overdue, a.median_days_to_close) == (16, 8, 8, 2, 3.0)
     assert health.mentorships_over_time[-1].counts == {"proposed": 1, "running": 8, "ended": 1}
     assert health.mentorships_over_time[-3].counts == {"proposed": 1, "running": 9, "ended": 0}
+    m = health.matching
+    assert (m.mentors, m.capacity, m.capacity_used, m.requests_waiting) == (2, 5, 2, 1)
+    assert (m.median_hours_to_match, m.matched, m.requests_expired) == (36.0, 2, 1)
+    sessions = [(s.rsvps, s.asked, s.answered, s.scheduled_at.date()) for s in health.office_hours]
+    assert sessions == [
+        (4, 3, 2, date(2026, 11, 26)),
+        (3, 2, 1, date(2026, 11, 19)),
+        (2, 1, 0, date(2026, 11, 12)),
+    ]
     monthly = await _health(h, seeded.workspace_id, "month")
     assert [b.start for b in monthly.checkins][-2:] == [date(2026, 10, 1), date(2026, 11, 1)]
     assert monthly.checkins[-1].counts["missed"] == 4
@@ -75,8 +84,8 @@ async def test_nudge_both_sends_one_dm_to_each_once_a_day(h: Harness) -> None:
     assert first.planned and not again.planned
     assert "already nudged today" in again.message
     await h.pump.flush()
-    assert len(h.chat.dms("mentor0")) == 1 and len(h.chat.dms("mentee0")) == 1
-    assert "gone quiet with" in h.chat.dms("mentee0")[0].text
+    assert len(nudges(h, "mentor0")) == 1 and len(nudges(h, "mentee0")) == 1
+    assert "gone quiet with" in nudges(h, "mentee0")[0].text
     await h.advance("1d")
     async with h.app.core.unit() as uow:
         assert (await nudge_both(uow, viewer, pair)).planned
@@ -104,7 +113,12 @@ async def test_export_has_one_row_per_thing_and_no_private_words(h: Harness) -> 
     assert len(files["mentorships"]) == 1 + 10
     assert len(files["checkins"]) == 1 + 9 * 8
     assert len(files["action_items"]) == 1 + 16
-    assert files["office_hours_sessions"] == [list(tables["office_hours_sessions"][0])]
+    assert [row[5:] for row in files["office_hours_sessions"]] == [
+        ["rsvps", "questions_asked", "answered"],
+        ["2", "1", "0"],
+        ["3", "2", "1"],
+        ["4", "3", "2"],
+    ]
     first = dict(zip(files["mentorships"][0], files["mentorships"][1], strict=True))
     assert (first["state"], first["checkins_held"], first["checkins_missed"]) == ("active", "5", "2")
     assert first["created_at"] == "2026-08-02T08:00:00Z"

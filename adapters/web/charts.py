@@ -9,22 +9,19 @@ from html import escape
 
 # Colour-blind-safe (Okabe–Ito) colours, one per series in order.
 PALETTE = ("#0072B2", "#D55E00", "#999999", "#009E73", "#CC79A7", "#E69F00")
-WIDTH, HEIGHT = 600, 220
-PAD_LEFT, PAD_BOTTOM, PAD_TOP = 36, 28, 24
+WIDTH, HEIGHT = 420, 230
+PAD_LEFT, PAD_BOTTOM, PAD_TOP = 34, 30, 28
 
 
-def _nice_max(value: int) -> int:
-    if value <= 4:
-        return 4
+def _scale(value: int) -> tuple[int, int]:
+    """(top of the axis, tick step): a 1-2-5 step with at most five ticks above zero."""
     step = 1
-    while step * 10 < value:
+    while True:
+        for mult in (1, 2, 5):
+            if value <= 5 * step * mult:
+                ticks = max(1, -(-value // (step * mult)))
+                return ticks * step * mult, step * mult
         step *= 10
-    for mult in (1, 2, 5, 10):
-        if step * mult >= value / 4 * 1:
-            top = ((value + step * mult - 1) // (step * mult)) * step * mult
-            if top / (step * mult) <= 5:
-                return top
-    return value
 
 
 def bars(
@@ -40,7 +37,7 @@ def bars(
         sum(values[i] for _, values in series) if stacked else max((v[i] for _, v in series), default=0)
         for i in range(len(labels))
     ]
-    top = _nice_max(int(max(totals, default=0)))
+    top, tick = _scale(int(max(totals, default=0)))
     plot_w = WIDTH - PAD_LEFT - 8
     plot_h = HEIGHT - PAD_BOTTOM - PAD_TOP
     slot = plot_w / n
@@ -49,12 +46,11 @@ def bars(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
-    for k in range(5):
-        value = top * k // 4
-        y = PAD_TOP + plot_h - plot_h * k / 4
+    for value in range(0, top + 1, tick):
+        y = PAD_TOP + plot_h - plot_h * value / top
         parts.append(
             f'<line x1="{PAD_LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text x="{PAD_LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{value}</text>'
+            f'<text x="{PAD_LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="12">{value}</text>'
         )
     for i, label in enumerate(labels):
         x0 = PAD_LEFT + slot * i + (slot - (bar_w if stacked else bar_w * len(series))) / 2
@@ -72,18 +68,18 @@ def bars(
                 )
             if stacked:
                 base = y
-        if len(labels) <= 14 or i % 2 == 0:
+        if len(labels) <= 6 or (len(labels) - 1 - i) % 2 == 0:
             parts.append(
                 f'<text x="{PAD_LEFT + slot * (i + 0.5):.1f}" y="{HEIGHT - 10}" text-anchor="middle" '
-                f'font-size="11">{escape(label)}</text>'
+                f'font-size="12">{escape(label)}</text>'
             )
     x = PAD_LEFT
     for j, (name, _) in enumerate(series):
         parts.append(
             f'<rect x="{x}" y="4" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>'
-            f'<text x="{x + 14}" y="13" font-size="12">{escape(name)}</text>'
+            f'<text x="{x + 14}" y="13" font-size="13">{escape(name)}</text>'
         )
-        x += 24 + 7 * len(name)
+        x += 26 + 7 * len(name)
     parts.append("</svg>")
     return "".join(parts)
 

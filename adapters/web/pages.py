@@ -25,7 +25,7 @@ CSS = """
 background:#f6f7f9}header{background:#1d3557;color:#fff;padding:.7rem 1rem;display:flex;flex-wrap:wrap;
 gap:.6rem;align-items:center;justify-content:space-between}header h1{font-size:1.15rem;margin:0}
 header a,header button{color:#fff}main{max-width:1100px;margin:0 auto;padding:1rem}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,440px),1fr));gap:1rem}
 section{background:#fff;border:1px solid #e3e5e8;border-radius:8px;padding:1rem}
 h2{font-size:1.05rem;margin:0 0 .5rem}svg.chart{width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{padding:.25rem .4rem;text-align:right;
@@ -35,7 +35,8 @@ border-bottom:1px solid #eee}td:first-child,th:first-child{text-align:left}
 button,.button{background:#1d3557;color:#fff;border:0;border-radius:6px;padding:.45rem .8rem;font:inherit;
 cursor:pointer;text-decoration:none;display:inline-block}.flash{background:#e8f4ea;border:1px solid #9cc9a5;
 padding:.6rem 1rem;border-radius:6px;margin-bottom:1rem}.error{background:#fdecea;border-color:#e5a39b}
-nav a{margin-right:.8rem}form.inline{display:inline}.risk td{vertical-align:middle}
+nav a{margin-right:.8rem;display:inline-block;white-space:nowrap}form.inline{display:inline}
+.risk td{vertical-align:middle;text-align:left}
 """
 
 
@@ -99,11 +100,16 @@ def _series_table(buckets: Sequence[Bucket], keys: Sequence[str], names: dict[st
 
 
 def _chart(
-    title: str, buckets: Sequence[Bucket], keys: Sequence[str], names: dict[str, str], period: str
+    title: str,
+    buckets: Sequence[Bucket],
+    keys: Sequence[str],
+    names: dict[str, str],
+    period: str,
+    stacked: bool = True,
 ) -> str:
     labels = [_label(b.start, period) for b in buckets]
     series = [(names[k], [b.counts.get(k, 0) for b in buckets]) for k in keys]
-    return bars(title, labels, series) + _series_table(buckets, keys, names, period)
+    return bars(title, labels, series, stacked=stacked) + _series_table(buckets, keys, names, period)
 
 
 def _kv(pairs: Sequence[tuple[str, object]]) -> str:
@@ -179,7 +185,7 @@ def program_page(h: Health, csrf: str, flash: str | None = None) -> str:
     action_names = {"opened": PAGE["opened"], "closed": PAGE["closed"]}
     grid.append(
         f'<section id="actions"><h2>{escape(PAGE["actions"])}</h2>'
-        + _chart(PAGE["actions"], a.per_period, ["opened", "closed"], action_names, p)
+        + _chart(PAGE["actions"], a.per_period, ["opened", "closed"], action_names, p, stacked=False)
         + _kv(
             [
                 (PAGE["opened"], a.opened),

@@ -34,6 +34,10 @@ async def dash(h: Harness) -> AsyncIterator[Dash]:
     discord = await seed_program(
         h.app.core.sessions, START, 3, platform="discord", external_id="G1", admin="D0"
     )
+    # The test's FakeChat stands in for both platforms' gateways, so nudges are delivered and visible.
+    dispatcher = h.app.dispatcher
+    dispatcher.gateways.update({"slack": h.chat, "discord": h.chat})
+    dispatcher.platforms = tuple(sorted(dispatcher.gateways))
     oauth = FakeOAuth()
     oauth_sock, web_sock = loopback_socket(), loopback_socket()
     oauth_url = f"http://127.0.0.1:{oauth_sock.getsockname()[1]}"

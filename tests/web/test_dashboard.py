@@ -66,18 +66,19 @@ async def test_session_cookie_is_signed_httponly_samesite(dash: Dash) -> None:
 
 
 async def test_a_callback_without_the_matching_state_is_refused(dash: Dash) -> None:
-    async with dash.client() as client:
-        async with client.get(f"{dash.url}/dashboard/oauth/slack?code=x&state=y") as resp:
-            assert resp.status == 400
-            assert "start again" in await resp.text()
+    async with (
+        dash.client() as client,
+        client.get(f"{dash.url}/dashboard/oauth/slack?code=x&state=y") as resp,
+    ):
+        assert resp.status == 400
+        assert "start again" in await resp.text()
 
 
 async def test_non_admins_are_refused_until_granted(dash: Dash) -> None:
     dash.oauth.slack_user = ("T1", "mentor3", "mentor3")
-    async with dash.client() as client:
-        async with client.get(f"{dash.url}/dashboard/signin/slack") as resp:
-            assert resp.status == 403
-            assert "/mentor dashboard grant" in await resp.text()
+    async with dash.client() as client, client.get(f"{dash.url}/dashboard/signin/slack") as resp:
+        assert resp.status == 403
+        assert "/mentor dashboard grant" in await resp.text()
     # An admin grants them in chat (the Slack workspace's admin, through the router).
     from bot.services.members import Actor
 
@@ -96,15 +97,13 @@ async def test_non_admins_are_refused_until_granted(dash: Dash) -> None:
 async def test_discord_guild_admins_sign_in_to_their_guild(dash: Dash) -> None:
     dash.oauth.discord_user = ("D7", "Dee")
     dash.oauth.discord_guilds = {"G-unknown": "8", "G1": str(0x20)}
-    async with dash.client() as client:
-        async with client.get(f"{dash.url}/dashboard/signin/discord") as resp:
-            page = await resp.text()
-            assert resp.status == 200, page
+    async with dash.client() as client, client.get(f"{dash.url}/dashboard/signin/discord") as resp:
+        page = await resp.text()
+        assert resp.status == 200, page
     assert kpis(page)["active"] == 3
     dash.oauth.discord_guilds = {"G1": "0"}
-    async with dash.client() as client:
-        async with client.get(f"{dash.url}/dashboard/signin/discord") as resp:
-            assert resp.status == 403
+    async with dash.client() as client, client.get(f"{dash.url}/dashboard/signin/discord") as resp:
+        assert resp.status == 403
 
 
 async def test_another_workspaces_ids_answer_404(dash: Dash) -> None:
@@ -179,7 +178,6 @@ async def test_one_time_link_signs_in_once(dash: Dash) -> None:
         csrf = csrf_of(await (await client.get(f"{dash.url}/dashboard")).text())
         async with client.post(f"{dash.url}/dashboard/signout", data={"csrf": csrf}) as resp:
             assert "Sign in with" in await resp.text()
-    async with dash.client() as client:
-        async with client.get(f"{dash.url}/dashboard/token?t={token}") as resp:
-            assert resp.status == 403
-            assert "used up or expired" in await resp.text()
+    async with dash.client() as client, client.get(f"{dash.url}/dashboard/token?t={token}") as resp:
+        assert resp.status == 403
+        assert "used up or expired" in await resp.text()
