@@ -23,6 +23,11 @@ CheckinKind = Literal["update", "notes", "missed", "overview"]
 REQUEST_NUMBER = "The request's number, e.g. 3 for #3 (autocompletes)"
 # `/mentor requests action:…`: one sub-command with a choice keeps `/mentor` under Discord's 25.
 # The values are the core's words; "channel off" is one.
+DIGEST_EVERY = [
+    app_commands.Choice(name="weekly (Mondays 09:00 your time)", value="weekly"),
+    app_commands.Choice(name="monthly (first Monday)", value="monthly"),
+    app_commands.Choice(name="off", value="off"),
+]
 REQUEST_ACTIONS = [
     app_commands.Choice(name="list: yours, to you, and open ones", value="list"),
     app_commands.Choice(name="all: everyone's (admins)", value="all"),
@@ -332,6 +337,18 @@ class Mentor(
             days,
         )
         await run(interaction, "mentor", grammar.join("requests", text))
+
+    @app_commands.command(description="Admins: the program digest in a channel, weekly or monthly, or off")
+    @app_commands.describe(every="How often (off: stop it)", channel="Where to post it")
+    @app_commands.choices(every=DIGEST_EVERY)
+    async def digest(
+        self,
+        interaction: discord.Interaction[Any],
+        every: app_commands.Choice[str],
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        text = grammar.digest_text(every.value, (channel.id, channel.name) if channel else None)
+        await run(interaction, "mentor", text)
 
     @app_commands.command(description="Mentors: take an open request from the requests channel")
     @app_commands.describe(number=REQUEST_NUMBER)

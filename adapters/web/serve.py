@@ -63,8 +63,7 @@ async def serve_dashboard(
 async def one_time_link(settings: Settings, workspace: str | None) -> str:
     """A fresh one-time sign-in URL for a workspace (`platform:id`, an id or a name; optional when the
     database holds one workspace). Raises SettingsError naming the choices when it is ambiguous."""
-    config = dashboard_config(settings)
-    base = config.base_url if config else f"http://127.0.0.1:{settings.port}"
+    base = settings.dashboard_url or f"http://127.0.0.1:{settings.port}"
     app = await build_app(settings.database_url, {}, SystemClock())
     try:
         async with UnitOfWork(app.core) as uow:
