@@ -14,7 +14,6 @@ from tests.test_cli import run
 
 
 async def _seed(data_dir: Path) -> None:
-    data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(default_sqlite_url(data_dir))
     try:
         await prepare(engine)
@@ -26,6 +25,7 @@ async def _seed(data_dir: Path) -> None:
 
 def test_export_writes_one_csv_per_kind(tmp_path: Path) -> None:
     data = tmp_path / "data"
+    data.mkdir()
     asyncio.run(_seed(data))
     env = {"MENTORBOT_DATA_DIR": str(data)}
     ambiguous = run(["export"], env=env)
@@ -50,11 +50,14 @@ def test_export_writes_one_csv_per_kind(tmp_path: Path) -> None:
 
 def test_dashboard_prints_a_one_time_link(tmp_path: Path) -> None:
     data = tmp_path / "data"
+    data.mkdir()
     asyncio.run(_seed(data))
     env = {"MENTORBOT_DATA_DIR": str(data), "DASHBOARD_URL": "https://mb.example.org"}
     result = run(["dashboard", "--workspace", "G9"], env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("https://mb.example.org/dashboard/token?t=")
-    assert run(["serve", "dashboard"], env=env).stderr.strip().endswith(
-        "missing setting: DASHBOARD_SECRET (a long random string that signs cookies)"
+    assert (
+        run(["serve", "dashboard"], env=env)
+        .stderr.strip()
+        .endswith("missing setting: DASHBOARD_SECRET (a long random string that signs cookies)")
     )
