@@ -12,6 +12,7 @@ from bot import payloads
 from bot.app import build_app
 from bot.clock import SimulatedClock
 from bot.domain.states import OutboxStatus
+from bot.insight.deliveries import insight_handlers
 from bot.persistence.tables import OutboxRow
 from bot.services.deliveries import handlers
 from bot.services.officehours_deliveries import office_hours_handlers
@@ -20,7 +21,7 @@ from tests.harness import Harness
 
 
 def test_every_handled_kind_has_exactly_one_payload_record() -> None:
-    handled = set(handlers()) | set(office_hours_handlers())
+    handled = set(handlers()) | set(office_hours_handlers()) | set(insight_handlers())
     assert handled == set(payloads.KINDS)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot import wording
 from bot.domain.states import MentorshipState, OutboxStatus
 from bot.insight import digest
-from bot.insight.payloads import DigestPayload, NudgePayload
 from bot.insight.queries import workspace_health
+from bot.payloads import InsightDigest, InsightNudge
 from bot.persistence.tables import Member, Mentorship, OutboxRow, Workspace
 from bot.ports import ChannelPost, DirectMessage, SentRef
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
@@ -14,7 +14,7 @@ from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
 
 class Nudge:
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        p = NudgePayload.from_json(row.payload)
+        p = InsightNudge.of(row)
         m = await ctx.session.get(Mentorship, p.mentorship_id)
         if m is None or m.state != MentorshipState.ACTIVE.value:
             return Drop(OutboxStatus.WITHDRAWN, "the mentorship is not active any more")
@@ -34,7 +34,7 @@ class Nudge:
 
 class Digest:
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        p = DigestPayload.from_json(row.payload)
+        p = InsightDigest.of(row)
         ws = await ctx.session.get(Workspace, p.workspace_id)
         setting = digest.digest_setting(ws) if ws is not None else None
         if ws is None or setting is None or setting["channel"] != p.channel_id:
@@ -50,7 +50,7 @@ class Digest:
         await self._next(ctx, row)
 
     async def _next(self, ctx: DeliveryContext, row: OutboxRow) -> None:
-        ws = await ctx.session.get(Workspace, int(row.payload["workspace_id"]))
+        ws = await ctx.session.get(Workspace, InsightDigest.of(row).workspace_id)
         if ws is not None:
             await digest.reconcile_digest(ctx, ws)
 

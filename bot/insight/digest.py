@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.domain.states import OutboxStatus
-from bot.insight.payloads import DigestPayload
 from bot.outbox import Planned, SyncResult
+from bot.payloads import InsightDigest
 from bot.persistence.tables import OutboxRow, Workspace
 from bot.services import planning
 from bot.services.members import valid_zone
 from bot.services.unit import Tx
 
-KIND = "insight.digest"
+KIND = InsightDigest.kind
 KINDS = (KIND,)
 SEND_AT = time(9, 0)
 # A digest that could not go out within this long after its time is skipped for the next one: last
@@ -105,10 +105,8 @@ async def reconcile_digest(tx: Tx, ws: Workspace) -> SyncResult:
     desired: list[Planned] = []
     if setting is not None:
         due = await next_digest_at(tx, ws, setting)
-        payload = DigestPayload(ws.id, str(setting["channel"]), str(setting["every"]))
-        desired.append(
-            Planned(KIND, f"digest:{ws.id}:{planning.stamp(due)}", topic_digest(ws), due, payload.to_json())
-        )
+        payload = InsightDigest(ws.id, str(setting["channel"]), str(setting["every"]))
+        desired.append(payload.plan(f"digest:{ws.id}:{planning.stamp(due)}", topic_digest(ws), due))
     return await tx.sync_rows(ws, topic_digest(ws), KINDS, desired)
 
 

@@ -10,13 +10,12 @@ from bot import wording
 from bot.domain.errors import NotFound, UserError
 from bot.domain.states import MentorshipState
 from bot.insight.access import Viewer
-from bot.insight.payloads import NudgePayload
-from bot.outbox import Planned
+from bot.payloads import InsightNudge
 from bot.persistence.tables import Member, Mentorship, OutboxRow, Workspace
 from bot.services import planning
 from bot.services.unit import UnitOfWork
 
-KIND = "insight.nudge"
+KIND = InsightNudge.kind
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,8 @@ async def nudge_both(uow: UnitOfWork, viewer: Viewer, mentorship_id: int) -> Nud
     existing = set(await uow.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
     for person, key in zip((mentor, mentee), keys, strict=True):
         if key not in existing:
-            payload = NudgePayload(m.id, person.id, viewer.member_id)
-            await uow.plan(ws, Planned(KIND, key, planning.topic_mentorship(m), uow.now, payload.to_json()))
+            payload = InsightNudge(m.id, person.id, viewer.member_id)
+            await uow.plan(ws, payload.plan(key, planning.topic_mentorship(m), uow.now))
     again = len(existing) == len(keys)
     return NudgeResult(
         m.id, not again, wording.nudge_planned(mentor.display_name, mentee.display_name, again)
