@@ -14,8 +14,8 @@ from bot.insight import access
 from bot.insight.export import export_tables, to_csv
 from bot.insight.nudge import nudge_both
 from bot.insight.queries import period_starts, workspace_health
-from bot.persistence.tables import OutboxRow
-from tests.harness import START, Harness, render
+from bot.persistence.tables import OutboxRow, Workspace
+from tests.harness import START, Harness
 from tests.program import nudges, seed_program
 
 
@@ -146,7 +146,7 @@ async def test_dashboard_grants_are_for_admins(h: Harness) -> None:
 async def test_one_time_tokens_sign_in_once(h: Harness) -> None:
     seeded = await seed_program(h.app.core.sessions, START, 1)
     async with h.app.core.unit() as uow:
-        ws = await uow.session.get(__import__("bot.persistence.tables").persistence.tables.Workspace, 1)
+        ws = await uow.session.get(Workspace, seeded.workspace_id)
         assert ws is not None
         token = await access.issue_token(uow.session, ws, uow.now)
     async with h.app.core.unit() as uow:
@@ -192,7 +192,3 @@ async def test_monthly_digest_comes_on_the_first_monday(h: Harness) -> None:
     await h.advance_to(START + timedelta(days=40))
     posts = h.chat.to("channel:general")
     assert [p.key.rsplit(":", 1)[1] for p in posts] == ["20261207T0900Z", "20270104T0900Z"]
-
-
-def _text(reply) -> str:
-    return render(reply.message)
