@@ -35,6 +35,9 @@ class Planned:
     due_at: datetime
     payload: dict[str, Any]
     stale_if_late: bool = False
+    # A reminder ahead of something: when its new time has already passed, it keeps the time it still can
+    # make (rather than going out at once, "late", with the wrong lead).
+    keep_time_if_late: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ async def sync(
                 row.payload = p.payload
             # Two due times both already passed mean the same thing (send now): no churn for them. A
             # reminder whose new lead time has already passed keeps the time it still can make.
-            late_move = p.stale_if_late and p.due_at < now <= row.due_at
+            late_move = p.keep_time_if_late and p.due_at < now <= row.due_at
             if row.due_at != p.due_at and not (row.due_at <= now and p.due_at <= now) and not late_move:
                 row.due_at = p.due_at
                 # A row waiting out a retry back-off keeps waiting; a fresh one moves with its due time.

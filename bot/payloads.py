@@ -60,8 +60,19 @@ class Payload:
             values["extra"] = {k: v for k, v in data.items() if k not in names}
         return cls(**values)
 
-    def plan(self, key: str, topic: str, due: datetime, *, stale_if_late: bool = False) -> Planned:
-        return Planned(self.kind, key, topic, due, self.to_json(), stale_if_late=stale_if_late)
+    def plan(
+        self, key: str, topic: str, due: datetime, *, stale_if_late: bool = False, reminder: bool = False
+    ) -> Planned:
+        """`reminder`: stale when late, and a lead time moved into the past keeps the time it can make."""
+        return Planned(
+            self.kind,
+            key,
+            topic,
+            due,
+            self.to_json(),
+            stale_if_late=stale_if_late or reminder,
+            keep_time_if_late=reminder,
+        )
 
 
 def _coerce(kind: str, name: str, hint: Any, value: Any) -> Any:

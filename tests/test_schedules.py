@@ -291,3 +291,16 @@ async def test_the_next_check_in_is_on_the_calendar_from_the_moment_one_starts(b
     assert [c.scheduled_at for c in await upcoming(h) if c.scheduled_at > h.clock.now()] == [
         at("2027-03-16T09:00")
     ]
+
+
+async def test_a_zone_change_moves_a_due_follow_up_rather_than_keeping_a_second_one(berlin: Harness) -> None:
+    """Shrunk from the model test: an item due today for someone in New York; they move to Tokyo, where
+    today's 09:00 has passed. The due-date nudge goes out now, and one follow-up stays ahead."""
+    h = berlin
+    await h.say("bo", "/timezone America/New_York")
+    await h.say("bo", "/actions add write the test plan due 2027-03-01")
+    h.chat.clear()
+    await h.say("bo", "/timezone Asia/Tokyo")
+    assert [d for d in h.chat.dms("bo") if "write the test plan" in d.text]
+    ahead = [r for r in await pending(h, "action.followup") if r.due_at > h.clock.now()]
+    assert [r.due_at for r in ahead] == [at("2027-03-03T00:00")]  # 2 days on, 09:00 in Tokyo

@@ -247,7 +247,7 @@ def _reminder_rows(m: Mentorship, c: CheckIn) -> list[Planned]:
         for member_id in (m.mentee_id, m.mentor_id):
             remind = kinds.CheckinRemind(m.id, c.id, at, member_id, lead)
             key = f"{base}:remind:{lead}:{member_id}"
-            rows.append(remind.plan(key, planning.topic_checkin(c), due, stale_if_late=True))
+            rows.append(remind.plan(key, planning.topic_checkin(c), due, reminder=True))
     return rows
 
 
@@ -466,7 +466,7 @@ def _session_rows(oh: OfficeHours, s: OfficeHoursSession, now: datetime) -> list
     remind = at - timedelta(minutes=oh.reminder_lead_minutes)
     rows = [
         kinds.SessionAnnounce(oh.id, s.id, at).plan(_announce_key(base, s.revision), topic, announce),
-        kinds.SessionRemindAll(oh.id, s.id, at).plan(f"{base}:remind", topic, remind, stale_if_late=True),
+        kinds.SessionRemindAll(oh.id, s.id, at).plan(f"{base}:remind", topic, remind, reminder=True),
         kinds.SessionStart(oh.id, s.id, at).plan(f"{base}:start", topic, at, stale_if_late=True),
         kinds.SessionWrapup(oh.id, s.id, at).plan(f"{base}:wrapup", topic, end),
     ]
