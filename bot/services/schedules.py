@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event, func, inspect, or_, select, update
@@ -709,6 +709,4 @@ def _chunks(items: list[Owner], size: int) -> Iterable[list[Owner]]:
 
 def _aware(at: datetime) -> datetime:
     # MAX() and some drivers hand back naive UTC; everything here compares aware datetimes.
-    from datetime import UTC
-
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
