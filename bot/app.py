@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.calendar import attach as calendar_attach
 from bot.calendar import commands as calendar_commands
 from bot.clock import Clock
-from bot.interactions import matching_commands, officehours_commands
+from bot.interactions import matching_commands, mentorship_commands, officehours_commands
+from bot.interactions.registry import CommandRegistry
 from bot.interactions.router import Router
 from bot.persistence.db import create_engine, session_factory
 from bot.persistence.migrate import prepare
@@ -90,10 +91,18 @@ async def build_app(
         sweep=sweep,
         sweep_every=sweep_every,
     )
-    router = Router(core)
+    router = Router(core, command_registry(public_url))
     router.retention = timedelta(days=retention_days)
-    matching_commands.register(router)
-    officehours_commands.register(router)
-    calendar_commands.register(router, public_url)
-    privacy_commands.register(router)
     return Application(engine=engine, core=core, router=router, dispatcher=dispatcher)
+
+
+def command_registry(public_url: str | None = None) -> CommandRegistry:
+    """Every area's commands, in the order the help pages list them. `public_url`: where calendar
+    feeds are served (None: this deployment serves none)."""
+    registry = CommandRegistry()
+    mentorship_commands.register(registry)
+    matching_commands.register(registry)
+    calendar_commands.register(registry, public_url)
+    privacy_commands.register(registry)
+    officehours_commands.register(registry)
+    return registry

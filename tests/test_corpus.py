@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.app import command_registry
 from bot.domain.dates import parse_date, read_local_datetime
 from bot.domain.errors import AskBack, ParseError
 from bot.domain.phrases import MENTION_MARK, read_action, read_pause_until, read_reschedule, read_snooze
@@ -747,14 +748,17 @@ def test_time_zones(typed: str, expected: str | tuple[str, list[str]]) -> None:
     assert got == expected
 
 
+REGISTRY = command_registry()
+
+
 @pytest.mark.parametrize(("typed", "expected"), MENTOR_PHRASINGS)
 def test_mentor_command_phrasings(typed: str, expected: tuple[str, str]) -> None:
-    assert mentor_sub(typed) == expected
+    assert mentor_sub(typed, REGISTRY) == expected
 
 
 @pytest.mark.parametrize(("typed", "expected"), ACTION_PHRASINGS)
 def test_actions_command_phrasings(typed: str, expected: tuple[str, str]) -> None:
-    assert actions_sub(typed) == expected
+    assert actions_sub(typed, REGISTRY) == expected
 
 
 @pytest.mark.parametrize(("typed", "text", "owner", "due"), ACTION_ITEMS)

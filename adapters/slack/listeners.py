@@ -27,7 +27,7 @@ from adapters.slack.home import publish_home
 from adapters.slack.installation import InstallationStore
 from bot import wording
 from bot.clock import Clock
-from bot.interactions.router import COMMANDS, DATABASE_UNREACHABLE, Router
+from bot.interactions.router import DATABASE_UNREACHABLE, Router
 from bot.messages import Message, Reply, reply, simple
 from bot.services.members import Actor
 
@@ -40,8 +40,6 @@ SPOKEN = (None, "thread_broadcast", "file_share", "me_message")
 SLACKBOT = "USLACKBOT"
 # A pair's home (or any channel) that is archived or deleted: forget it and open a new one when needed.
 CHANNEL_GONE = ("channel_archive", "channel_deleted", "group_archive", "group_deleted")
-# The core's commands plus the areas that plug into the router (office hours); manifest.yml lists them.
-SLASH_COMMANDS = (*COMMANDS, "officehours")
 FORM_EXPIRED = "Slack closed the window for that form before I could open it. Please press the button again."
 
 
@@ -245,7 +243,7 @@ def register_commands(app: AsyncApp, deps: Deps) -> None:
 
         await _safely(f"command {body.get('command')!r}", outlet, work)
 
-    for name in SLASH_COMMANDS:
+    for name in deps.router.registry.names():
         app.command(f"/{name}")(on_command)
     # A command the manifest gained but this version lacks: the core answers it politely.
     app.command(re.compile(".*"))(on_command)

@@ -28,6 +28,7 @@ from adapters.health import PATH, health_handler, serve_health
 from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
 from adapters.slack.installation import InstallationStore, SqlOAuthStateStore
 from adapters.slack.listeners import PLATFORM, Deps, register
+from adapters.slack.manifest import EVENTS_PATH
 from adapters.web.calendar import add_calendar_routes
 from bot.app import Application, build_app
 from bot.clock import Clock, SystemClock
@@ -37,7 +38,6 @@ from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
 HEALTH_PATH = PATH
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

@@ -11,7 +11,7 @@ from bot import wording
 from bot.domain.errors import ParseError
 from bot.domain.timeparse import parse_duration
 from bot.interactions.grammar import parse_number, split_mentions, subcommand
-from bot.interactions.router import Router
+from bot.interactions.registry import CommandRegistry, Sub
 from bot.messages import Reply
 from bot.services import matching
 from bot.services.members import Actor
@@ -23,19 +23,68 @@ SCOPE = "match"
 CHANNEL = re.compile(r"^<#(?P<id>[A-Za-z0-9]+)(?:\|(?P<label>[^>]*))?>$|^#(?P<name>[\w.\-]+)$")
 
 
-def register(router: Router) -> None:
-    router.mentor_subcommands.update(
-        {
-            "profile": profile_command,
-            "available": available_command,
-            "find": find_command,
-            "request": request_command,
-            "requests": requests_command,
-            "claim": claim_command,
-        }
-    )
-    router.action_scopes[SCOPE] = on_button
-    router.form_scopes[SCOPE] = on_form
+def register(registry: CommandRegistry) -> None:
+    """Declare `/mentor profile|available|find|request|requests|claim` and the `match:` buttons/forms."""
+    for sub in (
+        Sub(
+            "profile",
+            "Mentors: fill in your profile (or see someone's)",
+            (
+                (
+                    "profile · profile @who",
+                    "your mentor profile (a form): areas, focus, capacity, rhythm, a note; or see someone's",
+                ),
+            ),
+            profile_command,
+        ),
+        Sub(
+            "available",
+            "Mentors: take requests, or pause them",
+            (("available on|off", "take requests, or pause them"),),
+            available_command,
+        ),
+        Sub(
+            "find",
+            "Mentors with room, best match first",
+            (("find [topic]", "mentors with room, best fit first, each with a Request button"),),
+            find_command,
+        ),
+        Sub(
+            "request",
+            "Ask a mentor (or anyone, in the requests channel) to mentor you",
+            (
+                (
+                    "request [@mentor] [goal] [by DATE]",
+                    "ask with a specific goal (no mention: post it for any mentor to claim)",
+                ),
+            ),
+            request_command,
+        ),
+        Sub(
+            "requests",
+            "Mentor requests: list, accept, decline, suggest, withdraw, claim, …",
+            (
+                (
+                    "requests · requests accept N · decline N [note] · withdraw N",
+                    "requests you sent, received, or can claim",
+                ),
+                (
+                    "requests all · assign N @mentor · channel #name|off · wait 5d",
+                    "for admins: every request, pairing by hand, settings",
+                ),
+            ),
+            requests_command,
+        ),
+        Sub(
+            "claim",
+            "Mentors: take an open request from the requests channel",
+            (("claim N", "take an open request from the requests channel"),),
+            claim_command,
+        ),
+    ):
+        registry.add_sub("mentor", sub)
+    registry.add_button(SCOPE, on_button)
+    registry.add_form(SCOPE, on_form)
 
 
 # ---- commands ------------------------------------------------------------------------------------

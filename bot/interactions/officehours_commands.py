@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from bot import wording
 from bot.domain.errors import ParseError
 from bot.domain.recurrence import split_cadence
-from bot.interactions.grammar import parse_number, split_mentions, subcommand, take_channel, take_option
+from bot.interactions.grammar import parse_number, split_mentions, take_channel, take_option
+from bot.interactions.registry import Command, CommandRegistry, Sub
 from bot.messages import Form, FormField, Reply, reply
 from bot.services import officehours
 from bot.services.members import Actor
 from bot.services.unit import UnitOfWork
-
-if TYPE_CHECKING:  # the router imports areas at build time; this is for types only
-    from bot.interactions.router import Router
 
 
 def _number_first(rest: str) -> tuple[int | None, str]:
@@ -32,56 +29,79 @@ def _required_number(rest: str, usage: str) -> int:
     return number
 
 
-async def command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
-    sub, rest = subcommand(text)
-    if sub in ("", "help"):
-        return Reply(wording.help_message("officehours", None))
-    if sub == "create":
-        return await _create(uow, actor, rest)
-    if sub == "list":
-        return await officehours.list_series(uow, actor)
-    if sub == "hosts":
-        p = split_mentions(rest)
-        return await officehours.host_allowlist(uow, actor, " ".join(p.words).lower(), tuple(p.mentions))
+async def _series_then_text(uow: UnitOfWork, actor: Actor, rest: str) -> tuple[int | None, str]:
+    """`ask 2 my question`: 2 picks the series when there is a series 2; "ask 2 quick questions" (no such
+    series) is all text."""
     number, body = _number_first(rest)
-    if (
-        sub in ("ask", "recap")
-        and number is not None
-        and not await officehours.series_exists(uow, actor, number)
-    ):
-        # "ask 2 quick questions": a leading number that names no series is part of the text.
-        number, body = None, rest.strip()
-    if sub == "next":
-        return await officehours.show_next(uow, actor, number)
-    if sub in ("rsvp", "going"):
-        return await officehours.rsvp(uow, actor, number)
-    if sub == "ask":
-        return await officehours.ask(uow, actor, number, body)
-    if sub in ("questions", "queue"):
-        return await officehours.list_questions(uow, actor, number)
-    if sub == "upvote":
-        return await officehours.upvote(uow, actor, _required_number(rest, "upvote"))
-    if sub == "withdraw":
-        return await officehours.withdraw(uow, actor, _required_number(rest, "withdraw"))
-    if sub == "answered":
-        return await officehours.answered(uow, actor, _required_number(rest, "answered"))
-    if sub == "recap":
-        if not body:
-            raise ParseError(wording.oh_recap_missing())
-        return await officehours.record_recap(uow, actor, number, body)
-    if sub == "edit":
-        p = split_mentions(body)
-        field, _, value = " ".join(p.words).partition(" ")
-        if not field or (not value.strip() and field.lower() != "hosts"):
-            raise ParseError(wording.oh_edit_fields(field or "(nothing)"))
-        return await officehours.edit(uow, actor, number, field.lower(), value.strip(), tuple(p.mentions))
-    if sub == "skip":
-        return await officehours.skip(uow, actor, number)
-    if sub == "cancel":
-        return await officehours.cancel(uow, actor, number)
-    if sub == "stats":
-        return await officehours.stats(uow, actor, number)
-    raise ParseError(wording.unknown_sub("officehours", sub))
+    if number is not None and not await officehours.series_exists(uow, actor, number):
+        return None, rest.strip()
+    return number, body
+
+
+async def _list(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.list_series(uow, actor)
+
+
+async def _hosts(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    p = split_mentions(rest)
+    return await officehours.host_allowlist(uow, actor, " ".join(p.words).lower(), tuple(p.mentions))
+
+
+async def _next(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.show_next(uow, actor, _number_first(rest)[0])
+
+
+async def _rsvp(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.rsvp(uow, actor, _number_first(rest)[0])
+
+
+async def _ask(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    number, body = await _series_then_text(uow, actor, rest)
+    return await officehours.ask(uow, actor, number, body)
+
+
+async def _questions(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.list_questions(uow, actor, _number_first(rest)[0])
+
+
+async def _upvote(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.upvote(uow, actor, _required_number(rest, "upvote"))
+
+
+async def _withdraw(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.withdraw(uow, actor, _required_number(rest, "withdraw"))
+
+
+async def _answered(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.answered(uow, actor, _required_number(rest, "answered"))
+
+
+async def _recap(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    number, body = await _series_then_text(uow, actor, rest)
+    if not body:
+        raise ParseError(wording.oh_recap_missing())
+    return await officehours.record_recap(uow, actor, number, body)
+
+
+async def _edit(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    number, body = _number_first(rest)
+    p = split_mentions(body)
+    field, _, value = " ".join(p.words).partition(" ")
+    if not field or (not value.strip() and field.lower() != "hosts"):
+        raise ParseError(wording.oh_edit_fields(field or "(nothing)"))
+    return await officehours.edit(uow, actor, number, field.lower(), value.strip(), tuple(p.mentions))
+
+
+async def _skip(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.skip(uow, actor, _number_first(rest)[0])
+
+
+async def _cancel(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.cancel(uow, actor, _number_first(rest)[0])
+
+
+async def _stats(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    return await officehours.stats(uow, actor, _number_first(rest)[0])
 
 
 async def _create(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
@@ -163,8 +183,117 @@ async def form(uow: UnitOfWork, actor: Actor, verb: str, ident: int, values: Map
     return reply(wording.BUTTON_STALE, ok=False)
 
 
-def register(router: Router) -> None:
-    router.add_command("officehours", command)
-    router.action_scopes["oh"] = action
-    router.form_scopes["oh"] = form
-    router.thread_fallbacks.append(officehours.thread_question)
+def register(registry: CommandRegistry) -> None:
+    """Declare `/officehours` and its sub-commands, the `oh:` buttons and forms, and the question
+    threads (a message in an announcement's thread is a question)."""
+    registry.add_command(
+        Command(
+            "officehours",
+            "Office hours - create, RSVP, ask, upvote, recap",
+            "create #channel monthly on the first Thursday at 17:00 hosts @you "
+            "| next | rsvp | ask your question | help",
+            hint="Try `/officehours next`, `/officehours ask <question>` or `/officehours help`.",
+        )
+    )
+    subs = (
+        Sub(
+            "create",
+            "Hosts and admins: start recurring office hours in a channel",
+            (
+                (
+                    "create #channel <cadence> [topic T] [hosts @a @b]",
+                    "admins and people they allow: e.g. monthly on the first Thursday at 17:00 for 60 min; "
+                    "named co-hosts are asked to accept",
+                ),
+            ),
+            _create,
+        ),
+        Sub(
+            "hosts",
+            "Who may create office hours (admins change it)",
+            (("hosts · hosts allow @a · hosts remove @a", "who may create office hours (admins change it)"),),
+            _hosts,
+        ),
+        Sub(
+            "list",
+            "The office hours running in this server",
+            (("list", "the series running here"),),
+            _list,
+        ),
+        Sub(
+            "next",
+            "The next session: when, who hosts, the question queue",
+            (("next [N]", "the next session (N picks one of several series)"),),
+            _next,
+        ),
+        Sub(
+            "rsvp",
+            "RSVP for the next session (again to take it back)",
+            (("rsvp [N]", "going (press again to cancel); a reminder comes an hour before"),),
+            _rsvp,
+            synonyms=("going",),
+        ),
+        Sub(
+            "ask",
+            "Queue a question for the next session",
+            (("ask [N] <question>", "queue a question for the next session"),),
+            _ask,
+        ),
+        Sub(
+            "questions",
+            "The question queue, by votes",
+            (("questions [N]", "the queue by votes, then age"),),
+            _questions,
+            synonyms=("queue",),
+        ),
+        Sub(
+            "upvote",
+            "Upvote a question (again to take the vote back)",
+            (("upvote Q", "vote for a question (again to take it back)"),),
+            _upvote,
+        ),
+        Sub(
+            "withdraw", "Withdraw your question", (("withdraw Q", "take back your own question"),), _withdraw
+        ),
+        Sub(
+            "answered",
+            "Hosts: mark a question answered",
+            (("answered Q", "hosts: mark a question answered"),),
+            _answered,
+        ),
+        Sub(
+            "recap",
+            "Hosts: the recap of the last session, posted in its thread",
+            (("recap [N] <text>", "hosts: the recap, posted in the thread; open questions carry over"),),
+            _recap,
+        ),
+        Sub(
+            "edit",
+            "Hosts: change topic, cadence, hosts, join link or lead times",
+            (("edit N topic|cadence|hosts|join|announce|remind <value>", "hosts: change the series"),),
+            _edit,
+        ),
+        Sub(
+            "skip",
+            "Hosts: skip the next session (RSVPs are told)",
+            (("skip [N]", "hosts: skip the next session (RSVPs are told)"),),
+            _skip,
+        ),
+        Sub(
+            "cancel",
+            "Hosts: end the series (RSVPs are told)",
+            (("cancel [N]", "hosts: end the series (RSVPs are told)"),),
+            _cancel,
+        ),
+        Sub(
+            "stats",
+            "Per session: RSVPs, questions asked and answered",
+            (("stats [N]", "per session: RSVPs, questions asked and answered"),),
+            _stats,
+        ),
+    )
+    for sub in subs:
+        registry.add_sub("officehours", sub)
+    registry.add_button("oh", action)
+    registry.add_form("oh", form)
+    registry.thread_fallbacks.append(officehours.thread_question)

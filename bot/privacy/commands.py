@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.domain.errors import NotAllowed, ParseError
+from bot.interactions.registry import CommandRegistry, Sub
 from bot.messages import Reply
 from bot.privacy import deliveries, forget, wording
 from bot.services.members import Actor, actor_member
 from bot.services.unit import UnitOfWork
-
-if TYPE_CHECKING:
-    from bot.interactions.router import Router
 
 
 async def export_command(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
@@ -42,7 +38,27 @@ async def action(uow: UnitOfWork, actor: Actor, verb: str, ident: int) -> Reply:
     raise NotAllowed(wording.not_your_button())
 
 
-def register(router: Router) -> None:
-    router.mentor_subcommands["export"] = export_command
-    router.mentor_subcommands["forget"] = forget_command
-    router.action_scopes["privacy"] = action
+def register(registry: CommandRegistry) -> None:
+    """Declare `/mentor export`, `/mentor forget me` (on Discord both under `/mentor data`) and the
+    confirmation buttons."""
+    registry.add_sub(
+        "mentor",
+        Sub(
+            "export",
+            "Everything I hold about you, by DM",
+            (("export", "everything I hold about you, by DM"),),
+            export_command,
+            discord="data",
+        ),
+    )
+    registry.add_sub(
+        "mentor",
+        Sub(
+            "forget",
+            "Delete your data (asks to confirm)",
+            (("forget me", "delete everything I hold about you (asks to confirm)"),),
+            forget_command,
+            discord="data",
+        ),
+    )
+    registry.add_button("privacy", action)

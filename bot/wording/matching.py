@@ -751,25 +751,3 @@ def wait_set(days: int, grace_days: int) -> Message:
         f"Mentors now have {days} day{'s' if days != 1 else ''} to answer a request; then they get one reminder, and "
         f"{grace_days} days later an unanswered request expires and the mentee is shown other mentors."
     )
-
-
-MATCHING_HELP: list[tuple[str, str]] = [
-    (
-        "profile · profile @who",
-        "your mentor profile (a form): areas, focus, capacity, rhythm, a note; or see someone's",
-    ),
-    ("available on|off", "take requests, or pause them"),
-    ("find [topic]", "mentors with room, best fit first, each with a Request button"),
-    (
-        "request [@mentor] [goal] [by DATE]",
-        "ask with a specific goal (no mention: post it for any mentor to claim)",
-    ),
-    (
-        "requests · accept N · decline N [note] · withdraw N · claim N",
-        "requests you sent, received, or can claim",
-    ),
-    (
-        "requests all · assign N @mentor · channel #name|off · wait 5d",
-        "for admins: every request, pairing by hand, settings",
-    ),
-]

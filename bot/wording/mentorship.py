@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from bot.persistence.tables import ActionItem, AgendaItem, CheckIn, Member, Mentorship, StatusUpdate
 
 from bot.wording.common import duration_text, joined, relative, when, who
-from bot.wording.matching import MATCHING_HELP
-from bot.wording.officehours import OH_HELP
 
 
 def _action_line(item: ActionItem, people: Mapping[int, Member | None], today: date | None = None) -> Line:
@@ -1148,76 +1146,23 @@ def update_from_form(values: Mapping[str, str]) -> str:
     return "\n".join(parts)
 
 
-def unknown_command(name: str, guess: str | None = None, text: str = "") -> str:
+def unknown_command(name: str, guess: str | None = None, text: str = "", known: Sequence[str] = ()) -> str:
     if guess:
         typed = f"/{guess} {text}".strip()
         return f"I don't know `/{name}`. Did you mean `{typed}`?"
-    return f"I don't know `/{name}`. Try `/mentor help`, `/checkin help`, `/agenda help`, `/actions help`, `/timezone help` or `/officehours help`."
+    helps = [f"`/{c} help`" for c in known]
+    listed = ", ".join(helps[:-1]) + f" or {helps[-1]}" if len(helps) > 1 else "".join(helps)
+    return f"I don't know `/{name}`." + (f" Try {listed}." if listed else "")
 
 
-def unknown_sub(command: str, sub: str, guess: str | None = None, rest: str = "") -> str:
+def unknown_sub(command: str, sub: str, guess: str | None = None, rest: str = "", hint: str = "") -> str:
     if guess:
         return f"`/{command} {sub}` isn't something I know. Did you mean `{f'/{command} {guess} {rest}'.strip()}`?"
-    return f"`/{command} {sub}` isn't something I know. " + _SUBS_HINT.get(
-        command, f"`/{command} help` lists what works."
-    )
+    return f"`/{command} {sub}` isn't something I know. " + (hint or f"`/{command} help` lists what works.")
 
 
-_SUBS_HINT = {
-    "mentor": "Try `/mentor find <topic>`, `/mentor pair @sam <goal>`, `/mentor cadence every 2 weeks on tue 10am`, or `/mentor help`.",
-    "agenda": "Try `/agenda add <question>` or `/agenda`.",
-    "actions": "Try `/actions add send CV by friday`, `/actions done 12` or `/actions snooze 12 until monday`.",
-    "officehours": "Try `/officehours next`, `/officehours ask <question>` or `/officehours help`.",
-}
-
-HELP: dict[str, list[tuple[str, str]]] = {
-    "officehours": OH_HELP,
-    "mentor": [
-        ("pair @mentee [goal] [by DATE] [focus F]", "propose to mentor someone; they accept or decline"),
-        ("accept [@who] · decline [@who] [note]", "answer a proposal"),
-        ("list [all]", "your mentorships (admins: `all`)"),
-        (
-            "cadence <phrase>",
-            "set the rhythm, e.g. every 2 weeks on Tuesday at 10:00; monthly on the first "
-            "Thursday at 17:00; every 6 weeks on thu 16:30; weekdays at 9:15",
-        ),
-        ("next", "the next check-in in your time"),
-        ("skip · reschedule <date time>", "drop or move just the next check-in"),
-        ("pause [until DATE] · vacation until DATE · resume", "take a break; reminders stop meanwhile"),
-        ("reminders 24h 1h | off", "when reminders come before each check-in"),
-        ("stage getting started|coaching|close-in|succession", "where the mentorship is"),
-        ("end [feedback] · reflect <text> · keep-in-touch", "close well"),
-        ("calendar · calendar reset", "your private calendar feed (check-ins, office hours you RSVP'd to)"),
-        ("export · forget me", "everything I hold about you, by DM; or delete it (asks to confirm)"),
-        *MATCHING_HELP,
-    ],
-    "checkin": [
-        ("(nothing)", "your next check-in, its agenda and open action items"),
-        ("<text>", "post a status update into the next check-in's thread"),
-        ("notes <takeaways>", "after a session: mark it held and send the follow-up summary"),
-        ("missed", "after a session: you didn't meet"),
-    ],
-    "agenda": [("(nothing)", "the questions for the next check-in"), ("add <question>", "add one")],
-    "actions": [
-        ("(nothing)", "open action items in your mentorships"),
-        (
-            "add <text> [owner @who] [by DATE]",
-            "add one: `send CV to @sam by friday` is yours, due friday; `owner @sam` gives it to them",
-        ),
-        ("done N · drop N · snooze N", "close or push back item N"),
-    ],
-    "timezone": [
-        ("(nothing)", "your time zone"),
-        ("<Area/City>", "set it, e.g. Europe/Berlin or America/New_York (a city name works too)"),
-        ("hours 9-17", "your working hours"),
-    ],
-}
-
-
-def help_message(command: str, sub: str | None) -> Message:
-    entries = HELP.get(command, [])
-    if sub:
-        entries = [e for e in entries if e[0].split()[0] == sub or sub in e[0].split(" · ")[0]] or entries
+def help_message(command: str, entries: Sequence[tuple[str, str]], footer: str = "") -> Message:
+    """The help page of `/command`: one line per (usage, what it does), then `footer`."""
     b = MessageBuilder().heading(f"/{command}")
     b.bullets(
         [
@@ -1225,8 +1170,8 @@ def help_message(command: str, sub: str | None) -> Message:
             for usage, what in entries
         ]
     )
-    if command == "mentor" and not sub:
-        b.para("With several mentorships, mention the other person to pick one: `/mentor next @sam`.")
+    if footer:
+        b.para(footer)
     return b.build(summary=f"/{command} help")
 
 

@@ -486,24 +486,6 @@ def oh_recap_post(
     return b.build(summary="Office hours recap")
 
 
-OH_HELP: list[tuple[str, str]] = [
-    (
-        "create #channel <cadence> [topic T] [hosts @a @b]",
-        "admins and people they allow: e.g. monthly on the first Thursday at 17:00 for 60 min; "
-        "named co-hosts are asked to accept",
-    ),
-    ("hosts · hosts allow @a · hosts remove @a", "who may create office hours (admins change it)"),
-    ("list · next [N]", "the series and the next session (N picks one of several)"),
-    ("rsvp [N]", "going (press again to cancel); a reminder comes an hour before"),
-    ("ask [N] <question> · questions [N]", "queue a question; the queue by votes, then age"),
-    ("upvote Q · withdraw Q · answered Q", "vote; take back your own; hosts mark answered"),
-    ("recap [N] <text>", "hosts: the recap, posted in the thread; open questions carry over"),
-    ("edit N topic|cadence|hosts|join|announce|remind <value>", "hosts: change the series"),
-    ("skip [N] · cancel [N]", "hosts: skip the next session, or end the series (RSVPs are told)"),
-    ("stats [N]", "per session: RSVPs, questions asked and answered"),
-]
-
-
 def oh_number_needed(verb: str, given: str) -> str:
     shown = f" (not “{given}”)" if given else ""
     return f"I need the question's number{shown}, e.g. `/officehours {verb} 12`. `/officehours questions` shows them."

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
-from adapters.slack.listeners import CHANNEL_GONE, SLASH_COMMANDS
+from adapters.slack.listeners import CHANNEL_GONE
+from adapters.slack.manifest import slash_commands_yaml
 from adapters.slack.run import BOT_SCOPES, EVENTS_PATH, REDIRECT_PATH
+from bot.app import command_registry
+
+SLASH_COMMANDS = command_registry().names()
 
 MANIFEST = Path(__file__).parents[2] / "manifest.yml"
 
@@ -35,3 +40,15 @@ def test_manifest_declares_commands_scopes_events_and_interactivity() -> None:
     assert "home_tab_enabled: true" in text
     assert len(re.findall(rf"url: https://\S+{EVENTS_PATH}$", text, re.M)) == len(SLASH_COMMANDS) + 2
     assert REDIRECT_PATH in text
+
+
+def test_manifest_slash_commands_are_the_registry() -> None:
+    """A command added, renamed or re-described in the registry must reach manifest.yml (paste the
+    output of `mentorbot manifest slack`)."""
+    assert slash_commands_yaml(command_registry()) in MANIFEST.read_text()
+
+
+def test_a_drifted_manifest_is_caught() -> None:
+    registry = command_registry()
+    registry.commands["mentor"] = replace(registry.commands["mentor"], description="Something else")
+    assert slash_commands_yaml(registry) not in MANIFEST.read_text()

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from adapters.slack.listeners import SLASH_COMMANDS
 from bot.domain.states import OutboxStatus
 from bot.persistence.tables import OfficeHoursQuestion, OutboxRow
 from bot.services.members import Actor
@@ -157,7 +156,7 @@ async def test_help_and_every_slash_command_reach_the_core(world: SlackWorld) ->
     assert reply["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": "/officehours"}}
     assert "rsvp" in world.last_response_text()
     actor = Actor(platform="slack", workspace_id=TEAM, user_id=world.uid("ana"))
-    for name in SLASH_COMMANDS:
+    for name in world.runtime.core.router.registry.names():
         assert (await world.runtime.core.router.command(actor, name, "help")).ok, name
 
 
