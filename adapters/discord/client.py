@@ -96,7 +96,7 @@ class MentorBot(discord.Client):
             retention_days=self.retention_days,
         )
         holder.append(self._app)
-        commands.register(self.tree)
+        commands.register(self.tree, self._app.router.registry)
         self.add_dynamic_items(ActionButton)
         if isinstance(self.clock, SimulatedClock):
             self.pump = SimulatedPump(self.app.dispatcher, self.clock)

@@ -5,18 +5,19 @@ No rules here: each command builds the text a person could have typed and hands 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable, Coroutine
 from functools import cache
 from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
-from adapters.discord import grammar
+from adapters.discord import grammar, officehours
 from adapters.discord.actors import host_of
 from adapters.discord.guilds import mentorship_choices, request_choices, set_mentorship_channel
 from adapters.discord.modals import command_modal_id
-from adapters.discord.officehours import OfficeHoursGroup
 from adapters.discord.views import CommandModal, answer, answer_or_form, text_input
+from bot.interactions.registry import DISCORD_MAX_OPTIONS, CommandRegistry
 
 WITH = "Which mentorship, when you have several"
 DATE_HINT = "A date, e.g. June, 2027-06-30, next friday, in 3 weeks"
@@ -96,256 +97,246 @@ def _modal(title: str, custom_id: str, inputs: list[discord.ui.TextInput[Any]]) 
     return CommandModal(title, inputs, custom_id)
 
 
-@app_commands.guild_only()
-class Mentor(
-    app_commands.Group, name="mentor", description="Mentorships: find a mentor, pair, cadence, pause, end"
-):
-    @app_commands.command(description="Admins: the channel where mentorship threads are opened")
-    @app_commands.default_permissions(manage_guild=True)
-    async def setup(self, interaction: discord.Interaction[Any], channel: discord.TextChannel) -> None:
-        core = host_of(interaction).app.core
-        await answer(
-            interaction, lambda actor: set_mentorship_channel(core, actor, str(channel.id), channel.name)
-        )
+# ---- /mentor sub-commands (names and descriptions come from the registry) ----
 
-    @app_commands.command(description="Propose a mentorship (admins: pick the mentor too)")
-    @app_commands.describe(
-        member="The mentee",
-        goal="What the mentorship is for (leave empty for a form)",
-        by=DATE_HINT,
-        focus="One or two words, e.g. career",
-        mentor="Admins: the mentor",
+
+@app_commands.default_permissions(manage_guild=True)
+async def mentor_setup(interaction: discord.Interaction[Any], channel: discord.TextChannel) -> None:
+    core = host_of(interaction).app.core
+    await answer(
+        interaction, lambda actor: set_mentorship_channel(core, actor, str(channel.id), channel.name)
     )
-    async def pair(
-        self,
-        interaction: discord.Interaction[Any],
-        member: discord.Member,
-        goal: str | None = None,
-        by: str | None = None,
-        focus: str | None = None,
-        mentor: discord.Member | None = None,
-    ) -> None:
-        mentor_id = mentor.id if mentor else None
-        if goal is None:
-            inputs = [
-                text_input("goal", "Goal", multiline=True, max_length=500),
-                text_input("by", "Target date (optional)", required=False, placeholder=DATE_HINT),
-                text_input("focus", "Focus (optional)", required=False, placeholder="career"),
-            ]
-            await interaction.response.send_modal(
-                _modal(
-                    "Propose a mentorship",
-                    command_modal_id("pair", member.id, mentor_id, nonce=interaction.id),
-                    inputs,
-                )
+
+
+@app_commands.describe(
+    member="The mentee",
+    goal="What the mentorship is for (leave empty for a form)",
+    by=DATE_HINT,
+    focus="One or two words, e.g. career",
+    mentor="Admins: the mentor",
+)
+async def mentor_pair(
+    interaction: discord.Interaction[Any],
+    member: discord.Member,
+    goal: str | None = None,
+    by: str | None = None,
+    focus: str | None = None,
+    mentor: discord.Member | None = None,
+) -> None:
+    mentor_id = mentor.id if mentor else None
+    if goal is None:
+        inputs = [
+            text_input("goal", "Goal", multiline=True, max_length=500),
+            text_input("by", "Target date (optional)", required=False, placeholder=DATE_HINT),
+            text_input("focus", "Focus (optional)", required=False, placeholder="career"),
+        ]
+        await interaction.response.send_modal(
+            _modal(
+                "Propose a mentorship",
+                command_modal_id("pair", member.id, mentor_id, nonce=interaction.id),
+                inputs,
             )
-            host_of(interaction).handled["interaction"] += 1
-            return
-        await run(interaction, "mentor", grammar.pair_text(member.id, goal, by, focus, mentor_id))
-
-    @app_commands.command(description="Accept a proposed mentorship")
-    @app_commands.rename(with_="with")
-    @app_commands.describe(with_=WITH)
-    @app_commands.autocomplete(with_=with_choices)
-    async def accept(self, interaction: discord.Interaction[Any], with_: str | None = None) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("accept", None, with_))
-
-    @app_commands.command(description="Decline a proposed mentorship")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def decline(
-        self, interaction: discord.Interaction[Any], reason: str | None = None, with_: str | None = None
-    ) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("decline", reason, with_))
-
-    @app_commands.command(name="list", description="Your mentorships (admins: everyone's)")
-    async def list_(self, interaction: discord.Interaction[Any], everyone: bool = False) -> None:
-        await run(interaction, "mentor", "list all" if everyone else "list")
-
-    @app_commands.command(description="Set the rhythm, e.g. every 2 weeks on Tuesday at 16:00")
-    @app_commands.rename(with_="with")
-    @app_commands.describe(rule="e.g. every 2 weeks on Tuesday at 16:00 (leave empty for a form)", with_=WITH)
-    @app_commands.autocomplete(with_=with_choices)
-    async def cadence(
-        self, interaction: discord.Interaction[Any], rule: str | None = None, with_: str | None = None
-    ) -> None:
-        if rule is None:
-            inputs = [
-                text_input("rule", "Cadence", placeholder="every 2 weeks on Tuesday at 16:00", max_length=300)
-            ]
-            await interaction.response.send_modal(
-                _modal("Set the cadence", command_modal_id("cadence", with_, nonce=interaction.id), inputs)
-            )
-            host_of(interaction).handled["interaction"] += 1
-            return
-        await run(interaction, "mentor", grammar.mentor_text("cadence", rule, with_))
-
-    @app_commands.command(description="When the next check-in is")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def next(self, interaction: discord.Interaction[Any], with_: str | None = None) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("next", None, with_))
-
-    @app_commands.command(description="Pause check-ins, optionally until a date")
-    @app_commands.rename(with_="with")
-    @app_commands.describe(until=DATE_HINT)
-    @app_commands.autocomplete(with_=with_choices)
-    async def pause(
-        self, interaction: discord.Interaction[Any], until: str | None = None, with_: str | None = None
-    ) -> None:
-        await run(
-            interaction, "mentor", grammar.mentor_text("pause", f"until {until}" if until else None, with_)
         )
+        host_of(interaction).handled["interaction"] += 1
+        return
+    await run(interaction, "mentor", grammar.pair_text(member.id, goal, by, focus, mentor_id))
 
-    @app_commands.command(description="Resume a paused mentorship")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def resume(self, interaction: discord.Interaction[Any], with_: str | None = None) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("resume", None, with_))
 
-    @app_commands.command(description="Skip the next check-in")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def skip(self, interaction: discord.Interaction[Any], with_: str | None = None) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("skip", None, with_))
+@app_commands.rename(with_="with")
+@app_commands.describe(with_=WITH)
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_accept(interaction: discord.Interaction[Any], with_: str | None = None) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("accept", None, with_))
 
-    @app_commands.command(description="Move the next check-in, e.g. thursday 15:00")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def reschedule(
-        self, interaction: discord.Interaction[Any], when: str, with_: str | None = None
-    ) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("reschedule", when, with_))
 
-    @app_commands.command(description="End the mentorship, with a short reflection")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def end(
-        self, interaction: discord.Interaction[Any], reflection: str | None = None, with_: str | None = None
-    ) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("end", reflection, with_))
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_decline(
+    interaction: discord.Interaction[Any], reason: str | None = None, with_: str | None = None
+) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("decline", reason, with_))
 
-    @app_commands.command(description="Add your reflection on an ended mentorship")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def reflect(
-        self, interaction: discord.Interaction[Any], text: str, with_: str | None = None
-    ) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("reflect", text, with_))
 
-    @app_commands.command(name="keep-in-touch", description="After the end: an occasional nudge to catch up")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def keep_in_touch(self, interaction: discord.Interaction[Any], with_: str | None = None) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("keep-in-touch", None, with_))
+async def mentor_list(interaction: discord.Interaction[Any], everyone: bool = False) -> None:
+    await run(interaction, "mentor", "list all" if everyone else "list")
 
-    @app_commands.command(description="Set the stage, e.g. exploring, working, wrapping-up")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def stage(
-        self, interaction: discord.Interaction[Any], stage: str, with_: str | None = None
-    ) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("stage", stage, with_))
 
-    @app_commands.command(description="Reminder lead times, e.g. 1d 1h (or off)")
-    @app_commands.rename(with_="with")
-    @app_commands.autocomplete(with_=with_choices)
-    async def reminders(
-        self, interaction: discord.Interaction[Any], leads: str, with_: str | None = None
-    ) -> None:
-        await run(interaction, "mentor", grammar.mentor_text("reminders", leads, with_))
-
-    # ---- finding a mentor (bot/interactions/matching_commands.py) ---------------------------------
-
-    @app_commands.command(description="Mentors: fill in your profile (or see someone's)")
-    @app_commands.describe(member="Whose profile to see", show="See your own instead of editing it")
-    async def profile(
-        self, interaction: discord.Interaction[Any], member: discord.Member | None = None, show: bool = False
-    ) -> None:
-        text = grammar.profile_text(member.id if member else None, show)
-        if text:
-            await run(interaction, "mentor", grammar.join("profile", text))
-        else:
-            await run_or_form(interaction, "mentor", "profile")
-
-    @app_commands.command(description="Mentors: take requests, or pause them")
-    async def available(self, interaction: discord.Interaction[Any], state: Literal["on", "off"]) -> None:
-        await run(interaction, "mentor", grammar.join("available", state))
-
-    @app_commands.command(description="Mentors with room, best match first")
-    @app_commands.describe(topic="What you want help with, e.g. rust, career growth")
-    async def find(
-        self, interaction: discord.Interaction[Any], topic: app_commands.Range[str, 1, 200] | None = None
-    ) -> None:
-        await run(interaction, "mentor", grammar.join("find", topic))
-
-    @app_commands.command(description="Ask a mentor (or anyone, in the requests channel) to mentor you")
-    @app_commands.describe(
-        mentor="Who to ask (leave empty to post in the requests channel)",
-        goal="What you want to achieve (leave empty for the full form)",
-        by=DATE_HINT,
-    )
-    async def request(
-        self,
-        interaction: discord.Interaction[Any],
-        mentor: discord.Member | None = None,
-        goal: app_commands.Range[str, 1, 500] | None = None,
-        by: str | None = None,
-    ) -> None:
-        text = grammar.request_text(mentor.id if mentor else None, goal, by)
-        if goal:
-            await run(interaction, "mentor", grammar.join("request", text))
-        else:
-            await run_or_form(interaction, "mentor", grammar.join("request", text))
-
-    @app_commands.command(description="Mentor requests: list, accept, decline, suggest, withdraw, claim, …")
-    @app_commands.describe(
-        action="What to do (default: list)",
-        number=REQUEST_NUMBER,
-        member="suggest: who would fit better; assign: the mentor",
-        note="decline, suggest: a short note for the mentee",
-        channel="channel: where open requests are posted",
-        days="wait: days a mentor has to answer",
-    )
-    @app_commands.choices(action=REQUEST_ACTIONS)
-    @app_commands.autocomplete(number=request_number_choices)
-    async def requests(
-        self,
-        interaction: discord.Interaction[Any],
-        action: app_commands.Choice[str] | None = None,
-        number: app_commands.Range[int, 1] | None = None,
-        member: discord.Member | None = None,
-        note: app_commands.Range[str, 1, 1000] | None = None,
-        channel: discord.TextChannel | None = None,
-        days: app_commands.Range[int, 1] | None = None,
-    ) -> None:
-        text = grammar.requests_text(
-            action.value if action else "list",
-            number,
-            member.id if member else None,
-            note,
-            (channel.id, channel.name) if channel else None,
-            days,
+@app_commands.rename(with_="with")
+@app_commands.describe(rule="e.g. every 2 weeks on Tuesday at 16:00 (leave empty for a form)", with_=WITH)
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_cadence(
+    interaction: discord.Interaction[Any], rule: str | None = None, with_: str | None = None
+) -> None:
+    if rule is None:
+        inputs = [
+            text_input("rule", "Cadence", placeholder="every 2 weeks on Tuesday at 16:00", max_length=300)
+        ]
+        await interaction.response.send_modal(
+            _modal("Set the cadence", command_modal_id("cadence", with_, nonce=interaction.id), inputs)
         )
-        await run(interaction, "mentor", grammar.join("requests", text))
-
-    @app_commands.command(description="Mentors: take an open request from the requests channel")
-    @app_commands.describe(number=REQUEST_NUMBER)
-    @app_commands.autocomplete(number=request_number_choices)
-    async def claim(self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
-        await run(interaction, "mentor", f"claim {number}")
-
-    # ---- your calendar and your data (bot/calendar, bot/privacy) ----------------------------------
-    # One sub-command with a choice: `/mentor` is at Discord's limit of 25.
-
-    @app_commands.command(description="Your calendar feed, a copy of your data, or being forgotten")
-    @app_commands.describe(action="What you want")
-    @app_commands.choices(action=DATA_ACTIONS)
-    async def data(self, interaction: discord.Interaction[Any], action: app_commands.Choice[str]) -> None:
-        await run(interaction, "mentor", action.value)
+        host_of(interaction).handled["interaction"] += 1
+        return
+    await run(interaction, "mentor", grammar.mentor_text("cadence", rule, with_))
 
 
-@app_commands.command(name="checkin", description="Post an update, record notes, or see the next check-in")
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_next(interaction: discord.Interaction[Any], with_: str | None = None) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("next", None, with_))
+
+
+@app_commands.rename(with_="with")
+@app_commands.describe(until=DATE_HINT)
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_pause(
+    interaction: discord.Interaction[Any], until: str | None = None, with_: str | None = None
+) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("pause", f"until {until}" if until else None, with_))
+
+
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_resume(interaction: discord.Interaction[Any], with_: str | None = None) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("resume", None, with_))
+
+
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_skip(interaction: discord.Interaction[Any], with_: str | None = None) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("skip", None, with_))
+
+
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_reschedule(
+    interaction: discord.Interaction[Any], when: str, with_: str | None = None
+) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("reschedule", when, with_))
+
+
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_end(
+    interaction: discord.Interaction[Any], reflection: str | None = None, with_: str | None = None
+) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("end", reflection, with_))
+
+
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_reflect(interaction: discord.Interaction[Any], text: str, with_: str | None = None) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("reflect", text, with_))
+
+
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_keep_in_touch(interaction: discord.Interaction[Any], with_: str | None = None) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("keep-in-touch", None, with_))
+
+
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_stage(interaction: discord.Interaction[Any], stage: str, with_: str | None = None) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("stage", stage, with_))
+
+
+@app_commands.rename(with_="with")
+@app_commands.autocomplete(with_=with_choices)
+async def mentor_reminders(
+    interaction: discord.Interaction[Any], leads: str, with_: str | None = None
+) -> None:
+    await run(interaction, "mentor", grammar.mentor_text("reminders", leads, with_))
+
+
+# ---- finding a mentor (bot/interactions/matching_commands.py) ---------------------------------
+
+
+@app_commands.describe(member="Whose profile to see", show="See your own instead of editing it")
+async def mentor_profile(
+    interaction: discord.Interaction[Any], member: discord.Member | None = None, show: bool = False
+) -> None:
+    text = grammar.profile_text(member.id if member else None, show)
+    if text:
+        await run(interaction, "mentor", grammar.join("profile", text))
+    else:
+        await run_or_form(interaction, "mentor", "profile")
+
+
+async def mentor_available(interaction: discord.Interaction[Any], state: Literal["on", "off"]) -> None:
+    await run(interaction, "mentor", grammar.join("available", state))
+
+
+@app_commands.describe(topic="What you want help with, e.g. rust, career growth")
+async def mentor_find(
+    interaction: discord.Interaction[Any], topic: app_commands.Range[str, 1, 200] | None = None
+) -> None:
+    await run(interaction, "mentor", grammar.join("find", topic))
+
+
+@app_commands.describe(
+    mentor="Who to ask (leave empty to post in the requests channel)",
+    goal="What you want to achieve (leave empty for the full form)",
+    by=DATE_HINT,
+)
+async def mentor_request(
+    interaction: discord.Interaction[Any],
+    mentor: discord.Member | None = None,
+    goal: app_commands.Range[str, 1, 500] | None = None,
+    by: str | None = None,
+) -> None:
+    text = grammar.request_text(mentor.id if mentor else None, goal, by)
+    if goal:
+        await run(interaction, "mentor", grammar.join("request", text))
+    else:
+        await run_or_form(interaction, "mentor", grammar.join("request", text))
+
+
+@app_commands.describe(
+    action="What to do (default: list)",
+    number=REQUEST_NUMBER,
+    member="suggest: who would fit better; assign: the mentor",
+    note="decline, suggest: a short note for the mentee",
+    channel="channel: where open requests are posted",
+    days="wait: days a mentor has to answer",
+)
+@app_commands.choices(action=REQUEST_ACTIONS)
+@app_commands.autocomplete(number=request_number_choices)
+async def mentor_requests(
+    interaction: discord.Interaction[Any],
+    action: app_commands.Choice[str] | None = None,
+    number: app_commands.Range[int, 1] | None = None,
+    member: discord.Member | None = None,
+    note: app_commands.Range[str, 1, 1000] | None = None,
+    channel: discord.TextChannel | None = None,
+    days: app_commands.Range[int, 1] | None = None,
+) -> None:
+    text = grammar.requests_text(
+        action.value if action else "list",
+        number,
+        member.id if member else None,
+        note,
+        (channel.id, channel.name) if channel else None,
+        days,
+    )
+    await run(interaction, "mentor", grammar.join("requests", text))
+
+
+@app_commands.describe(number=REQUEST_NUMBER)
+@app_commands.autocomplete(number=request_number_choices)
+async def mentor_claim(interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
+    await run(interaction, "mentor", f"claim {number}")
+
+
+# ---- your calendar and your data (bot/calendar, bot/privacy) ----------------------------------
+# One sub-command with a choice: `/mentor` is at Discord's limit of 25.
+
+
+@app_commands.describe(action="What you want")
+@app_commands.choices(action=DATA_ACTIONS)
+async def mentor_data(interaction: discord.Interaction[Any], action: app_commands.Choice[str]) -> None:
+    await run(interaction, "mentor", action.value)
+
+
 @app_commands.guild_only()
 @app_commands.rename(with_="with")
 @app_commands.describe(
@@ -374,7 +365,6 @@ async def checkin(
     await run(interaction, "checkin", grammar.checkin_text(chosen, text, with_))
 
 
-@app_commands.command(name="agenda", description="Add a question for the next check-in, or see the agenda")
 @app_commands.guild_only()
 @app_commands.rename(with_="with")
 @app_commands.autocomplete(with_=with_choices)
@@ -384,43 +374,39 @@ async def agenda(
     await run(interaction, "agenda", grammar.agenda_text(question, with_))
 
 
-@app_commands.guild_only()
-class Actions(app_commands.Group, name="actions", description="Action items: list, add, done, drop, snooze"):
-    @app_commands.command(name="list", description="Open action items")
-    async def list_(
-        self, interaction: discord.Interaction[Any], member: discord.Member | None = None
-    ) -> None:
-        await run(interaction, "actions", grammar.join("list", grammar.mention(member.id) if member else ""))
-
-    @app_commands.command(description="Add an action item")
-    @app_commands.rename(with_="with")
-    @app_commands.describe(owner="Who does it (default: you)", due=DATE_HINT, with_=WITH)
-    @app_commands.autocomplete(with_=with_choices)
-    async def add(
-        self,
-        interaction: discord.Interaction[Any],
-        text: str,
-        owner: discord.Member | None = None,
-        due: str | None = None,
-        with_: str | None = None,
-    ) -> None:
-        owner_id = owner.id if owner else None
-        await run(interaction, "actions", grammar.action_add_text(text, owner_id, due, with_))
-
-    @app_commands.command(description="Mark an action item done")
-    async def done(self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
-        await run(interaction, "actions", f"done {number}")
-
-    @app_commands.command(description="Drop an action item")
-    async def drop(self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
-        await run(interaction, "actions", f"drop {number}")
-
-    @app_commands.command(description="Snooze an action item's follow-up by a day")
-    async def snooze(self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
-        await run(interaction, "actions", f"snooze {number}")
+# ---- /actions sub-commands (names and descriptions come from the registry) ----
 
 
-@app_commands.command(name="timezone", description="Show or set your time zone and working hours")
+async def actions_list(interaction: discord.Interaction[Any], member: discord.Member | None = None) -> None:
+    await run(interaction, "actions", grammar.join("list", grammar.mention(member.id) if member else ""))
+
+
+@app_commands.rename(with_="with")
+@app_commands.describe(owner="Who does it (default: you)", due=DATE_HINT, with_=WITH)
+@app_commands.autocomplete(with_=with_choices)
+async def actions_add(
+    interaction: discord.Interaction[Any],
+    text: str,
+    owner: discord.Member | None = None,
+    due: str | None = None,
+    with_: str | None = None,
+) -> None:
+    owner_id = owner.id if owner else None
+    await run(interaction, "actions", grammar.action_add_text(text, owner_id, due, with_))
+
+
+async def actions_done(interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
+    await run(interaction, "actions", f"done {number}")
+
+
+async def actions_drop(interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
+    await run(interaction, "actions", f"drop {number}")
+
+
+async def actions_snooze(interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
+    await run(interaction, "actions", f"snooze {number}")
+
+
 @app_commands.describe(zone="e.g. Europe/Berlin", hours="Working hours, e.g. 9-17")
 @app_commands.autocomplete(zone=zone_choices)
 @app_commands.guild_only()
@@ -430,14 +416,102 @@ async def timezone(
     await run(interaction, "timezone", grammar.timezone_text(zone, hours))
 
 
-def register(tree: app_commands.CommandTree[Any]) -> None:
-    items: list[app_commands.Command[Any, ..., None] | app_commands.Group] = [
-        Mentor(),
-        checkin,
-        agenda,
-        Actions(),
-        timezone,
-        OfficeHoursGroup(),
-    ]
-    for item in items:
+# What each sub-command of the registry is on Discord: (group, sub-command) → the callback turning its
+# typed options into the text a person could have typed. A registry sub-command without one here fails
+# `build` (and tests/discord/test_tree.py), so a new command cannot silently miss Discord.
+Callback = Callable[..., Coroutine[Any, Any, None]]
+CALLBACKS: dict[tuple[str, str], Callback] = {
+    ("mentor", "pair"): mentor_pair,
+    ("mentor", "accept"): mentor_accept,
+    ("mentor", "decline"): mentor_decline,
+    ("mentor", "list"): mentor_list,
+    ("mentor", "cadence"): mentor_cadence,
+    ("mentor", "next"): mentor_next,
+    ("mentor", "pause"): mentor_pause,
+    ("mentor", "resume"): mentor_resume,
+    ("mentor", "skip"): mentor_skip,
+    ("mentor", "reschedule"): mentor_reschedule,
+    ("mentor", "end"): mentor_end,
+    ("mentor", "reflect"): mentor_reflect,
+    ("mentor", "keep-in-touch"): mentor_keep_in_touch,
+    ("mentor", "stage"): mentor_stage,
+    ("mentor", "reminders"): mentor_reminders,
+    ("mentor", "profile"): mentor_profile,
+    ("mentor", "available"): mentor_available,
+    ("mentor", "find"): mentor_find,
+    ("mentor", "request"): mentor_request,
+    ("mentor", "requests"): mentor_requests,
+    ("mentor", "claim"): mentor_claim,
+    ("mentor", "data"): mentor_data,
+    ("actions", "list"): actions_list,
+    ("actions", "add"): actions_add,
+    ("actions", "done"): actions_done,
+    ("actions", "drop"): actions_drop,
+    ("actions", "snooze"): actions_snooze,
+    **officehours.CALLBACKS,
+}
+# Commands typed without sub-commands on Discord too.
+TOP_LEVEL: dict[str, Callback] = {"checkin": checkin, "agenda": agenda, "timezone": timezone}
+# Sub-commands only Discord has (no text form): a channel picker for the server's mentorship channel.
+DISCORD_ONLY: dict[tuple[str, str], tuple[str, Callback]] = {
+    ("mentor", "setup"): ("Admins: the channel where mentorship threads are opened", mentor_setup),
+}
+# One Discord sub-command carrying several of the registry's, with a choice: their description.
+FOLDED: dict[tuple[str, str], str] = {
+    ("mentor", "data"): "Your calendar feed, a copy of your data, or being forgotten",
+}
+# The choices of folded sub-commands, whose values are the core's words (checked against the registry).
+FOLDED_CHOICES: dict[tuple[str, str], list[app_commands.Choice[str]]] = {("mentor", "data"): DATA_ACTIONS}
+
+
+def build(registry: CommandRegistry) -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
+    """The app-command tree of `registry`: a group per command with sub-commands (or per Discord-only
+    group a sub-command names), a top-level command per command without. Raises LookupError when a
+    sub-command has no Discord callback, ValueError when a group passes Discord's 25 options."""
+    groups: dict[str, app_commands.Group] = {}
+    items: list[app_commands.Command[Any, ..., None] | app_commands.Group] = []
+
+    def group(name: str) -> app_commands.Group:
+        if name not in groups:
+            command = registry.commands.get(name)
+            described = command.description if command else registry.discord_groups_described[name]
+            groups[name] = app_commands.Group(name=name, description=described, guild_only=True)
+            items.append(groups[name])
+        return groups[name]
+
+    placed = registry.discord_groups()
+    for name, subs in placed.items():
+        count = len(subs) + sum(1 for group_name, _ in DISCORD_ONLY if group_name == name)
+        if count > DISCORD_MAX_OPTIONS:
+            raise ValueError(f"/{name} has {count} sub-commands; Discord allows {DISCORD_MAX_OPTIONS}")
+    for command in registry:
+        if command.name in placed:
+            group(command.name)
+        elif command.name in TOP_LEVEL:
+            items.append(
+                app_commands.Command(
+                    name=command.name, description=command.description, callback=TOP_LEVEL[command.name]
+                )
+            )
+        else:
+            raise LookupError(f"/{command.name} has no Discord form (adapters/discord/commands.py)")
+    for (group_name, sub_name), (description, only) in DISCORD_ONLY.items():
+        group(group_name).add_command(
+            app_commands.Command(name=sub_name, description=description, callback=only)
+        )
+    for group_name, subs in placed.items():
+        parent = group(group_name)
+        for sub_name, carried in subs.items():
+            callback = CALLBACKS.get((group_name, sub_name))
+            if callback is None:
+                raise LookupError(f"/{group_name} {sub_name} has no Discord callback (adapters/discord)")
+            description = FOLDED.get((group_name, sub_name)) or carried[0].summary
+            parent.add_command(
+                app_commands.Command(name=sub_name, description=description, callback=callback)
+            )
+    return items
+
+
+def register(tree: app_commands.CommandTree[Any], registry: CommandRegistry) -> None:
+    for item in build(registry):
         tree.add_command(item)

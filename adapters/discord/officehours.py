@@ -6,6 +6,7 @@ successful `create`, a private heads-up when the bot lacks a permission it needs
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any, Literal
 
 import discord
@@ -81,179 +82,201 @@ async def _modal(interaction: discord.Interaction[Any], modal: CommandModal) -> 
     host_of(interaction).handled["interaction"] += 1
 
 
-@app_commands.guild_only()
-class OfficeHoursGroup(
-    app_commands.Group, name="officehours", description="Office hours: RSVP, queue questions, recaps"
-):
-    @app_commands.command(description="Hosts and admins: start recurring office hours in a channel")
-    @app_commands.describe(
-        channel="Where sessions are announced (each announcement opens a thread)",
-        cadence="e.g. monthly on the first Thursday at 17:00 for 60 min",
-        topic="What the sessions are about, e.g. Career Q&A",
-        host="A host (default: you)",
-        host2="Another host",
-        host3="Another host",
-    )
-    async def create(
-        self,
-        interaction: discord.Interaction[Any],
-        channel: discord.TextChannel,
-        cadence: app_commands.Range[str, 1, 300],
-        topic: app_commands.Range[str, 1, TOPIC_MAX] | None = None,
-        host: discord.Member | None = None,
-        host2: discord.Member | None = None,
-        host3: discord.Member | None = None,
-    ) -> None:
-        hosts = [h.id for h in (host, host2, host3) if h is not None]
-        text = grammar.oh_create_text(channel.id, channel.name, cadence, topic, hosts)
-        router = host_of(interaction).app.router
+# ---- OfficeHoursGroup (its sub-commands; names and descriptions come from the registry) ----
 
-        async def create_and_check(actor: Actor) -> Reply:
-            result = await router.command(actor, COMMAND, text)
-            missing = missing_permissions(channel) if result.ok else []
-            if missing:
-                # The core's confirmation first; then what would make the announcements fail.
-                await follow_up(interaction, result, actor.workspace_id)
-                return reply(
-                    f"Heads-up: in #{channel.name} I'm missing {', '.join(missing)}. Without them the "
-                    "announcements (and their threads) can't be posted — a server admin can grant them.",
-                    ok=False,
-                )
-            return result
 
-        await answer(interaction, create_and_check)
+@app_commands.describe(
+    channel="Where sessions are announced (each announcement opens a thread)",
+    cadence="e.g. monthly on the first Thursday at 17:00 for 60 min",
+    topic="What the sessions are about, e.g. Career Q&A",
+    host="A host (default: you)",
+    host2="Another host",
+    host3="Another host",
+)
+async def oh_create(
+    interaction: discord.Interaction[Any],
+    channel: discord.TextChannel,
+    cadence: app_commands.Range[str, 1, 300],
+    topic: app_commands.Range[str, 1, TOPIC_MAX] | None = None,
+    host: discord.Member | None = None,
+    host2: discord.Member | None = None,
+    host3: discord.Member | None = None,
+) -> None:
+    hosts = [h.id for h in (host, host2, host3) if h is not None]
+    text = grammar.oh_create_text(channel.id, channel.name, cadence, topic, hosts)
+    router = host_of(interaction).app.router
 
-    @app_commands.command(name="list", description="The office hours running in this server")
-    async def list_(self, interaction: discord.Interaction[Any]) -> None:
-        await run(interaction, "list")
-
-    @app_commands.command(description="The next session: when, who hosts, the question queue")
-    @app_commands.describe(series=SERIES)
-    @app_commands.autocomplete(series=series_autocomplete)
-    async def next(self, interaction: discord.Interaction[Any], series: int | None = None) -> None:
-        await run(interaction, grammar.oh_text("next", series))
-
-    @app_commands.command(description="RSVP for the next session (again to take it back)")
-    @app_commands.describe(series=SERIES)
-    @app_commands.autocomplete(series=series_autocomplete)
-    async def rsvp(self, interaction: discord.Interaction[Any], series: int | None = None) -> None:
-        await run(interaction, grammar.oh_text("rsvp", series))
-
-    @app_commands.command(description="Queue a question for the next session")
-    @app_commands.describe(question="Leave empty for a form", series=SERIES)
-    @app_commands.autocomplete(series=series_autocomplete)
-    async def ask(
-        self,
-        interaction: discord.Interaction[Any],
-        question: app_commands.Range[str, 1, QUESTION_MAX] | None = None,
-        series: int | None = None,
-    ) -> None:
-        if question is None:
-            await _modal(
-                interaction,
-                _text_modal(
-                    interaction,
-                    "Ask a question",
-                    "Your question",
-                    QUESTION_MAX,
-                    "oh-ask",
-                    series,
-                ),
+    async def create_and_check(actor: Actor) -> Reply:
+        result = await router.command(actor, COMMAND, text)
+        missing = missing_permissions(channel) if result.ok else []
+        if missing:
+            # The core's confirmation first; then what would make the announcements fail.
+            await follow_up(interaction, result, actor.workspace_id)
+            return reply(
+                f"Heads-up: in #{channel.name} I'm missing {', '.join(missing)}. Without them the "
+                "announcements (and their threads) can't be posted — a server admin can grant them.",
+                ok=False,
             )
-            return
-        await run(interaction, grammar.oh_text("ask", series, question))
+        return result
 
-    @app_commands.command(description="The question queue, by votes")
-    @app_commands.describe(series=SERIES)
-    @app_commands.autocomplete(series=series_autocomplete)
-    async def questions(self, interaction: discord.Interaction[Any], series: int | None = None) -> None:
-        await run(interaction, grammar.oh_text("questions", series))
+    await answer(interaction, create_and_check)
 
-    @app_commands.command(description="Upvote a question (again to take the vote back)")
-    @app_commands.describe(question=QUESTION)
-    @app_commands.autocomplete(question=question_autocomplete)
-    async def upvote(
-        self, interaction: discord.Interaction[Any], question: app_commands.Range[int, 1]
-    ) -> None:
-        await run(interaction, grammar.oh_text("upvote", question))
 
-    @app_commands.command(description="Withdraw your question")
-    @app_commands.describe(question=QUESTION)
-    @app_commands.autocomplete(question=question_autocomplete)
-    async def withdraw(
-        self, interaction: discord.Interaction[Any], question: app_commands.Range[int, 1]
-    ) -> None:
-        await run(interaction, grammar.oh_text("withdraw", question))
+async def oh_list(interaction: discord.Interaction[Any]) -> None:
+    await run(interaction, "list")
 
-    @app_commands.command(description="Hosts: mark a question answered")
-    @app_commands.describe(question=QUESTION)
-    @app_commands.autocomplete(question=question_autocomplete)
-    async def answered(
-        self, interaction: discord.Interaction[Any], question: app_commands.Range[int, 1]
-    ) -> None:
-        await run(interaction, grammar.oh_text("answered", question))
 
-    @app_commands.command(description="Hosts: the recap of the last session, posted in its thread")
-    @app_commands.describe(text="What was covered, links shared (leave empty for a form)", series=SERIES)
-    @app_commands.autocomplete(series=series_autocomplete)
-    async def recap(
-        self,
-        interaction: discord.Interaction[Any],
-        text: app_commands.Range[str, 1, RECAP_MAX] | None = None,
-        series: int | None = None,
-    ) -> None:
-        if text is None:
-            await _modal(
+@app_commands.describe(series=SERIES)
+@app_commands.autocomplete(series=series_autocomplete)
+async def oh_next(interaction: discord.Interaction[Any], series: int | None = None) -> None:
+    await run(interaction, grammar.oh_text("next", series))
+
+
+@app_commands.describe(series=SERIES)
+@app_commands.autocomplete(series=series_autocomplete)
+async def oh_rsvp(interaction: discord.Interaction[Any], series: int | None = None) -> None:
+    await run(interaction, grammar.oh_text("rsvp", series))
+
+
+@app_commands.describe(question="Leave empty for a form", series=SERIES)
+@app_commands.autocomplete(series=series_autocomplete)
+async def oh_ask(
+    interaction: discord.Interaction[Any],
+    question: app_commands.Range[str, 1, QUESTION_MAX] | None = None,
+    series: int | None = None,
+) -> None:
+    if question is None:
+        await _modal(
+            interaction,
+            _text_modal(
                 interaction,
-                _text_modal(
-                    interaction,
-                    "Office hours recap",
-                    "What was covered, links shared",
-                    RECAP_MAX,
-                    "oh-recap",
-                    series,
-                ),
-            )
-            return
-        await run(interaction, grammar.oh_text("recap", series, text))
+                "Ask a question",
+                "Your question",
+                QUESTION_MAX,
+                "oh-ask",
+                series,
+            ),
+        )
+        return
+    await run(interaction, grammar.oh_text("ask", series, question))
 
-    @app_commands.command(description="Hosts: change topic, cadence, hosts, join link or lead times")
-    @app_commands.describe(
-        field="What to change",
-        value="The new value (for hosts: pick members instead)",
-        series=SERIES,
-        host="hosts: a host",
-        host2="hosts: another host",
-        host3="hosts: another host",
+
+@app_commands.describe(series=SERIES)
+@app_commands.autocomplete(series=series_autocomplete)
+async def oh_questions(interaction: discord.Interaction[Any], series: int | None = None) -> None:
+    await run(interaction, grammar.oh_text("questions", series))
+
+
+@app_commands.describe(question=QUESTION)
+@app_commands.autocomplete(question=question_autocomplete)
+async def oh_upvote(interaction: discord.Interaction[Any], question: app_commands.Range[int, 1]) -> None:
+    await run(interaction, grammar.oh_text("upvote", question))
+
+
+@app_commands.describe(question=QUESTION)
+@app_commands.autocomplete(question=question_autocomplete)
+async def oh_withdraw(interaction: discord.Interaction[Any], question: app_commands.Range[int, 1]) -> None:
+    await run(interaction, grammar.oh_text("withdraw", question))
+
+
+@app_commands.describe(question=QUESTION)
+@app_commands.autocomplete(question=question_autocomplete)
+async def oh_answered(interaction: discord.Interaction[Any], question: app_commands.Range[int, 1]) -> None:
+    await run(interaction, grammar.oh_text("answered", question))
+
+
+@app_commands.describe(text="What was covered, links shared (leave empty for a form)", series=SERIES)
+@app_commands.autocomplete(series=series_autocomplete)
+async def oh_recap(
+    interaction: discord.Interaction[Any],
+    text: app_commands.Range[str, 1, RECAP_MAX] | None = None,
+    series: int | None = None,
+) -> None:
+    if text is None:
+        await _modal(
+            interaction,
+            _text_modal(
+                interaction,
+                "Office hours recap",
+                "What was covered, links shared",
+                RECAP_MAX,
+                "oh-recap",
+                series,
+            ),
+        )
+        return
+    await run(interaction, grammar.oh_text("recap", series, text))
+
+
+@app_commands.describe(
+    field="What to change",
+    value="The new value (for hosts: pick members instead)",
+    series=SERIES,
+    host="hosts: a host",
+    host2="hosts: another host",
+    host3="hosts: another host",
+)
+@app_commands.autocomplete(series=series_autocomplete)
+async def oh_edit(
+    interaction: discord.Interaction[Any],
+    field: EditField,
+    value: app_commands.Range[str, 1, 1000] | None = None,
+    series: int | None = None,
+    host: discord.Member | None = None,
+    host2: discord.Member | None = None,
+    host3: discord.Member | None = None,
+) -> None:
+    hosts = [h.id for h in (host, host2, host3) if h is not None]
+    await run(interaction, grammar.oh_edit_text(series, field, value, hosts))
+
+
+@app_commands.describe(series=SERIES)
+@app_commands.autocomplete(series=series_autocomplete)
+async def oh_skip(interaction: discord.Interaction[Any], series: int | None = None) -> None:
+    await run(interaction, grammar.oh_text("skip", series))
+
+
+@app_commands.describe(series=SERIES)
+@app_commands.autocomplete(series=series_autocomplete)
+async def oh_cancel(interaction: discord.Interaction[Any], series: int | None = None) -> None:
+    await run(interaction, grammar.oh_text("cancel", series))
+
+
+@app_commands.describe(series=SERIES)
+@app_commands.autocomplete(series=series_autocomplete)
+async def oh_stats(interaction: discord.Interaction[Any], series: int | None = None) -> None:
+    await run(interaction, grammar.oh_text("stats", series))
+
+
+@app_commands.describe(
+    action="list: who may create office hours; allow or remove: admins change it", member="Who"
+)
+async def oh_hosts(
+    interaction: discord.Interaction[Any],
+    action: Literal["list", "allow", "remove"] = "list",
+    member: discord.Member | None = None,
+) -> None:
+    who = grammar.mention(member.id) if member else ""
+    await run(interaction, grammar.join("hosts", "" if action == "list" else action, who))
+
+
+CALLBACKS: dict[tuple[str, str], Callable[..., Coroutine[Any, Any, None]]] = {
+    (COMMAND, name): callback
+    for name, callback in (
+        ("create", oh_create),
+        ("hosts", oh_hosts),
+        ("list", oh_list),
+        ("next", oh_next),
+        ("rsvp", oh_rsvp),
+        ("ask", oh_ask),
+        ("questions", oh_questions),
+        ("upvote", oh_upvote),
+        ("withdraw", oh_withdraw),
+        ("answered", oh_answered),
+        ("recap", oh_recap),
+        ("edit", oh_edit),
+        ("skip", oh_skip),
+        ("cancel", oh_cancel),
+        ("stats", oh_stats),
     )
-    @app_commands.autocomplete(series=series_autocomplete)
-    async def edit(
-        self,
-        interaction: discord.Interaction[Any],
-        field: EditField,
-        value: app_commands.Range[str, 1, 1000] | None = None,
-        series: int | None = None,
-        host: discord.Member | None = None,
-        host2: discord.Member | None = None,
-        host3: discord.Member | None = None,
-    ) -> None:
-        hosts = [h.id for h in (host, host2, host3) if h is not None]
-        await run(interaction, grammar.oh_edit_text(series, field, value, hosts))
-
-    @app_commands.command(description="Hosts: skip the next session (RSVPs are told)")
-    @app_commands.describe(series=SERIES)
-    @app_commands.autocomplete(series=series_autocomplete)
-    async def skip(self, interaction: discord.Interaction[Any], series: int | None = None) -> None:
-        await run(interaction, grammar.oh_text("skip", series))
-
-    @app_commands.command(description="Hosts: end the series (RSVPs are told)")
-    @app_commands.describe(series=SERIES)
-    @app_commands.autocomplete(series=series_autocomplete)
-    async def cancel(self, interaction: discord.Interaction[Any], series: int | None = None) -> None:
-        await run(interaction, grammar.oh_text("cancel", series))
-
-    @app_commands.command(description="Per session: RSVPs, questions asked and answered")
-    @app_commands.describe(series=SERIES)
-    @app_commands.autocomplete(series=series_autocomplete)
-    async def stats(self, interaction: discord.Interaction[Any], series: int | None = None) -> None:
-        await run(interaction, grammar.oh_text("stats", series))
+}

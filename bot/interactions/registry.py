@@ -83,6 +83,8 @@ class CommandRegistry:
     buttons: dict[str, ButtonHandler] = field(default_factory=dict)
     forms: dict[str, FormHandler] = field(default_factory=dict)
     thread_fallbacks: list[ThreadHandler] = field(default_factory=list)
+    # Discord groups that are no text command (`/program` for admins): name → description.
+    discord_groups_described: dict[str, str] = field(default_factory=dict)
 
     def add_command(self, command: Command) -> None:
         if command.name in self.commands:

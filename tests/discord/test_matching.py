@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from discord import app_commands
 from sqlalchemy import select
 
 from adapters.discord import grammar
-from adapters.discord.commands import Mentor
+from adapters.discord.commands import build
+from bot.app import command_registry
 from bot.persistence.matching_tables import MentorProfile, MentorRequest
 from bot.persistence.tables import Member, Mentorship
 from tests.discord import payloads as pl
@@ -188,7 +190,9 @@ async def test_bad_input_is_answered_by_the_core(dc: Driver) -> None:
 
 
 async def test_mentor_group_fits_discords_limit_and_syncs_typed_options(dc: Driver) -> None:
-    names = [c.name for c in Mentor().commands]
+    [mentor_group] = [g for g in build(command_registry()) if g.name == "mentor"]
+    assert isinstance(mentor_group, app_commands.Group)
+    names = [c.name for c in mentor_group.commands]
     assert len(names) <= 25
     assert {"profile", "available", "find", "request", "requests", "claim"} <= set(names)
     [sync] = [r for r in dc.api.requests if r.method == "PUT" and r.path.endswith("/commands")]
