@@ -48,6 +48,11 @@ def parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--fix", action="store_true", help="repair them (the running bot also does, hourly)")
     doctor.add_argument("--at", help="judge at this ISO 8601 time, e.g. a console try-out's simulated now")
+    manifest = sub.add_parser(
+        "manifest", help="print manifest.yml's slash_commands block, derived from the command registry"
+    )
+    manifest.add_argument("platform", choices=["slack"])
+    manifest.add_argument("--base-url", default="https://mentorbot.example.com", help="your public address")
     demo = sub.add_parser("demo", help="play a scripted month of one mentorship in seconds")
     demo.add_argument(
         "--database-url",
@@ -126,6 +131,12 @@ def _main(args: argparse.Namespace, command: str, platform: str | None, settings
         return asyncio.run(_migrate(settings, args.revision))
     if command == "doctor":
         return asyncio.run(_doctor(settings, args.fix, _clock("simulated" if args.at else "system", args.at)))
+    if command == "manifest":
+        from adapters.slack.manifest import slash_commands_yaml
+        from bot.app import command_registry
+
+        print("  slash_commands:\n" + slash_commands_yaml(command_registry(), args.base_url), end="")
+        return 0
     if command == "demo":
         from adapters.console.demo import play
 

@@ -6,10 +6,13 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from adapters.slack.listeners import CHANNEL_GONE
 from adapters.slack.manifest import slash_commands_yaml
 from adapters.slack.run import BOT_SCOPES, EVENTS_PATH, REDIRECT_PATH
 from bot.app import command_registry
+from bot.cli import main
 
 SLASH_COMMANDS = command_registry().names()
 
@@ -52,3 +55,12 @@ def test_a_drifted_manifest_is_caught() -> None:
     registry = command_registry()
     registry.commands["mentor"] = replace(registry.commands["mentor"], description="Something else")
     assert slash_commands_yaml(registry) not in MANIFEST.read_text()
+
+
+def test_the_manifest_command_prints_the_block_to_paste(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manifest", "slack", "--base-url", "https://bot.example.org"]) == 0
+    printed = capsys.readouterr().out
+    assert printed == "  slash_commands:\n" + slash_commands_yaml(
+        command_registry(), "https://bot.example.org"
+    )
+    assert "- command: /officehours" in printed
