@@ -17,7 +17,7 @@ from adapters.discord.actors import host_of
 from adapters.discord.guilds import mentorship_choices, request_choices, set_mentorship_channel
 from adapters.discord.modals import command_modal_id
 from adapters.discord.views import CommandModal, answer, answer_or_form, text_input
-from bot.interactions.registry import DISCORD_MAX_OPTIONS, CommandRegistry
+from bot.interactions.registry import DISCORD_MAX_OPTIONS, CommandRegistry, Sub
 
 WITH = "Which mentorship, when you have several"
 DATE_HINT = "A date, e.g. June, 2027-06-30, next friday, in 3 weeks"
@@ -464,51 +464,45 @@ FOLDED: dict[tuple[str, str], str] = {
 FOLDED_CHOICES: dict[tuple[str, str], list[app_commands.Choice[str]]] = {("mentor", "data"): DATA_ACTIONS}
 
 
-def build(registry: CommandRegistry) -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
+AppCommand = app_commands.Command[Any, ..., None] | app_commands.Group
+
+
+def _sub_command(group: str, name: str, carried: list[Sub]) -> app_commands.Command[Any, ..., None]:
+    callback = CALLBACKS.get((group, name))
+    if callback is None:
+        raise LookupError(f"/{group} {name} has no Discord callback (adapters/discord)")
+    description = FOLDED.get((group, name)) or carried[0].summary
+    return app_commands.Command(name=name, description=description, callback=callback)
+
+
+def build(registry: CommandRegistry) -> list[AppCommand]:
     """The app-command tree of `registry`: a group per command with sub-commands (or per Discord-only
     group a sub-command names), a top-level command per command without. Raises LookupError when a
     sub-command has no Discord callback, ValueError when a group passes Discord's 25 options."""
-    groups: dict[str, app_commands.Group] = {}
-    items: list[app_commands.Command[Any, ..., None] | app_commands.Group] = []
-
-    def group(name: str) -> app_commands.Group:
-        if name not in groups:
-            command = registry.commands.get(name)
-            described = command.description if command else registry.discord_groups_described[name]
-            groups[name] = app_commands.Group(name=name, description=described, guild_only=True)
-            items.append(groups[name])
-        return groups[name]
-
     placed = registry.discord_groups()
     for name, subs in placed.items():
         count = len(subs) + sum(1 for group_name, _ in DISCORD_ONLY if group_name == name)
         if count > DISCORD_MAX_OPTIONS:
             raise ValueError(f"/{name} has {count} sub-commands; Discord allows {DISCORD_MAX_OPTIONS}")
+    items: list[AppCommand] = []
     for command in registry:
-        if command.name in placed:
-            group(command.name)
-        elif command.name in TOP_LEVEL:
+        if command.name in TOP_LEVEL and command.name not in placed:
+            callback = TOP_LEVEL[command.name]
             items.append(
-                app_commands.Command(
-                    name=command.name, description=command.description, callback=TOP_LEVEL[command.name]
-                )
+                app_commands.Command(name=command.name, description=command.description, callback=callback)
             )
-        else:
+        elif command.name not in placed:
             raise LookupError(f"/{command.name} has no Discord form (adapters/discord/commands.py)")
-    for (group_name, sub_name), (description, only) in DISCORD_ONLY.items():
-        group(group_name).add_command(
-            app_commands.Command(name=sub_name, description=description, callback=only)
-        )
-    for group_name, subs in placed.items():
-        parent = group(group_name)
+    for name, subs in placed.items():
+        declared = registry.commands.get(name)
+        described = declared.description if declared else registry.discord_groups_described[name]
+        group = app_commands.Group(name=name, description=described, guild_only=True)
+        for (group_name, sub_name), (description, only) in DISCORD_ONLY.items():
+            if group_name == name:
+                group.add_command(app_commands.Command(name=sub_name, description=description, callback=only))
         for sub_name, carried in subs.items():
-            callback = CALLBACKS.get((group_name, sub_name))
-            if callback is None:
-                raise LookupError(f"/{group_name} {sub_name} has no Discord callback (adapters/discord)")
-            description = FOLDED.get((group_name, sub_name)) or carried[0].summary
-            parent.add_command(
-                app_commands.Command(name=sub_name, description=description, callback=callback)
-            )
+            group.add_command(_sub_command(name, sub_name, carried))
+        items.append(group)
     return items
 
 
