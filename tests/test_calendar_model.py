@@ -10,27 +10,21 @@ schedule model) divided by five, each up to 12 steps.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import tempfile
-import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import vobject
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from hypothesis.stateful import initialize, invariant, precondition, rule
+from sqlalchemy import select
 
 from bot.calendar import feed
-from bot.persistence.db import normalize_url
 from bot.persistence.tables import CheckIn
-from tests.conftest import PG_URL
 from tests.harness import Harness, render
+from tests.model_support import EXAMPLES, ModelOnDatabase
 from tests.test_calendar import START, check_against_database, instant
-from tests.test_schedule_model import EXAMPLES
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MOVES = ["thursday 15:00", "tomorrow 11:00", "friday 9:00", "in 3 days 18:00"]
@@ -38,13 +32,11 @@ ADVANCES = ["5h", "1d", "3d", "8d"]
 CADENCES = ["weekly on monday at 10:00", "every 2 weeks on thursday at 15:00", "weekly on tuesday at 7:30"]
 
 
-class Feed(RuleBasedStateMachine):
+class Feed(ModelOnDatabase):
+    prefix = "f"
+
     def __init__(self) -> None:
         super().__init__()
-        self.loop = asyncio.new_event_loop()
-        self.tmp = tempfile.TemporaryDirectory()
-        self.schema: str | None = None
-        self.h: Harness
         self.token = ""
         self.ended = False
         self.ended_at: datetime | None = None
@@ -52,25 +44,11 @@ class Feed(RuleBasedStateMachine):
         self.seen: dict[str, tuple[str, int]] = {}
         self.phrase = CADENCES[0]
 
-    def run(self, coro):  # type: ignore[no-untyped-def]
-        return self.loop.run_until_complete(coro)
-
-    async def _url(self) -> str:
-        if not PG_URL:
-            return f"sqlite+aiosqlite:///{self.tmp.name}/feed.sqlite3"
-        base = normalize_url(PG_URL)
-        self.schema = f"f_{uuid.uuid4().hex[:12]}"
-        admin = create_async_engine(base)
-        async with admin.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
-        await admin.dispose()
-        return f"{base}{'&' if '?' in base else '?'}search_path={self.schema}"
-
     @initialize()
     def start(self) -> None:
         async def go() -> None:
             self.h = await Harness.create(
-                await self._url(), start=START, public_url="https://bot.example.org"
+                await self.database_url(), start=START, public_url="https://bot.example.org"
             )
             await self.h.say("ana", "/timezone Europe/Berlin")
             await self.h.say("bo", "/timezone America/New_York")
@@ -82,21 +60,6 @@ class Feed(RuleBasedStateMachine):
             self.token = match[1]
 
         self.run(go())
-
-    def teardown(self) -> None:
-        async def go() -> None:
-            await self.h.close()
-            if self.schema:
-                admin = create_async_engine(normalize_url(PG_URL or ""))
-                async with admin.begin() as conn:
-                    await conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
-                await admin.dispose()
-
-        try:
-            self.run(go())
-        finally:
-            self.loop.close()
-            self.tmp.cleanup()
 
     def do(self, user: str, line: str) -> None:
         self.run(self.h.say(user, line))

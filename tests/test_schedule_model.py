@@ -8,25 +8,20 @@ hypothesis shrank to is also a plain regression test in test_schedules.py.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import tempfile
-import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from hypothesis.stateful import initialize, invariant, precondition, rule
+from sqlalchemy import select
 
 from bot.domain.states import CheckInState, MentorshipState, OutboxStatus
-from bot.persistence.db import normalize_url
 from bot.persistence.tables import ActionItem, CheckIn, Mentorship, OfficeHours, OfficeHoursSession, OutboxRow
 from bot.services import planning, schedules
-from tests.conftest import PG_URL
 from tests.harness import Harness, render
+from tests.model_support import EXAMPLES, ModelOnDatabase
 
 START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -42,7 +37,6 @@ LEADS = ["24h", "1h", "24h 1h", "2d 30m", "off"]
 ADVANCES = ["10m", "1h", "5h", "1d", "3d", "8d"]
 MOVES = ["thursday 15:00", "thursday 10:00", "tuesday 10:00", "tomorrow 11:00", "friday 9:00", "today 7:00"]
 OH_CADENCES = ["monthly on the first thursday at 17:00", "monthly on the second tuesday at 16:00"]
-EXAMPLES = int(os.environ.get("MENTORBOT_MODEL_EXAMPLES", "25"))
 
 
 def day_label(at: datetime) -> str:
@@ -50,36 +44,20 @@ def day_label(at: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b}"
 
 
-class Schedules(RuleBasedStateMachine):
+class Schedules(ModelOnDatabase):
+    prefix = "m"
+
     def __init__(self) -> None:
         super().__init__()
-        self.loop = asyncio.new_event_loop()
-        self.tmp = tempfile.TemporaryDirectory()
-        self.schema: str | None = None
-        self.h: Harness
         self.ended = False
         # Slots people skipped: they stay skipped whatever happens next.
         self.skipped: set[datetime] = set()
-
-    def run(self, coro):  # type: ignore[no-untyped-def]
-        return self.loop.run_until_complete(coro)
-
-    async def _url(self) -> str:
-        if not PG_URL:
-            return f"sqlite+aiosqlite:///{self.tmp.name}/model.sqlite3"
-        base = normalize_url(PG_URL)
-        self.schema = f"m_{uuid.uuid4().hex[:12]}"
-        admin = create_async_engine(base)
-        async with admin.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
-        await admin.dispose()
-        return f"{base}{'&' if '?' in base else '?'}search_path={self.schema}"
 
     @initialize()
     def start(self) -> None:
         async def go() -> None:
             # No hourly sweep: what is checked is that every command leaves its schedule right by itself.
-            self.h = await Harness.create(await self._url(), start=START, sweep_every=None)
+            self.h = await Harness.create(await self.database_url(), start=START, sweep_every=None)
             self.h.admins.add("hana")
             await self.h.say("ana", "/timezone Europe/Berlin")
             await self.h.say("bo", "/timezone America/New_York")
@@ -97,21 +75,6 @@ class Schedules(RuleBasedStateMachine):
 
     def do(self, user: str, line: str) -> str:
         return self.run(self.say(user, line))
-
-    def teardown(self) -> None:
-        async def go() -> None:
-            await self.h.close()
-            if self.schema:
-                admin = create_async_engine(normalize_url(PG_URL or ""))
-                async with admin.begin() as conn:
-                    await conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
-                await admin.dispose()
-
-        try:
-            self.run(go())
-        finally:
-            self.loop.close()
-            self.tmp.cleanup()
 
     # ---- mentorship commands ------------------------------------------------------------------------
 
