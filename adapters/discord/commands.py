@@ -185,13 +185,16 @@ async def mentor_next(interaction: discord.Interaction[Any], with_: str | None =
     await run(interaction, "mentor", grammar.mentor_text("next", None, with_))
 
 
-@app_commands.rename(with_="with")
-@app_commands.describe(until=DATE_HINT)
+@app_commands.rename(with_="with", for_="for")
+@app_commands.describe(until=DATE_HINT, for_="How long, e.g. 2 weeks, a month", with_=WITH)
 @app_commands.autocomplete(with_=with_choices)
 async def mentor_pause(
-    interaction: discord.Interaction[Any], until: str | None = None, with_: str | None = None
+    interaction: discord.Interaction[Any],
+    until: str | None = None,
+    for_: str | None = None,
+    with_: str | None = None,
 ) -> None:
-    await run(interaction, "mentor", grammar.mentor_text("pause", f"until {until}" if until else None, with_))
+    await run(interaction, "mentor", grammar.mentor_text("pause", grammar.pause_text(until, for_), with_))
 
 
 @app_commands.rename(with_="with")
@@ -235,8 +238,13 @@ async def mentor_keep_in_touch(interaction: discord.Interaction[Any], with_: str
 
 
 @app_commands.rename(with_="with")
+@app_commands.describe(stage="Where the mentorship is", with_=WITH)
 @app_commands.autocomplete(with_=with_choices)
-async def mentor_stage(interaction: discord.Interaction[Any], stage: str, with_: str | None = None) -> None:
+async def mentor_stage(
+    interaction: discord.Interaction[Any],
+    stage: Literal["getting started", "coaching", "close-in", "succession"],
+    with_: str | None = None,
+) -> None:
     await run(interaction, "mentor", grammar.mentor_text("stage", stage, with_))
 
 
@@ -367,6 +375,9 @@ async def checkin(
 
 @app_commands.guild_only()
 @app_commands.rename(with_="with")
+@app_commands.describe(
+    question="A question for the next check-in (leave empty to see the agenda)", with_=WITH
+)
 @app_commands.autocomplete(with_=with_choices)
 async def agenda(
     interaction: discord.Interaction[Any], question: str | None = None, with_: str | None = None
@@ -403,8 +414,15 @@ async def actions_drop(interaction: discord.Interaction[Any], number: app_comman
     await run(interaction, "actions", f"drop {number}")
 
 
-async def actions_snooze(interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
-    await run(interaction, "actions", f"snooze {number}")
+@app_commands.describe(number="The item's number", until="A date or an amount, e.g. monday, a week")
+async def actions_snooze(
+    interaction: discord.Interaction[Any], number: app_commands.Range[int, 1], until: str | None = None
+) -> None:
+    await run(interaction, "actions", grammar.join(f"snooze {number}", f"until {until}" if until else ""))
+
+
+async def actions_reopen(interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]) -> None:
+    await run(interaction, "actions", f"reopen {number}")
 
 
 @app_commands.describe(zone="e.g. Europe/Berlin", hours="Working hours, e.g. 9-17")
@@ -448,6 +466,7 @@ CALLBACKS: dict[tuple[str, str], Callback] = {
     ("actions", "done"): actions_done,
     ("actions", "drop"): actions_drop,
     ("actions", "snooze"): actions_snooze,
+    ("actions", "reopen"): actions_reopen,
     **officehours.CALLBACKS,
 }
 # Commands typed without sub-commands on Discord too.

@@ -35,9 +35,21 @@ def mentor_text(sub: str, rest: str | None = None, other: str | None = None) -> 
     return join(sub, rest, with_other(other))
 
 
+def pause_text(until: str | None, length: str | None) -> str:
+    """`until friday` or `for 2 weeks`; a value typed with its own "for"/"until" keeps it."""
+    for value, word in ((until, "until"), (length, "for")):
+        text = (value or "").strip()
+        if text:
+            first = text.split()[0].lower()
+            return text if first in ("for", "until", "till", "til") else f"{word} {text}"
+    return ""
+
+
 def checkin_text(kind: str, text: str | None, other: str | None) -> str:
     """`/checkin [@other] [notes|missed] text`: the core reads the mentorship from a leading mention."""
-    body = {"update": text or "", "notes": join("notes", text), "missed": "missed", "overview": ""}[kind]
+    body = {"update": join("update", text), "notes": join("notes", text), "missed": "missed", "overview": ""}[
+        kind
+    ]
     return join(mention(other), body)
 
 

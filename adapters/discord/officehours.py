@@ -132,10 +132,12 @@ async def oh_next(interaction: discord.Interaction[Any], series: int | None = No
     await run(interaction, grammar.oh_text("next", series))
 
 
-@app_commands.describe(series=SERIES)
+@app_commands.describe(series=SERIES, going="yes (default), or no to take your RSVP back")
 @app_commands.autocomplete(series=series_autocomplete)
-async def oh_rsvp(interaction: discord.Interaction[Any], series: int | None = None) -> None:
-    await run(interaction, grammar.oh_text("rsvp", series))
+async def oh_rsvp(
+    interaction: discord.Interaction[Any], series: int | None = None, going: Literal["yes", "no"] = "yes"
+) -> None:
+    await run(interaction, grammar.join(grammar.oh_text("rsvp", series), "" if going == "yes" else "no"))
 
 
 @app_commands.describe(question="Leave empty for a form", series=SERIES)

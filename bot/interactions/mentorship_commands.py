@@ -7,6 +7,7 @@ Each command turns words into a call of a use-case in bot.services; the rules li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
 
@@ -27,6 +28,7 @@ from bot.interactions.grammar import (
     take_selector,
 )
 from bot.interactions.registry import Command, CommandHandler, CommandRegistry, Sub
+from bot.interactions.vocabulary import actions_sub
 from bot.messages import Reply, reply
 from bot.persistence.tables import CheckIn, Mentorship
 from bot.services import actions, checkins, mentorships, planning, profile, zonenames
@@ -155,19 +157,52 @@ def _pause(sub: str) -> Parsed_:
     return pause
 
 
-async def _cancel(uow: UnitOfWork, actor: Actor, p: Parsed, other: str | None) -> Reply:
-    """ "cancel next" is a skip; anything else after "cancel" is not something /mentor does."""
-    if p.text.lower().strip() in ("next", "the next", "next session", "next one", ""):
+# What people add after skip/cancel that still means the next one.
+_THE_NEXT = re.compile(
+    r"^(?:the\s+)?(?:next|upcoming|coming)?\s*(?:one|session|check-?in|meeting|call)?\s*(?:please)?$", re.I
+)
+
+
+_THE_ONE_ON = re.compile(r"^(?:the\s+)?(?:one|session|check-?in|meeting)?\s*(?:on|of|for)?\s*", re.I)
+
+
+async def _skip_said(uow: UnitOfWork, actor: Actor, p: Parsed, other: str | None, verb: str) -> Reply:
+    """`skip`, `skip the next one`, `skip the one on dec 15`, `skip next week`: only the next check-in
+    can be skipped, so a date or week must be the next one's; anything else is refused, never read as
+    "the next one" (a person saying "skip dec 15" must not lose Dec 1)."""
+    said = " ".join(p.words).strip(" .!")
+    if _THE_NEXT.match(said):
         return await mentorships.skip(uow, actor, other)
-    raise ParseError(wording.unknown_sub("mentor", "cancel", "skip", p.text))
+    phrase = re.sub(
+        r"^(?:the\s+)?(?:one|session|check-?in|meeting)?\s*(?:on|of|for)?\s*", "", said, flags=re.I
+    )
+    today = await today_of(uow, actor)
+    try:
+        on = parse_date(phrase, today)
+    except AskBack:
+        raise
+    except ParseError:
+        raise ParseError(wording.skip_what(verb, said)) from None
+    return await mentorships.skip(uow, actor, other, on=on, week="week" in phrase.lower())
+
+
+async def _skip(uow: UnitOfWork, actor: Actor, p: Parsed, other: str | None) -> Reply:
+    return await _skip_said(uow, actor, p, other, "skip")
+
+
+async def _cancel(uow: UnitOfWork, actor: Actor, p: Parsed, other: str | None) -> Reply:
+    """ "cancel the next session" is a skip; a bare "cancel" might mean the mentorship: ask."""
+    if not p.words:
+        raise AskBack(
+            wording.cancel_which(),
+            "",
+            (("Skip the next check-in", "skip"), ("End the mentorship", "end")),
+        )
+    return await _skip_said(uow, actor, p, other, "cancel")
 
 
 async def _resume(uow: UnitOfWork, actor: Actor, _p: Parsed, other: str | None) -> Reply:
     return await mentorships.resume(uow, actor, other)
-
-
-async def _skip(uow: UnitOfWork, actor: Actor, _p: Parsed, other: str | None) -> Reply:
-    return await mentorships.skip(uow, actor, other)
 
 
 async def _reschedule(uow: UnitOfWork, actor: Actor, p: Parsed, other: str | None) -> Reply:
@@ -220,14 +255,22 @@ async def _reminders(uow: UnitOfWork, actor: Actor, p: Parsed, other: str | None
 # ---- /checkin, /agenda -----------------------------------------------------------------------------
 
 
+# `/checkin notes …` records a session's takeaways; "done with the draft" or "held off on it" are updates.
+_NOTES_WORDS = ("notes", "notes:", "takeaways", "takeaways:")
+
+
 async def checkin_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
+    """`/checkin [@other] [update|notes|missed] text`: without a keyword the text is a status update."""
     other, body = leading_mention(text)
     sub, rest = subcommand(body)
     if not body:
         return await checkins.overview(uow, actor, other)
-    if sub in ("notes", "held", "done") and rest:
+    if sub in ("update", "update:") and rest:
+        # Said explicitly (Discord's kind option): whatever the text starts with, it is an update.
+        return await checkins.post_update(uow, actor, rest, other)
+    if sub in _NOTES_WORDS and rest:
         return await checkins.record_notes(uow, actor, rest, other)
-    if sub in ("notes", "held", "done"):
+    if sub in _NOTES_WORDS:
         raise ParseError(wording.NOTES_MISSING)
     if sub == "missed" and not rest:
         return await checkins.mark_missed(uow, actor, other)
@@ -278,6 +321,13 @@ async def actions_add(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
     return await actions.add(uow, actor, text, owner, parsed.due, selected)
 
 
+async def _reopen(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
+    numbers, after = phrases.read_numbers(rest)
+    if len(numbers) != 1 or after.strip(" .!"):
+        raise ParseError(wording.action_number("reopen", rest))
+    return await actions.reopen(uow, actor, numbers[0])
+
+
 def _numbered(sub: str) -> CommandHandler:
     """`/actions done 3`, `done 3 4 5`, `snooze 3 until monday`."""
 
@@ -319,7 +369,7 @@ def _actions_fallback(registry: CommandRegistry) -> CommandHandler:
         """Nothing: the list; "4 done": the number first; else not an /actions sub-command."""
         if not text.strip():
             return await actions_list(uow, actor, "")
-        sub, rest = subcommand(text)
+        sub, rest = actions_sub(text, registry)  # "mark 2 done": the filler goes first
         numbers = phrases.read_numbers(sub)[0]
         if numbers:
             sub, after_verb = subcommand(rest)
@@ -575,13 +625,13 @@ def register(registry: CommandRegistry) -> None:
         Sub(
             "skip",
             "Skip the next check-in",
-            (("skip", "drop just the next check-in"),),
+            (("skip [the one on DATE]", "drop just the next check-in (a date must be the next one's)"),),
             with_mentions(_skip),
         ),
         Sub(
             "cancel",
             "Cancel the next check-in (a skip)",
-            (("cancel next", "the same as skip"),),
+            (("cancel the next session", "the same as skip"),),
             with_mentions(_cancel),
             discord=None,
         ),
@@ -614,7 +664,7 @@ def register(registry: CommandRegistry) -> None:
         ),
         Sub(
             "stage",
-            "Set the stage, e.g. exploring, working, wrapping-up",
+            "Set the stage: getting started, coaching, close-in or succession",
             (("stage getting started|coaching|close-in|succession", "where the mentorship is"),),
             with_mentions(_stage),
         ),
@@ -686,6 +736,13 @@ def register(registry: CommandRegistry) -> None:
             synonyms=("complete", "completed", "finish", "finished", "close", "check", "tick"),
         ),
         Sub("drop", "Drop an action item", (), _numbered("drop"), synonyms=("remove", "delete", "cancel")),
+        Sub(
+            "reopen",
+            "Reopen an item marked done or dropped by mistake",
+            (("reopen N", "undo a done or drop: item N is open again"),),
+            _reopen,
+            synonyms=("undo", "undone", "unfinish"),
+        ),
         Sub(
             "snooze",
             "Snooze an action item's follow-up by a day",

@@ -51,8 +51,19 @@ async def _next(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
     return await officehours.show_next(uow, actor, _number_first(rest)[0])
 
 
+_GOING = {"", "yes", "y", "going", "i'm going", "im going", "in", "on", "attending", "please"}
+_NOT_GOING = {"no", "n", "not going", "cancel", "off", "out", "remove", "withdraw", "undo", "not"}
+
+
 async def _rsvp(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
-    return await officehours.rsvp(uow, actor, _number_first(rest)[0])
+    """`rsvp [N] [yes|no]`: typed, it says what the person wants (only the button toggles)."""
+    number, said = _number_first(rest)
+    answer = " ".join(said.lower().strip(" .!").split())
+    if answer in _GOING:
+        return await officehours.rsvp(uow, actor, number, going=True)
+    if answer in _NOT_GOING:
+        return await officehours.rsvp(uow, actor, number, going=False)
+    raise ParseError(wording.oh_rsvp_usage(said))
 
 
 async def _ask(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
@@ -229,7 +240,7 @@ def register(registry: CommandRegistry) -> None:
         Sub(
             "rsvp",
             "RSVP for the next session (again to take it back)",
-            (("rsvp [N]", "going (press again to cancel); a reminder comes an hour before"),),
+            (("rsvp [N] · rsvp [N] no", "going (a reminder comes an hour before), or take it back"),),
             _rsvp,
             synonyms=("going",),
         ),

@@ -192,9 +192,14 @@ class Router:
         in the first two words shows the help page (`/mentor help pair`, `/mentor pair help`)."""
         cmd = self.registry.commands[command]
         sub_word, rest = self._split(command, text)
-        if sub_word == "help" or (not text.strip() and cmd.handler is None):
+        has_subs = bool(self.registry.subs.get(command))
+        # "/checkin help needed on the migration" is an update: free text only asks for help when it is
+        # the one word.
+        if sub_word == "help" and (has_subs or not rest):
             return help_reply(self.registry, command, rest.lower() or None)
-        if rest.lower() == "help":
+        if not text.strip() and cmd.handler is None:
+            return help_reply(self.registry, command, None)
+        if has_subs and rest.lower() == "help":
             return help_reply(self.registry, command, sub_word)
         sub = self.registry.sub(command, sub_word)
         if sub is not None:
@@ -267,7 +272,12 @@ def failure_reply(exc: Exception, doing: str) -> Reply:
 
 
 def help_reply(registry: CommandRegistry, command: str, sub: str | None) -> Reply:
+    """The help page of `/command`, or of one sub-command; a word that names none says so first."""
     cmd = registry.commands[command]
-    return Reply(
-        wording.help_message(command, registry.help_lines(command, sub), cmd.footer if not sub else "")
-    )
+    known = sub is None or registry.sub(command, sub) is not None
+    lines = registry.help_lines(command, sub if known else None)
+    page = wording.help_message(command, lines, cmd.footer if not sub or not known else "")
+    if not known and sub:
+        unknown = wording.help_unknown(command, sub, registry.guess(command, sub))
+        return Reply(wording.combined([unknown, page]))
+    return Reply(page)

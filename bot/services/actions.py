@@ -109,6 +109,19 @@ async def close(uow: UnitOfWork, actor: Actor, number: int, state: ActionState) 
     return Reply(wording.action_closed(item), public=False)
 
 
+async def reopen(uow: UnitOfWork, actor: Actor, number: int) -> Reply:
+    """Undo a done or dropped item: it is open again and followed up as before (the reconcile step
+    plans its follow-up when it has a due date)."""
+    ws, me = await actor_member(uow, actor)
+    item, m = await _item(uow, ws, me, number)
+    if item.state == ActionState.OPEN.value:
+        return Reply(wording.action_still_open(item))
+    item.state = ActionState.OPEN.value
+    item.closed_at = None
+    planning.record_activity(m, uow.now)
+    return Reply(wording.action_reopened(item), public=False)
+
+
 async def snooze(uow: UnitOfWork, actor: Actor, number: int, days: int = 1, until_text: str = "") -> Reply:
     """Move an item's due date: by `days`, or to what `until_text` says ("until monday", "a week",
     relative amounts counting from the later of its due date and today, in the speaker's zone)."""

@@ -248,13 +248,23 @@ async def resume(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     return Reply(wording.resumed_ack(c, m.cadence_rule is not None))
 
 
-async def skip(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
+async def skip(
+    uow: UnitOfWork, actor: Actor, other: Selector, on: date | None = None, week: bool = False
+) -> Reply:
+    """Skip the next check-in. `on` (a date in the actor's zone; with `week`, any day of that Monday-to-
+    Sunday week) must be the next check-in's: only the next one can be skipped, and a date that is not
+    its is refused (UserError) rather than skipping another one."""
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor skip")
     require_access(me, m)
     c = await schedules.reconcile_mentorship(uow, ws, m)
     if c is None:
         raise UserError(wording.nothing_to_skip())
+    if on is not None:
+        local = c.scheduled_at.astimezone(zone_of(me)).date()
+        same = local.isocalendar()[:2] == on.isocalendar()[:2] if week else local == on
+        if not same:
+            raise UserError(wording.skip_only_next(c, on, zone_of(me)))
     c.state = CheckInState.SKIPPED.value
     nxt = await schedules.reconcile_mentorship(uow, ws, m)
     await _notice(uow, ws, m, "skipped", "home", by_id=me.id, skipped_at=c.scheduled_at.isoformat())

@@ -328,20 +328,23 @@ async def show_next(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     )
 
 
-async def rsvp(uow: UnitOfWork, actor: Actor, ident: int | None, session_id: int | None = None) -> Reply:
-    """RSVP, or take it back when already RSVP'd (the button toggles)."""
+async def rsvp(
+    uow: UnitOfWork, actor: Actor, ident: int | None, session_id: int | None = None, going: bool | None = None
+) -> Reply:
+    """RSVP (`going` True), take it back (False), or toggle (None: the announcement's button)."""
     ws, me = await actor_member(uow, actor)
     s, oh = await _session_for(uow, ws, actor, ident, session_id, "/officehours rsvp")
     existing = await uow.session.get(OfficeHoursRsvp, (s.id, me.id))
+    wanted = existing is None if going is None else going
+    if wanted == (existing is not None):
+        return Reply(wording.oh_rsvp_already(oh, s, wanted))
     if existing is not None:
         await uow.session.delete(existing)
-        going = False
     else:
         uow.session.add(OfficeHoursRsvp(session_id=s.id, member_id=me.id, created_at=uow.now))
-        going = True
     await uow.session.flush()
     await refresh_announcement(uow, ws, s)
-    return Reply(wording.oh_rsvp_ack(oh, s, going, len(await rsvp_ids(uow, s))))
+    return Reply(wording.oh_rsvp_ack(oh, s, wanted, len(await rsvp_ids(uow, s))))
 
 
 async def _session_for(

@@ -149,6 +149,24 @@ def nothing_to_skip() -> str:
     return "There's no upcoming check-in to skip. Set a rhythm first with `/mentor cadence every 2 weeks on tue 10am`."
 
 
+def skip_only_next(c: CheckIn, on: date, tz: ZoneInfo) -> str:
+    return (
+        f"Only the next check-in can be skipped, and it's {format_local(c.scheduled_at, tz)}, not "
+        f"{format_date(on)}. `/mentor skip` skips it; for a longer break, `/mentor pause until <date>`."
+    )
+
+
+def skip_what(verb: str, said: str) -> str:
+    return (
+        f"I skip one check-in at a time, so I didn't understand “{said[:80]}”. `/mentor {verb}` skips the "
+        "next one (`/mentor next` shows it); for a longer break, `/mentor pause until <date>`."
+    )
+
+
+def cancel_which() -> str:
+    return "Cancel what: just the next check-in, or the whole mentorship?"
+
+
 def nothing_to_reschedule() -> str:
     return "There's no upcoming check-in to move. Set a rhythm first with `/mentor cadence every 2 weeks on tue 10am`."
 
@@ -584,6 +602,14 @@ def action_already(item: ActionItem) -> Message:
 def action_closed(item: ActionItem) -> Message:
     verb = "Done" if item.state == "done" else "Dropped"
     return simple(f"{verb}: #{item.id} {item.text}.")
+
+
+def action_reopened(item: ActionItem) -> Message:
+    return simple(f"Reopened #{item.id} {item.text}: it's on the open list again.")
+
+
+def action_still_open(item: ActionItem) -> Message:
+    return simple(f"#{item.id} {item.text} is still open. `/actions done {item.id}` closes it.")
 
 
 def action_snoozed(item: ActionItem) -> Message:
@@ -1156,9 +1182,30 @@ def unknown_command(name: str, guess: str | None = None, text: str = "", known: 
 
 
 def unknown_sub(command: str, sub: str, guess: str | None = None, rest: str = "", hint: str = "") -> str:
+    undo = _UNDO.get((command, sub.removeprefix("un").removeprefix("-"))) if sub.startswith("un") else None
+    if undo:
+        return f"There's no `/{command} {sub}`: {undo}"
     if guess:
         return f"`/{command} {sub}` isn't something I know. Did you mean `{f'/{command} {guess} {rest}'.strip()}`?"
     return f"`/{command} {sub}` isn't something I know. " + (hint or f"`/{command} help` lists what works.")
+
+
+# "unskip", "undone": the opposite of a sub-command is not a typo of it.
+_UNDO = {
+    ("mentor", "skip"): "to bring a skipped check-in back, move the next one to its time with "
+    "`/mentor reschedule <day time>`.",
+    ("mentor", "pause"): "`/mentor resume` ends a pause.",
+    ("officehours", "skip"): "a skipped session stays skipped; `/officehours next` shows the next one.",
+    ("officehours", "rsvp"): "`/officehours rsvp no` takes your RSVP back.",
+    ("actions", "done"): "`/actions reopen N` puts item N back on the open list.",
+    ("actions", "drop"): "`/actions reopen N` puts item N back on the open list.",
+}
+
+
+def help_unknown(command: str, word: str, guess: str | None) -> Message:
+    """Asked for help on a sub-command that does not exist (`/mentor help foo`)."""
+    nearest = f" Did you mean `/{command} {guess}`?" if guess else ""
+    return simple(f"`/{command}` has no “{word[:40]}”.{nearest} Here is everything it does:")
 
 
 def help_message(command: str, entries: Sequence[tuple[str, str]], footer: str = "") -> Message:

@@ -250,6 +250,31 @@ def oh_session_card(
     return b.build(summary=_name(oh))
 
 
+def oh_rsvp_already(oh: OfficeHours, s: OfficeHoursSession, going: bool) -> Message:
+    if going:
+        return simple(
+            "You're already going to ",
+            Strong(_name(oh)),
+            " on ",
+            when(s.scheduled_at),
+            ". `/officehours rsvp no` takes it back.",
+        )
+    return simple(
+        "You're not on the list for ",
+        Strong(_name(oh)),
+        " on ",
+        when(s.scheduled_at),
+        " — nothing to take back. `/officehours rsvp` puts you on it.",
+    )
+
+
+def oh_rsvp_usage(said: str) -> str:
+    return (
+        f"I didn't understand “{said[:60]}”. `/officehours rsvp` (or `rsvp yes`) says you're going; "
+        "`/officehours rsvp no` takes it back; add the series number when there are several: `rsvp 2`."
+    )
+
+
 def oh_rsvp_ack(oh: OfficeHours, s: OfficeHoursSession, going: bool, count: int) -> Message:
     if going:
         return simple(

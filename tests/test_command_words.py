@@ -1,0 +1,111 @@
+"""What a fresh tester typed that did the wrong thing, each now a plain regression test: a command must
+never quietly do something other than what was said (skip another check-in, file an update as notes,
+cancel an RSVP someone wanted), and help must not swallow text that merely starts with "help"."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.domain.states import ActionState, CheckInState
+from bot.persistence.tables import ActionItem, CheckIn, OfficeHoursRsvp, StatusUpdate
+from tests.harness import Harness, render
+from tests.test_officehours import create
+
+WEEKLY = "/mentor cadence every week on Tuesday at 10:00"  # from Mon 30 Nov: Tue 1, 8, 15 Dec …
+
+
+async def skipped_days(h: Harness) -> list[int]:
+    async with h.app.core.sessions() as s:
+        rows = await s.scalars(select(CheckIn).where(CheckIn.state == CheckInState.SKIPPED.value))
+        return sorted(c.scheduled_at.day for c in rows)
+
+
+async def test_skip_with_a_date_skips_that_one_or_refuses(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", WEEKLY)
+    refused = await h.say("ann", "/mentor skip the one on dec 15")
+    assert not refused.ok and "Only the next check-in can be skipped" in render(refused.message)
+    for nonsense in ("/mentor skip everything", "/mentor skip 2", "/mentor cancel everything"):
+        reply = await h.say("ann", nonsense)
+        assert not reply.ok and "one check-in at a time" in render(reply.message), nonsense
+    assert await skipped_days(h) == []
+    assert (await h.say("ann", "/mentor skip the one on dec 1")).ok
+    assert await skipped_days(h) == [1]
+    assert (await h.say("ann", "/mentor skip next week")).ok  # the next one is now Tue 8 Dec
+    assert await skipped_days(h) == [1, 8]
+    assert (await h.say("ann", "/mentor cancel the next session")).ok
+    assert await skipped_days(h) == [1, 8, 15]
+
+
+async def test_a_bare_cancel_asks_whether_the_check_in_or_the_mentorship(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", WEEKLY)
+    asked = await h.say("ann", "/mentor cancel")
+    text = render(asked.message)
+    assert not asked.ok and "just the next check-in, or the whole mentorship" in text
+    assert await skipped_days(h) == []
+    [action] = re.findall(r"\[Skip the next check-in → :press (\S+?)\]", text)
+    assert (await h.press("ann", action)).ok
+    assert await skipped_days(h) == [1]
+
+
+async def test_updates_that_start_like_keywords_stay_updates(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", WEEKLY)
+    await h.advance("1d 2h")  # the Tuesday session has started
+    for line in ("done with the draft", "held off on the refactor", "help needed on the migration"):
+        reply = await h.say("bo", f"/checkin {line}")
+        assert reply.ok and "/checkin" not in render(reply.message).splitlines()[0], line
+    await h.say("bo", "/checkin update notes from the book")
+    async with h.app.core.sessions() as s:
+        texts = list(await s.scalars(select(StatusUpdate.text).order_by(StatusUpdate.id)))
+        held = await s.scalar(select(CheckIn).where(CheckIn.state == CheckInState.HELD.value))
+    assert texts == [
+        "done with the draft",
+        "held off on the refactor",
+        "help needed on the migration",
+        "notes from the book",
+    ]
+    assert held is None  # none of them recorded notes
+    assert "/checkin" in await h.text("bo", "/checkin help")
+
+
+async def test_actions_filler_reopen_and_undo_words(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", "/actions add write the plan")
+    assert (await h.say("ann", "/actions mark 1 done")).ok
+    async with h.app.core.sessions() as s:
+        assert await s.scalar(select(ActionItem.state)) == ActionState.DONE.value
+    assert "There's no `/actions undone`" not in await h.text("ann", "/actions reopen 1")
+    async with h.app.core.sessions() as s:
+        assert await s.scalar(select(ActionItem.state)) == ActionState.OPEN.value
+    assert "is still open" in await h.text("ann", "/actions undo 1")
+    unskip = await h.text("ann", "/mentor unskip")
+    assert "There's no `/mentor unskip`" in unskip and "Did you mean" not in unskip
+
+
+async def test_help_for_a_word_that_is_no_sub_command_says_so(h: Harness) -> None:
+    text = await h.text("ann", "/mentor help paier")
+    assert "`/mentor` has no “paier”. Did you mean `/mentor pair`?" in text and "/mentor cadence" in text
+    assert "/mentor pair" in await h.text("ann", "/mentor help pair")
+
+
+async def test_typed_rsvp_says_what_the_person_wants(h: Harness) -> None:
+    await create(h)
+
+    async def going() -> bool:
+        async with h.app.core.sessions() as s:
+            return await s.scalar(select(OfficeHoursRsvp)) is not None
+
+    assert (await h.say("bo", "/officehours rsvp no")).ok and not await going()
+    assert (await h.say("bo", "/officehours rsvp")).ok and await going()
+    again = await h.text("bo", "/officehours rsvp yes")
+    assert "already going" in again and await going()
+    odd = await h.say("bo", "/officehours rsvp abc")
+    assert not odd.ok and "rsvp no" in render(odd.message) and await going()
+    assert (await h.say("bo", "/officehours rsvp cancel")).ok and not await going()
+    assert (await h.say("bo", "/officehours going")).ok and await going()
+    # The announcement's button still toggles.
+    assert (await h.press("bo", "oh:rsvp:1")).ok and not await going()
