@@ -109,3 +109,12 @@ async def test_typed_rsvp_says_what_the_person_wants(h: Harness) -> None:
     assert (await h.say("bo", "/officehours going")).ok and await going()
     # The announcement's button still toggles.
     assert (await h.press("bo", "oh:rsvp:1")).ok and not await going()
+
+
+async def test_a_list_of_updates_that_is_cut_says_so(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", WEEKLY)
+    for i in range(7):
+        await h.say("bo", f"/checkin progress report {i}")
+    shown = await h.text("bo", "/checkin")
+    assert "the last 5 of 7" in shown and "progress report 6" in shown and "progress report 1" not in shown

@@ -149,6 +149,13 @@ def nothing_to_skip() -> str:
     return "There's no upcoming check-in to skip. Set a rhythm first with `/mentor cadence every 2 weeks on tue 10am`."
 
 
+def _earlier(updates: Sequence[object], shown: int = 5) -> str:
+    """ " (the last 5 of 8; the rest are in the check-in's thread)" when updates are left out."""
+    if len(updates) <= shown:
+        return ""
+    return f" (the last {shown} of {len(updates)}; all of them are in the check-in's thread)"
+
+
 def skip_only_next(c: CheckIn, on: date, tz: ZoneInfo) -> str:
     return (
         f"Only the next check-in can be skipped, and it's {format_local(c.scheduled_at, tz)}, not "
@@ -502,7 +509,7 @@ def checkin_overview(
         b.para(Strong("Agenda"), f" ({len(agenda)})")
         b.bullets([line(a.text) for a in agenda] or [line("Nothing yet — `/agenda add <question>`.")])
         if updates:
-            b.para(Strong("Updates so far"))
+            b.para(Strong("Updates so far"), _earlier(updates))
             b.bullets(
                 [
                     line(who(people[u.author_id]) if people.get(u.author_id) else "?", ": ", u.text)  # type: ignore[arg-type]
@@ -796,7 +803,7 @@ def reminder_mentor(
     b = MessageBuilder().heading("Check-in coming up")
     b.para("With ", who(mentee), ": ", when(c.scheduled_at), " (", relative(c.scheduled_at), ").")
     if updates:
-        b.para(Strong("Latest updates"))
+        b.para(Strong("Latest updates"), _earlier(updates))
         b.bullets([line(u.text) for u in updates[-5:]])
     else:
         b.para("No status updates since the last check-in.")
