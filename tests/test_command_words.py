@@ -118,3 +118,9 @@ async def test_a_list_of_updates_that_is_cut_says_so(h: Harness) -> None:
         await h.say("bo", f"/checkin progress report {i}")
     shown = await h.text("bo", "/checkin")
     assert "the last 5 of 7" in shown and "progress report 6" in shown and "progress report 1" not in shown
+
+
+async def test_a_suggestion_shows_mentions_as_names_not_raw_ids(h: Harness) -> None:
+    text = await h.text("ann", "/mentor paier <@UBEN|ben> learn rust")
+    assert "Did you mean `/mentor pair @ben learn rust`?" in text
+    assert "Did you mean `/mentor next @someone`?" in await h.text("ann", "/mentr next <@123456>")

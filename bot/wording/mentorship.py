@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -1179,9 +1180,17 @@ def update_from_form(values: Mapping[str, str]) -> str:
     return "\n".join(parts)
 
 
+# Inside a code span a platform shows a mention raw (`<@U1|ana>`): suggestions show it as @ana instead.
+_RAW_MENTION = re.compile(r"<@!?([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>")
+
+
+def _readable(text: str) -> str:
+    return _RAW_MENTION.sub(lambda m: f"@{m[2] or 'someone'}", text)
+
+
 def unknown_command(name: str, guess: str | None = None, text: str = "", known: Sequence[str] = ()) -> str:
     if guess:
-        typed = f"/{guess} {text}".strip()
+        typed = _readable(f"/{guess} {text}".strip())
         return f"I don't know `/{name}`. Did you mean `{typed}`?"
     helps = [f"`/{c} help`" for c in known]
     listed = ", ".join(helps[:-1]) + f" or {helps[-1]}" if len(helps) > 1 else "".join(helps)
@@ -1193,7 +1202,8 @@ def unknown_sub(command: str, sub: str, guess: str | None = None, rest: str = ""
     if undo:
         return f"There's no `/{command} {sub}`: {undo}"
     if guess:
-        return f"`/{command} {sub}` isn't something I know. Did you mean `{f'/{command} {guess} {rest}'.strip()}`?"
+        typed = _readable(f"/{command} {guess} {rest}".strip())
+        return f"`/{command} {sub}` isn't something I know. Did you mean `{typed}`?"
     return f"`/{command} {sub}` isn't something I know. " + (hint or f"`/{command} help` lists what works.")
 
 
