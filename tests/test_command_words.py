@@ -124,3 +124,7 @@ async def test_a_suggestion_shows_mentions_as_names_not_raw_ids(h: Harness) -> N
     text = await h.text("ann", "/mentor paier <@UBEN|ben> learn rust")
     assert "Did you mean `/mentor pair @ben learn rust`?" in text
     assert "Did you mean `/mentor next @someone`?" in await h.text("ann", "/mentr next <@123456>")
+
+
+async def test_working_hours_with_a_typo_are_still_working_hours(h: Harness) -> None:
+    assert await h.text("ann", "/timezone hour 9-17") == "Working hours set to 09:00–17:00."

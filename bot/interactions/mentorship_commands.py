@@ -390,7 +390,8 @@ async def timezone_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
     sub, rest = subcommand(text)
     if sub == "":
         return await profile.show_timezone(uow, actor)
-    if sub in ("hours", "working", "work") or (sub == "set" and rest.lower().startswith("hours")):
+    typo = rest and phrases.did_you_mean(sub, ("hours",)) == "hours"  # "/timezone hour 9-5"
+    if sub in ("hours", "working", "work") or typo or (sub == "set" and rest.lower().startswith("hours")):
         rest = " ".join(w for w in rest.split() if w.lower() not in ("hours", "are", "is", ":"))
         return await profile.set_hours(uow, actor, rest)
     return await profile.set_timezone(uow, actor, text)
