@@ -128,3 +128,13 @@ async def test_a_suggestion_shows_mentions_as_names_not_raw_ids(h: Harness) -> N
 
 async def test_working_hours_with_a_typo_are_still_working_hours(h: Harness) -> None:
     assert await h.text("ann", "/timezone hour 9-17") == "Working hours set to 09:00–17:00."
+
+
+async def test_a_due_date_said_explicitly_must_be_a_date(h: Harness) -> None:
+    await h.pair()
+    refused = await h.say("ann", "/actions add write it up (due: someday)")
+    assert not refused.ok and "couldn't read “someday” as a due date" in render(refused.message)
+    async with h.app.core.sessions() as s:
+        assert await s.scalar(select(ActionItem)) is None
+    assert "due" in await h.text("ann", "/actions add write it up (due: friday)")
+    assert (await h.say("ann", "/actions add fix the (broken) build")).ok  # brackets in text stay text

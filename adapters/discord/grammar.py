@@ -64,7 +64,7 @@ def action_add_text(text: str, owner: int | None, due: str | None, other: str | 
         "add",
         text,
         f"owner {mention(owner)}" if owner else "",
-        f"due {due}" if due and due.strip() else "",
+        f"(due: {due.strip()})" if due and due.strip() else "",
         with_other(other),
     )
 

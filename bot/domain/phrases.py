@@ -304,9 +304,14 @@ def read_action(text: str, today: date) -> ActionPhrase:
     """
     body = " ".join(text.split())
     due: date | None = None
-    paren = re.search(r"\(\s*(?:due|by|deadline)?:?\s*([^()]+?)\s*\)\s*$", body, re.IGNORECASE)
-    if paren and (parsed := _try_date(paren.group(1), today)) is not None:
+    paren = re.search(r"\(\s*((?:due|by|deadline)?:?)\s*([^()]+?)\s*\)\s*$", body, re.IGNORECASE)
+    if paren and (parsed := _try_date(paren.group(2), today)) is not None:
         due, body = parsed, body[: paren.start()].rstrip()
+    elif paren and paren.group(1).lower() == "due:":
+        # "(due: …)" is a due date said explicitly (Discord's `due` option): unreadable is an error, not text.
+        raise ParseError(
+            f"I couldn't read “{paren.group(2)[:60]}” as a due date. Try friday, dec 12 or in 2 weeks."
+        )
     words = body.split()
     owner: int | None = None
     words, owner = _take_owner(words)

@@ -55,7 +55,8 @@ def test_grammar_mapping() -> None:
     # An update that starts like a keyword stays an update.
     assert grammar.checkin_text("update", "notes from the book", None) == "update notes from the book"
     assert grammar.agenda_text("why?", None) == "add why?"
-    assert grammar.action_add_text("Do it", 3, "friday", "7") == "add Do it owner <@3> due friday with <@7>"
+    added = grammar.action_add_text("Do it", 3, "friday", "7")
+    assert added == "add Do it owner <@3> (due: friday) with <@7>"
     assert grammar.timezone_text("Europe/Berlin", None) == "Europe/Berlin"
     assert grammar.timezone_text(None, "9-17") == "hours 9-17"
 
