@@ -138,3 +138,11 @@ async def test_a_due_date_said_explicitly_must_be_a_date(h: Harness) -> None:
         assert await s.scalar(select(ActionItem)) is None
     assert "due" in await h.text("ann", "/actions add write it up (due: friday)")
     assert (await h.say("ann", "/actions add fix the (broken) build")).ok  # brackets in text stay text
+
+
+async def test_office_hours_counts_are_in_good_english(h: Harness) -> None:
+    await create(h)
+    await h.say("bo", "/officehours ask How do I prepare a promotion case?")
+    await h.advance("4d")  # Thu 3 Dec 17:00 has been and gone
+    stats = await h.text("hana", "/officehours stats")
+    assert "In all: 1 session, 0 RSVPs, 1 question, 0 answered." in stats

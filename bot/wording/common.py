@@ -50,3 +50,8 @@ def joined(parts: Sequence[Any], sep: str = ", ") -> list[Any]:
             out.append(sep)
         out.append(part)
     return out
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """ "1 session", "3 sessions" (`many` for irregular plurals: counted(2, "person", "people"))."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"

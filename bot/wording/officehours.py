@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.domain.timefmt import format_date
 from bot.messages import Button, ButtonStyle, Line, Message, MessageBuilder, Strong, line, simple
-from bot.wording.common import joined, relative, when, who
+from bot.wording.common import counted, joined, relative, when, who
 
 if TYPE_CHECKING:
     from bot.domain.recurrence import Recurrence
@@ -375,8 +375,8 @@ def oh_stats(oh: OfficeHours, rows: Sequence[tuple[OfficeHoursSession, int, int,
     total_asked = sum(r[2] for r in rows)
     total_done = sum(r[3] for r in rows)
     b.para(
-        f"In all: {len(rows)} sessions, {sum(r[1] for r in rows)} RSVPs, {total_asked} questions, "
-        f"{total_done} answered."
+        f"In all: {counted(len(rows), 'session')}, {counted(sum(r[1] for r in rows), 'RSVP')}, "
+        f"{counted(total_asked, 'question')}, {total_done} answered."
     )
     return b.build(summary="Office hours stats")
 
@@ -428,7 +428,7 @@ def oh_host_brief(
         Strong(_name(oh)),
         " starts ",
         relative(s.scheduled_at),
-        f". {told} RSVP'd and were reminded. The queue:",
+        f". {counted(told, 'person', 'people')} RSVP'd and {'was' if told == 1 else 'were'} reminded. The queue:",
     )
     b.bullets([_question_line(q) for q in queue] or [line("No questions yet.")])
     return b.build(summary="Office hours: host brief")
@@ -479,7 +479,7 @@ def oh_recap_request(
     open_count = sum(1 for q in asked if q.question.state == "open")
     b = MessageBuilder().para(
         *_hosts(hosts),
-        f" — thanks for hosting! {len(asked)} questions were asked, "
+        f" — thanks for hosting! {counted(len(asked), 'question')} {'was' if len(asked) == 1 else 'were'} asked, "
         f"{open_count} still open. A short recap helps everyone who couldn't come:",
     )
     b.para(
