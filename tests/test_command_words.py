@@ -146,3 +146,19 @@ async def test_office_hours_counts_are_in_good_english(h: Harness) -> None:
     await h.advance("4d")  # Thu 3 Dec 17:00 has been and gone
     stats = await h.text("hana", "/officehours stats")
     assert "In all: 1 session, 0 RSVPs, 1 question, 0 answered." in stats
+
+
+async def test_an_update_in_a_skipped_check_ins_thread_goes_to_the_next_one(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", WEEKLY)
+    await h.advance("1m")
+    [announced] = h.chat.with_text("Next check-in")
+    assert announced.thread_id is not None
+    await h.say("ann", "/mentor skip")
+    saved = await h.app.router.thread_message(
+        h.actor("bo", channel_id=announced.where.removeprefix("channel:"), thread_id=announced.thread_id),
+        "a question about mocks",
+        "late-1",
+    )
+    assert saved is not None and "saved your update for the next one" in render(saved.message)
+    assert "a question about mocks" in await h.text("bo", "/checkin")

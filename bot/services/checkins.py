@@ -228,8 +228,8 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
     except UserError as exc:
         return reply(exc.message, ok=False)
     moved_to = None
-    if c.state == CheckInState.CANCELLED.value:
-        # A thread of a check-in that is off: the update belongs to the one that replaced it.
+    if c.state in (CheckInState.CANCELLED.value, CheckInState.SKIPPED.value):
+        # A thread of a check-in that is off or skipped: the update belongs to the one that replaced it.
         moved_to = await schedules.reconcile_mentorship(uow, ws, m)
     target = moved_to or c
     uow.session.add(
