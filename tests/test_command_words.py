@@ -162,3 +162,18 @@ async def test_an_update_in_a_skipped_check_ins_thread_goes_to_the_next_one(h: H
     )
     assert saved is not None and "saved your update for the next one" in render(saved.message)
     assert "a question about mocks" in await h.text("bo", "/checkin")
+
+
+async def test_a_one_word_typo_of_a_keyword_is_asked_about_not_posted(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", WEEKLY)
+    asked = await h.say("bo", "/checkin mised")
+    text = render(asked.message)
+    assert not asked.ok and "Did you mean `/checkin missed`" in text
+    async with h.app.core.sessions() as s:
+        assert await s.scalar(select(StatusUpdate)) is None
+    [post] = re.findall(r"\[Post it as an update → :press (\S+?)\]", text)
+    assert (await h.press("bo", post)).ok
+    async with h.app.core.sessions() as s:
+        assert await s.scalar(select(StatusUpdate.text)) == "mised"
+    assert (await h.say("bo", "/checkin shipped")).ok  # not close to a keyword: an update at once

@@ -274,6 +274,14 @@ async def checkin_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
         raise ParseError(wording.NOTES_MISSING)
     if sub == "missed" and not rest:
         return await checkins.mark_missed(uow, actor, other)
+    meant = phrases.did_you_mean(sub, ("missed", "notes")) if not rest else None
+    if meant is not None and meant != sub:
+        # "/checkin mised": one word close to a keyword is more likely a typo than an update.
+        raise AskBack(
+            wording.checkin_keyword_or_update(body, meant),
+            body,
+            ((f"/checkin {meant}", meant), ("Post it as an update", f"update {body}")),
+        )
     return await checkins.post_update(uow, actor, body, other)
 
 

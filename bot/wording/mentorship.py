@@ -171,6 +171,10 @@ def skip_what(verb: str, said: str) -> str:
     )
 
 
+def checkin_keyword_or_update(said: str, meant: str) -> str:
+    return f"Did you mean `/checkin {meant}`, or is “{said[:40]}” your update?"
+
+
 def cancel_which() -> str:
     return "Cancel what: just the next check-in, or the whole mentorship?"
 
