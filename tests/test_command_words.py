@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.domain.states import ActionState, CheckInState
 from bot.persistence.tables import ActionItem, CheckIn, OfficeHoursRsvp, StatusUpdate
+from bot.services import zonenames
 from tests.harness import Harness, render
 from tests.test_officehours import create
 
@@ -177,3 +178,12 @@ async def test_a_one_word_typo_of_a_keyword_is_asked_about_not_posted(h: Harness
     async with h.app.core.sessions() as s:
         assert await s.scalar(select(StatusUpdate.text)) == "mised"
     assert (await h.say("bo", "/checkin shipped")).ok  # not close to a keyword: an update at once
+
+
+def test_zone_autocomplete_offers_zones_and_cities_from_the_one_list() -> None:
+    assert zonenames.suggestions("berl")[0] == ("Europe/Berlin", "Europe/Berlin")
+    assert "Asia/Kolkata" in [zone for _label, zone in zonenames.suggestions("bang")]
+    assert zonenames.suggestions("")[0] == ("UTC", "UTC") and len(zonenames.suggestions("")) == 25
+    assert zonenames.suggestions("zzzz") == []
+    zones = [zone for _label, zone in zonenames.suggestions("a")]
+    assert len(zones) == len(set(zones)) <= 25  # one entry per zone, within Discord's 25

@@ -4,9 +4,7 @@ No rules here: each command builds the text a person could have typed and hands 
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable, Coroutine
-from functools import cache
 from typing import Any, Literal
 
 import discord
@@ -18,6 +16,7 @@ from adapters.discord.guilds import mentorship_choices, request_choices, set_men
 from adapters.discord.modals import command_modal_id
 from adapters.discord.views import CommandModal, answer, answer_or_form, text_input
 from bot.interactions.registry import DISCORD_MAX_OPTIONS, CommandRegistry, Sub
+from bot.services import zonenames
 
 WITH = "Which mentorship, when you have several"
 DATE_HINT = "A date, e.g. June, 2027-06-30, next friday, in 3 weeks"
@@ -78,19 +77,11 @@ async def with_choices(interaction: discord.Interaction[Any], current: str) -> l
     return [app_commands.Choice(name=c.name, value=c.other_user_id) for c in found]
 
 
-@cache
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
-
-
 async def zone_choices(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
-    needle = current.strip().lower().replace(" ", "_")
-    found = (
-        [z for z in _zones() if needle in z.lower()]
-        if needle
-        else ["UTC", "Europe/London", "America/New_York"]
-    )
-    return [app_commands.Choice(name=z, value=z) for z in found[:25]]
+    """Zone names and big cities matching what was typed (the core's one list: bot/services/zonenames)."""
+    return [
+        app_commands.Choice(name=label[:100], value=zone) for label, zone in zonenames.suggestions(current)
+    ]
 
 
 def _modal(title: str, custom_id: str, inputs: list[discord.ui.TextInput[Any]]) -> CommandModal:

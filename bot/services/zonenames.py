@@ -241,6 +241,32 @@ def _suggestion_names() -> dict[str, str]:
     return names
 
 
+def suggestions(typed: str, limit: int = 25) -> list[tuple[str, str]]:
+    """(label, IANA zone) pairs for what someone has typed so far, for autocomplete: zone names that
+    contain it, then cities of over 300,000 people that start with it ("berl" → "Berlin — Europe/
+    Berlin"); with nothing typed, UTC and the most populous zones. At most `limit` (Discord shows 25)."""
+    needle = fold(typed)
+    if not needle:
+        _by_name, people = _places()
+        top = sorted(people, key=people.__getitem__, reverse=True)[: limit - 1]
+        return [("UTC", "UTC"), *((zone, zone) for zone in top)]
+    found: dict[str, str] = {}  # zone → label: one entry per zone
+    for key, zone in _zones().items():
+        if needle in key:
+            found.setdefault(zone, zone)
+    by_name, _people = _places()
+    # Each name as typed ("bangalore"), labelled with itself, its biggest place first.
+    cities = [
+        (key, max(places, key=lambda place: place.population))
+        for key, places in by_name.items()
+        if key.startswith(needle)
+    ]
+    for key, place in sorted(cities, key=lambda found_place: -found_place[1].population):
+        if place.population >= 300_000:
+            found.setdefault(place.zone, f"{key.title()} — {place.zone}")
+    return [(label, zone) for zone, label in found.items()][:limit]
+
+
 def _unknown(raw: str, key: str) -> str:
     names = _suggestion_names()
     close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.8)
