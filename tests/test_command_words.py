@@ -56,10 +56,15 @@ async def test_updates_that_start_like_keywords_stay_updates(h: Harness) -> None
     await h.pair()
     await h.say("ann", WEEKLY)
     await h.advance("1d 2h")  # the Tuesday session has started
-    for line in ("done with the draft", "held off on the refactor", "help needed on the migration"):
+    for line in (
+        "done with the draft",
+        "held off on the refactor",
+        "help needed on the migration",
+        "update the docs next",
+    ):
         reply = await h.say("bo", f"/checkin {line}")
         assert reply.ok and "/checkin" not in render(reply.message).splitlines()[0], line
-    await h.say("bo", "/checkin update notes from the book")
+    await h.say("bo", "/checkin update: notes from the book")
     async with h.app.core.sessions() as s:
         texts = list(await s.scalars(select(StatusUpdate.text).order_by(StatusUpdate.id)))
         held = await s.scalar(select(CheckIn).where(CheckIn.state == CheckInState.HELD.value))
@@ -67,6 +72,7 @@ async def test_updates_that_start_like_keywords_stay_updates(h: Harness) -> None
         "done with the draft",
         "held off on the refactor",
         "help needed on the migration",
+        "update the docs next",
         "notes from the book",
     ]
     assert held is None  # none of them recorded notes

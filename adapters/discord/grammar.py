@@ -47,9 +47,8 @@ def pause_text(until: str | None, length: str | None) -> str:
 
 def checkin_text(kind: str, text: str | None, other: str | None) -> str:
     """`/checkin [@other] [notes|missed] text`: the core reads the mentorship from a leading mention."""
-    body = {"update": join("update", text), "notes": join("notes", text), "missed": "missed", "overview": ""}[
-        kind
-    ]
+    said = {"update": join("update:", text), "notes": join("notes", text), "missed": "missed", "overview": ""}
+    body = said[kind]
     return join(mention(other), body)
 
 

@@ -260,13 +260,14 @@ _NOTES_WORDS = ("notes", "notes:", "takeaways", "takeaways:")
 
 
 async def checkin_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
-    """`/checkin [@other] [update|notes|missed] text`: without a keyword the text is a status update."""
+    """`/checkin [@other] [update:|notes|missed] text`: without a keyword the text is a status update."""
     other, body = leading_mention(text)
     sub, rest = subcommand(body)
     if not body:
         return await checkins.overview(uow, actor, other)
-    if sub in ("update", "update:") and rest:
+    if sub == "update:" and rest:
         # Said explicitly (Discord's kind option): whatever the text starts with, it is an update.
+        # Without the colon "update the docs" is an update's own words.
         return await checkins.post_update(uow, actor, rest, other)
     if sub in _NOTES_WORDS and rest:
         return await checkins.record_notes(uow, actor, rest, other)
@@ -280,7 +281,7 @@ async def checkin_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
         raise AskBack(
             wording.checkin_keyword_or_update(body, meant),
             body,
-            ((f"/checkin {meant}", meant), ("Post it as an update", f"update {body}")),
+            ((f"/checkin {meant}", meant), ("Post it as an update", f"update: {body}")),
         )
     return await checkins.post_update(uow, actor, body, other)
 

@@ -51,9 +51,9 @@ def test_grammar_mapping() -> None:
     assert grammar.mentor_text("cadence", "every week", "7") == "cadence every week with <@7>"
     assert grammar.mentor_text("next", None, None) == "next"
     assert grammar.checkin_text("notes", "went well", "7") == "<@7> notes went well"
-    assert grammar.checkin_text("update", "shipped", None) == "update shipped"
+    assert grammar.checkin_text("update", "shipped", None) == "update: shipped"
     # An update that starts like a keyword stays an update.
-    assert grammar.checkin_text("update", "notes from the book", None) == "update notes from the book"
+    assert grammar.checkin_text("update", "notes from the book", None) == "update: notes from the book"
     assert grammar.agenda_text("why?", None) == "add why?"
     added = grammar.action_add_text("Do it", 3, "friday", "7")
     assert added == "add Do it owner <@3> (due: friday) with <@7>"
