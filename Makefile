@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run demo test test-postgres lint typecheck check bench clean
+.PHONY: run demo test test-postgres lint typecheck check bench browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ typecheck: $(STAMP)
 	$(BIN)/mypy bot adapters bench
 
 check: lint typecheck test test-postgres
+
+browser-deps:  ## Debian's chromium and chromium-driver for tests/web/test_browser.py (needs root and apt)
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
+	  echo "chromium and chromedriver are installed"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver \
+	  || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver); \
+	else \
+	  echo "cannot install chromium here (needs root and apt-get): the browser test will be skipped"; \
+	fi
 
 bench: $(STAMP)  ## the benchmarks of issue #6 (about ten minutes); writes bench/results.md
 	$(BIN)/python -m bench

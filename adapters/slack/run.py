@@ -29,7 +29,10 @@ from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
 from adapters.slack.installation import InstallationStore, SqlOAuthStateStore
 from adapters.slack.listeners import PLATFORM, Deps, register
 from adapters.slack.manifest import EVENTS_PATH
+from adapters.web.app import add_dashboard
+from adapters.web.auth import DashboardConfig
 from adapters.web.calendar import add_calendar_routes
+from adapters.web.serve import dashboard_config
 from bot.app import Application, build_app
 from bot.clock import Clock, SystemClock
 from bot.persistence.db import session_factory
@@ -174,9 +177,12 @@ async def build_slack(
     return SlackRuntime(core=core, bolt=bolt, chat=chat, clock=clock, installations=installations)
 
 
-def web_app(runtime: SlackRuntime, pump: RealTimePump | None = None) -> web.Application:
-    """The HTTP face: Slack's one request URL, the OAuth routes when configured, and a health check
-    (the database, and the dispatcher's last successful run when a pump is given)."""
+def web_app(
+    runtime: SlackRuntime, pump: RealTimePump | None = None, dashboard: DashboardConfig | None = None
+) -> web.Application:
+    """The HTTP face: Slack's one request URL, the OAuth routes when configured, a health check (the
+    database, and the dispatcher's last successful run when a pump is given), calendar feeds, and the
+    program dashboard under /dashboard when `dashboard` is given (DASHBOARD_SECRET is set)."""
     bolt = runtime.bolt
 
     async def events(request: web.Request) -> web.Response:
@@ -210,6 +216,8 @@ def web_app(runtime: SlackRuntime, pump: RealTimePump | None = None) -> web.Appl
     if bolt.oauth_flow is not None:
         app.router.add_get(INSTALL_PATH, install)
         app.router.add_get(REDIRECT_PATH, install)
+    if dashboard is not None:
+        add_dashboard(app, runtime.core.core, dashboard)
     return app
 
 
@@ -237,7 +245,7 @@ async def serve_http(
             raise
     pump = RealTimePump(runtime.core.dispatcher)
     runtime.core.core.wakers.append(pump.poke)
-    runner = web.AppRunner(web_app(runtime, pump))
+    runner = web.AppRunner(web_app(runtime, pump, dashboard_config(settings)))
     stop = stop or asyncio.Event()
     _stop_on_signals(stop)
     try:
