@@ -137,7 +137,7 @@ async def test_dashboard_grants_are_for_admins(h: Harness) -> None:
     assert "admins" in await h.text("sam", "/mentor dashboard grant @sam")
     assert "can now see" in await h.text("ann", "/mentor dashboard grant @sam")
     assert "could already see" in await h.text("ann", "/mentor dashboard grant @sam")
-    assert "sign in" in await h.text("sam", "/mentor dashboard")
+    assert "/dashboard" in await h.text("sam", "/mentor dashboard")
     assert "can no longer see" in await h.text("ann", "/mentor dashboard revoke @sam")
     assert "admins" in await h.text("sam", "/mentor dashboard")
     assert "grant @sam" in await h.text("ann", "/mentor dashboard frobnicate")
@@ -192,3 +192,15 @@ async def test_monthly_digest_comes_on_the_first_monday(h: Harness) -> None:
     await h.advance_to(START + timedelta(days=40))
     posts = h.chat.to("channel:general")
     assert [p.key.rsplit(":", 1)[1] for p in posts] == ["20261207T0900Z", "20270104T0900Z"]
+
+
+async def test_dashboard_answers_with_its_address_when_the_web_process_has_one(database_url: str) -> None:
+    h = await Harness.create(database_url, public_url="https://mb.example.org/")
+    try:
+        h.admins.add("ann")
+        reply = await h.text("ann", "/mentor dashboard")
+        assert "https://mb.example.org/dashboard" in reply
+        # Someone who never used the bot can be let in.
+        assert "can now see" in await h.text("ann", "/mentor dashboard grant @newcomer")
+    finally:
+        await h.close()

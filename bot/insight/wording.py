@@ -174,7 +174,8 @@ def dashboard_granted(member: Member, granted: bool, changed: bool) -> Message:
 def dashboard_link(url: str | None) -> Message:
     if url is None:
         return simple(
-            "The dashboard is served by `mentorbot serve dashboard` (or `serve slack`); sign in there with your chat account."
+            "The dashboard is served by the web process (`mentorbot serve slack`, or `mentorbot serve dashboard`"
+            " next to a Discord bot) at `/dashboard`; set MENTORBOT_PUBLIC_URL and this answer gives its address."
         )
     return simple(f"The program dashboard: {url} (sign in with your chat account).")
 
