@@ -1,4 +1,4 @@
-"""Dashboard page time with a seeded program of 500 mentorships (issue #16): a real dashboard server on
+"""Dashboard page time with a seeded program of 500 mentorships (issue #16): the real web process on
 loopback, signed in with a one-time link, each page fetched `--rounds` times over HTTP; reports p50 / p95 /
 max in milliseconds (server time plus loopback HTTP). Figures, not a pass/fail.
 
@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 
 import aiohttp
 
-from adapters.web.app import dashboard_app
 from adapters.web.auth import DashboardConfig
+from adapters.web.serve import web_process_app
 from bench.db import fresh_database, pg_available
 from bench.machine import cpu_model, load_average, ram_gib
 from bot.app import build_app
@@ -31,11 +31,14 @@ NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 async def measure(backend: str, pairs: int, rounds: int) -> dict[str, tuple[float, float, float]]:
     async with fresh_database(backend) as url:
-        app = await build_app(url, {}, SimulatedClock(NOW), migrate=False)
+        clock = SimulatedClock(NOW)
+        app = await build_app(url, {}, clock, migrate=False)
         seeded = await seed_program(app.core.sessions, NOW, pairs)
         sock = loopback_socket()
         base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        runner = await serve(dashboard_app(app.core, DashboardConfig(secret="bench", base_url=base)), sock)
+        config = DashboardConfig(secret="bench", base_url=base)
+        # The web process as `mentorbot serve dashboard` runs it.
+        runner = await serve(web_process_app(app.core, app.engine, clock, config), sock)
         try:
             async with app.core.unit() as uow:
                 ws = await uow.session.get(Workspace, seeded.workspace_id)

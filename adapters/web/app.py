@@ -1,8 +1,9 @@
 """The dashboard's routes, under /dashboard: sign-in (Slack OpenID Connect, Discord OAuth2, one-time
 token), the program page, a pair's page with "nudge both", and CSV downloads.
 
-Mounted into `mentorbot serve slack`'s aiohttp app and served alone by `mentorbot serve dashboard`. Every
-page is scoped to the signed-in workspace: another workspace's ids answer 404."""
+Mounted into `mentorbot serve slack`'s aiohttp app and into the web process of `mentorbot serve
+dashboard` (adapters.web.serve). Every page is scoped to the signed-in workspace: another workspace's ids
+answer 404."""
 
 from __future__ import annotations
 
@@ -298,9 +299,3 @@ def add_dashboard(app: web.Application, core: Core, config: DashboardConfig) -> 
     app.router.add_get("/dashboard/signin/slack", signin_slack)
     app.router.add_get("/dashboard/signin/discord", signin_discord)
     app.router.add_get("/dashboard/oauth/{provider}", callback)
-
-
-def dashboard_app(core: Core, config: DashboardConfig) -> web.Application:
-    app = web.Application()
-    add_dashboard(app, core, config)
-    return app

@@ -1,4 +1,5 @@
-"""A running dashboard on loopback, next to fakes of Slack's and Discord's sign-in endpoints."""
+"""A running web process (the dashboard, calendar feeds, /healthz) on loopback, next to fakes of Slack's
+and Discord's sign-in endpoints."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from dataclasses import dataclass
 import aiohttp
 import pytest
 
-from adapters.web.app import dashboard_app
 from adapters.web.auth import DashboardConfig
+from adapters.web.serve import web_process_app
 from tests.harness import START, Harness
 from tests.program import Seeded, seed_program
 from tests.web.fake_oauth import CLIENT_ID, CLIENT_SECRET, FakeOAuth, loopback_socket, serve
@@ -52,7 +53,9 @@ async def dash(h: Harness) -> AsyncIterator[Dash]:
         discord_client_secret=CLIENT_SECRET,
         discord_url=oauth_url,
     )
-    runners = [await serve(oauth.app(), oauth_sock), await serve(dashboard_app(h.app.core, config), web_sock)]
+    # The web process as `mentorbot serve dashboard` runs it: /healthz and calendar feeds beside /dashboard.
+    web = web_process_app(h.app.core, h.app.engine, h.clock, config)
+    runners = [await serve(oauth.app(), oauth_sock), await serve(web, web_sock)]
     yield Dash(h, url, oauth, slack, discord)
     for runner in runners:
         await runner.cleanup()

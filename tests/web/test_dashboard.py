@@ -181,3 +181,46 @@ async def test_one_time_link_signs_in_once(dash: Dash) -> None:
     async with dash.client() as client, client.get(f"{dash.url}/dashboard/token?t={token}") as resp:
         assert resp.status == 403
         assert "used up or expired" in await resp.text()
+
+
+async def test_forgotten_people_are_a_former_member_on_every_page_and_in_the_csv(dash: Dash) -> None:
+    """bot/privacy's rule holds here too: after `forget me`, no page or file names them."""
+    from bot.persistence.tables import Member, Workspace
+    from bot.privacy.forget import forget
+    from bot.services.members import Actor
+
+    admin = Actor(platform="slack", workspace_id="T1", user_id="admin", is_admin=True)
+    assert (await dash.h.app.router.command(admin, "mentor", "dashboard grant <@mentor3>")).ok
+    async with dash.h.app.core.unit() as uow:
+        ws = await uow.session.get(Workspace, dash.slack.workspace_id)
+        assert ws is not None
+        for name in ("mentee0", "mentor3"):
+            member = await uow.session.scalar(
+                select(Member).where(Member.workspace_id == ws.id, Member.external_id == name)
+            )
+            assert member is not None
+            await forget(uow, ws, member)
+    pair = dash.slack.mentorship_ids[0]
+    async with dash.client() as client:
+        page = await signed_in_slack(dash, client)
+        async with client.get(f"{dash.url}/dashboard/pairs/{pair}") as resp:
+            page += await resp.text()
+        for name in ("mentorships", "checkins", "action_items", "office_hours_sessions"):
+            async with client.get(f"{dash.url}/dashboard/export/{name}.csv") as resp:
+                page += await resp.text()
+    assert "a former member" in page
+    assert "mentee0" not in page and "mentor3" not in page
+    # mentor3's grant went with them: signing in as them is refused.
+    dash.oauth.slack_user = ("T1", "mentor3", "mentor3")
+    async with dash.client() as client, client.get(f"{dash.url}/dashboard/signin/slack") as resp:
+        assert resp.status == 403
+
+
+async def test_one_web_process_serves_the_dashboard_calendar_feeds_and_health(dash: Dash) -> None:
+    async with dash.client() as client:
+        async with client.get(f"{dash.url}/healthz") as resp:
+            assert resp.status == 200 and (await resp.json())["database"] == "ok"
+        async with client.get(f"{dash.url}/calendar/not-a-token.ics") as resp:
+            assert resp.status == 404
+        async with client.get(f"{dash.url}/dashboard") as resp:
+            assert "Sign in with Slack" in await resp.text()
