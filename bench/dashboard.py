@@ -72,6 +72,27 @@ async def measure(backend: str, pairs: int, rounds: int) -> dict[str, tuple[floa
             await app.close()
 
 
+def section(measured: dict[str, dict[str, tuple[float, float, float]]], pairs: int, rounds: int) -> list[str]:
+    """Benchmark 7 of `python -m bench`: a Markdown section, one column per backend."""
+    backends = list(measured)
+    pages = list(next(iter(measured.values()))) if measured else []
+    md = [
+        f"## 7. Dashboard pages ({pairs} mentorships, issue #16)",
+        "",
+        "The web process of `mentorbot serve dashboard` on loopback with a seeded program"
+        f" ({pairs} mentorships with their check-ins, action items, mentor requests and office hours),"
+        f" signed in with a one-time link; each page fetched {rounds} times, one after another."
+        " Milliseconds, p50 / p95 / max, server time plus loopback HTTP.",
+        "",
+        "| page | " + " | ".join(backends) + " |",
+        "|" + "|".join(" --- " for _ in range(len(backends) + 1)) + "|",
+    ]
+    for page in pages:
+        cells = [" / ".join(f"{v:.0f}" for v in measured[b][page]) for b in backends]
+        md.append(f"| {page} | " + " | ".join(cells) + " |")
+    return [*md, ""]
+
+
 async def main(pairs: int, rounds: int, backend: str) -> None:
     backends = ["sqlite", "postgresql"] if backend == "both" else [backend]
     if "postgresql" in backends and not await pg_available():
