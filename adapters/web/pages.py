@@ -144,7 +144,7 @@ def program_page(h: Health, csrf: str, flash: str | None = None) -> str:
         '<section><div class="kpis">'
         f'<div><div class="num" id="kpi-active">{h.by_state["active"]}</div>'
         f"{escape(STATE_LABELS['active'])}</div>"
-        f'<div><div class="num" id="kpi-at-risk">{len(h.at_risk)}</div>{escape(PAGE["at_risk"].lower())}</div>'
+        f'<div><div class="num" id="kpi-at-risk">{len(h.at_risk)}</div>{escape(PAGE["at_risk_kpi"])}</div>'
         f'<div><div class="num" id="kpi-held">{last.counts["held"]}</div>{escape(CHECKIN_LABELS["held"])} '
         f"({escape(_label(last.start, p))})</div>"
         f'<div><div class="num" id="kpi-overdue">{h.actions.overdue}</div>{escape(PAGE["overdue"])}</div>'

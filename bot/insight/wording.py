@@ -206,6 +206,7 @@ PAGE = {
     "by_stage": "Running pairs by stage",
     "checkins": "Check-ins",
     "at_risk": "Pairs at risk",
+    "at_risk_kpi": "pairs at risk",
     "at_risk_none": "No pair is at risk right now.",
     "nudge": "Nudge both",
     "actions": "Action items",

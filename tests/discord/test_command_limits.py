@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.app import command_registry
 from tests.discord.driver import Driver
 from tests.discord.spec import MAX_OPTIONS, command_limits
 
@@ -25,6 +26,9 @@ async def test_the_synced_tree_is_within_discords_limits(dc: Driver) -> None:
     assert {o["name"] for o in program["options"]} == {"digest", "dashboard", "viewer"}
     assert int(program["default_member_permissions"]) == 0x20
     assert "digest" not in {o["name"] for o in by_name["mentor"]["options"]}
+    # Where the command registry (#15) places the program's sub-commands is where they are.
+    declared = command_registry().discord_groups()["program"]
+    assert set(declared) <= {o["name"] for o in program["options"]}
 
 
 def test_the_check_catches_a_tree_past_the_limits() -> None:
