@@ -61,3 +61,9 @@ def test_dashboard_prints_a_one_time_link(tmp_path: Path) -> None:
         .stderr.strip()
         .endswith("missing setting: DASHBOARD_SECRET (a long random string that signs cookies)")
     )
+
+
+def test_an_empty_database_says_there_is_no_program_yet(tmp_path: Path) -> None:
+    result = run(["dashboard"], env={"MENTORBOT_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert "no workspace yet: a program appears once people use the bot" in result.stderr

@@ -134,7 +134,9 @@ async def find_workspace(session: AsyncSession, spec: str | None) -> Workspace:
     """A workspace by `platform:id`, id or name; None picks the only one. Raises LookupError naming the
     choices when nothing or more than one matches."""
     all_ws = list(await session.scalars(select(Workspace).order_by(Workspace.id)))
-    names = ", ".join(f"{w.platform}:{w.external_id}" for w in all_ws) or "none yet"
+    if not all_ws:
+        raise LookupError("this database has no workspace yet: a program appears once people use the bot")
+    names = ", ".join(f"{w.platform}:{w.external_id}" for w in all_ws)
     if spec is None:
         if len(all_ws) == 1:
             return all_ws[0]
