@@ -46,6 +46,15 @@ def dashboard_config(settings: Settings) -> DashboardConfig | None:
     )
 
 
+def add_web_routes(app: web.Application, core: Core, clock: Clock, dashboard: DashboardConfig | None) -> None:
+    """What every web face of mentorbot serves besides /healthz: calendar feeds, and the dashboard
+    under /dashboard when configured. Used by `serve slack` (next to Slack's request URL), by Socket
+    Mode's small server on $PORT, and by `serve dashboard|calendar`."""
+    add_calendar_routes(app, core, clock)
+    if dashboard is not None:
+        add_dashboard(app, core, dashboard)
+
+
 def web_process_app(
     core: Core,
     engine: AsyncEngine,
@@ -53,14 +62,10 @@ def web_process_app(
     dashboard: DashboardConfig | None,
     pump: RealTimePump | None = None,
 ) -> web.Application:
-    """The routes of a web process that is not Slack's: /healthz (adapters.health), calendar feeds, and
-    the dashboard under /dashboard when configured. `mentorbot serve slack` mounts the same pieces next
-    to Slack's request URL (adapters.slack.run.web_app)."""
+    """The web process without a chat platform: /healthz (adapters.health) plus `add_web_routes`."""
     app = web.Application()
     app.router.add_get(HEALTH_PATH, health_handler(engine, pump))
-    add_calendar_routes(app, core, clock)
-    if dashboard is not None:
-        add_dashboard(app, core, dashboard)
+    add_web_routes(app, core, clock, dashboard)
     return app
 
 
