@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run demo test test-postgres lint typecheck check bench clean
+.PHONY: run demo test test-postgres lint typecheck check bench browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ typecheck: $(STAMP)
 	$(BIN)/mypy bot adapters bench
 
 check: lint typecheck test test-postgres
+
+browser-deps:  ## Debian's chromium and chromium-driver for tests/web/test_browser.py (root or passwordless sudo, and apt)
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
+	  echo "chromium and chromedriver are installed"; \
+	else \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "cannot install chromium here (needs root or passwordless sudo): the browser test will be skipped"; exit 0; fi; \
+	  if ! command -v apt-get >/dev/null; then echo "no apt-get: install chromium and chromedriver yourself, or the browser test is skipped"; exit 0; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver \
+	  || ($$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver); \
+	fi
 
 bench: $(STAMP)  ## the benchmarks of issue #6 (about ten minutes); writes bench/results.md
 	$(BIN)/python -m bench

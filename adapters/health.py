@@ -52,11 +52,18 @@ def health_handler(
 
 
 async def serve_health(
-    engine: AsyncEngine, pump: RealTimePump | None, port: int, host: str = "0.0.0.0"
+    engine: AsyncEngine,
+    pump: RealTimePump | None,
+    port: int,
+    host: str = "0.0.0.0",
+    mount: Callable[[web.Application], None] | None = None,
 ) -> web.AppRunner | None:
-    """A web server with only /healthz; None (and a warning) when the port is taken."""
+    """A web server with /healthz, and whatever `mount` adds to it (Socket Mode: calendar feeds and the
+    dashboard); None (and a warning) when the port is taken."""
     app = web.Application()
     app.router.add_get(PATH, health_handler(engine, pump))
+    if mount is not None:
+        mount(app)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:

@@ -1,4 +1,4 @@
-"""`python -m bench` (or `make bench`): run the benchmarks of issues #6 and #13 and write bench/results.md.
+"""`python -m bench` (or `make bench`): run the benchmarks of issues #6, #13 and #16; write bench/results.md.
 
 The default sizes keep a run near ten minutes on a 2-core machine; flags make them bigger, e.g.
 `python -m bench --fanout-n 100000` for the issue's full fan-out. PostgreSQL comes from
@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench import fanout, faults, lateness, machine, ratelimit, roundtrip
+from bench import dashboard, fanout, faults, lateness, machine, ratelimit, roundtrip
 from bench.db import pg_available
 from bot.scheduling.dispatcher import RetryPolicy
 
@@ -40,7 +40,7 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 async def run(args: argparse.Namespace) -> list[str]:
-    only = set(args.only.split(",")) if args.only else {"1", "2", "3", "4", "5", "6"}
+    only = set(args.only.split(",")) if args.only else {"1", "2", "3", "4", "5", "6", "7"}
     backends = [] if args.no_sqlite else ["sqlite"]
     if not args.no_postgres and await pg_available():
         backends.append("postgresql")
@@ -258,6 +258,12 @@ async def run(args: argparse.Namespace) -> list[str]:
     if "6" in only:
         say("6. faults …")
         md += faults.section(await faults.run_all(args, say))
+
+    if "7" in only:
+        say("7. dashboard pages …")
+        pairs, rounds = args.dashboard_pairs, args.dashboard_rounds
+        measured = {b: await dashboard.measure(b, pairs, rounds) for b in backends}
+        md += dashboard.section(measured, args.dashboard_pairs, args.dashboard_rounds)
     return md
 
 
@@ -274,6 +280,8 @@ def main() -> int:
     p.add_argument("--rt-mentorships", type=int, default=10_000)
     p.add_argument("--rt-requests-1", type=int, default=300)
     p.add_argument("--rt-requests-16", type=int, default=1_600)
+    p.add_argument("--dashboard-pairs", type=int, default=500)
+    p.add_argument("--dashboard-rounds", type=int, default=30)
     faults.add_arguments(p)
     p.add_argument("--output", type=Path, default=OUT)
     args = p.parse_args()

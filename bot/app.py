@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.calendar import attach as calendar_attach
 from bot.calendar import commands as calendar_commands
 from bot.clock import Clock
+from bot.insight import commands as insight_commands
+from bot.insight.deliveries import insight_handlers
 from bot.interactions import matching_commands, mentorship_commands, officehours_commands
 from bot.interactions.registry import CommandRegistry
 from bot.interactions.router import Router
@@ -78,7 +80,7 @@ async def build_app(
         return len(repairs)
 
     all_handlers = calendar_attach.wrap_handlers(
-        {**handlers(), **office_hours_handlers(), **privacy_handlers()}
+        {**handlers(), **office_hours_handlers(), **privacy_handlers(), **insight_handlers()}
     )
     dispatcher = Dispatcher(
         sessions,
@@ -97,12 +99,13 @@ async def build_app(
 
 
 def command_registry(public_url: str | None = None) -> CommandRegistry:
-    """Every area's commands, in the order the help pages list them. `public_url`: where calendar
-    feeds are served (None: this deployment serves none)."""
+    """Every area's commands, in the order the help pages list them. `public_url`: where the web
+    process serves calendar feeds and the dashboard (None: this deployment serves no feeds)."""
     registry = CommandRegistry()
     mentorship_commands.register(registry)
     matching_commands.register(registry)
     calendar_commands.register(registry, public_url)
     privacy_commands.register(registry)
+    insight_commands.register(registry, public_url)
     officehours_commands.register(registry)
     return registry

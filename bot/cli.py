@@ -40,7 +40,18 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--start", help="console only: the simulated clock's start, ISO 8601 (default: now)")
     serve = sub.add_parser("serve", help="serve a platform over HTTP (production form)")
-    serve.add_argument("platform", choices=["slack", "calendar"])
+    serve.add_argument(
+        "platform",
+        choices=["slack", "calendar", "dashboard"],
+        help="slack: Slack's request URL with the dispatcher; calendar or dashboard: the web process"
+        " alone (calendar feeds, the dashboard when DASHBOARD_SECRET is set, /healthz) for Discord or"
+        " console deployments",
+    )
+    dash = sub.add_parser("dashboard", help="print a one-time sign-in link to the program dashboard")
+    dash.add_argument("--workspace", help="platform:id, id or name (optional with one workspace)")
+    export = sub.add_parser("export", help="write a program's metadata as CSV files (one per kind of thing)")
+    export.add_argument("--workspace", help="platform:id, id or name (optional with one workspace)")
+    export.add_argument("--out", default=".", help="directory to write the CSV files to (default: here)")
     mig = sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
     mig.add_argument("--revision", default="head")
     doctor = sub.add_parser(
@@ -141,6 +152,13 @@ def _main(args: argparse.Namespace, command: str, platform: str | None, settings
         from adapters.console.demo import play
 
         return asyncio.run(play(args.demo_database_url))
+    if command == "dashboard":
+        from adapters.web.serve import one_time_link
+
+        print(asyncio.run(one_time_link(settings, args.workspace)))
+        return 0
+    if command == "export":
+        return _write_csv(asyncio.run(_export(settings, args.workspace)), args.out)
     if command == "serve":
         return _serve(settings, args.platform)
     assert platform is not None
@@ -190,6 +208,38 @@ async def _doctor(settings: Settings, fix: bool, clock: Clock) -> int:
     return 1
 
 
+async def _export(settings: Settings, workspace: str | None) -> dict[str, str]:
+    from bot.insight.access import find_workspace
+    from bot.insight.export import export_tables, to_csv
+    from bot.persistence.db import create_engine, session_factory
+    from bot.persistence.migrate import prepare
+
+    engine = create_engine(settings.database_url)
+    try:
+        await prepare(engine)
+        async with session_factory(engine)() as session:
+            try:
+                ws = await find_workspace(session, workspace)
+            except LookupError as exc:
+                raise SettingsError(str(exc)) from exc
+            tables = await export_tables(session, ws.id)
+    finally:
+        await engine.dispose()
+    return {name: to_csv(rows) for name, rows in tables.items()}
+
+
+def _write_csv(files: dict[str, str], out: str) -> int:
+    from pathlib import Path
+
+    directory = Path(out)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = directory / f"{name}.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        print(f"{path}: {text.count(chr(10)) - 1} row(s)")
+    return 0
+
+
 def _clock(kind: str | None, start: str | None, tryout: bool = False) -> Clock:
     """Simulated time when asked, when input is piped, and on the console's own try-out database (so
     `:advance` works there); the system clock on a database named with DATABASE_URL."""
@@ -230,8 +280,10 @@ def _run_platform(settings: Settings, platform: str) -> int:
 
 
 def _serve(settings: Settings, platform: str) -> int:
-    if platform == "calendar":
-        return asyncio.run(_serve_calendar(settings))
+    if platform in ("calendar", "dashboard"):
+        from adapters.web.serve import serve_web
+
+        return asyncio.run(serve_web(settings, dashboard_required=platform == "dashboard"))
     settings.require("SLACK_SIGNING_SECRET")
     if not (settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret)):
         raise SettingsError(
@@ -239,19 +291,6 @@ def _serve(settings: Settings, platform: str) -> int:
         )
     serve_slack = _adapter("adapters.slack.run", "serve_http", "slack")
     return asyncio.run(serve_slack(settings))
-
-
-async def _serve_calendar(settings: Settings) -> int:
-    """Only the calendar feeds, for deployments whose chat process serves no HTTP (Discord)."""
-    from bot.app import build_app
-
-    serve = _adapter("adapters.web.calendar", "serve_calendar", "slack")
-    clock = SystemClock()
-    app = await build_app(settings.database_url, {}, clock, sweep_every=None)
-    try:
-        return int(await serve(app.core, clock, settings.port))
-    finally:
-        await app.close()
 
 
 def _adapter(module: str, name: str, extra: str) -> Any:

@@ -337,6 +337,30 @@ class PrivacyExport(Payload):
     member_id: int
 
 
+# ---- program insight ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class InsightNudge(Payload):
+    """A "nudge both" DM to `member_id`, one of the two people of `mentorship_id`; `by_id` pressed the
+    button (None: a console operator signed in with a one-time link)."""
+
+    kind = "insight.nudge"
+    mentorship_id: int
+    member_id: int
+    by_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class InsightDigest(Payload):
+    """The program digest of `workspace_id`, posted to `channel_id`; `every` is weekly or monthly."""
+
+    kind = "insight.digest"
+    workspace_id: int
+    channel_id: str
+    every: str
+
+
 def _all(cls: type[Payload]) -> list[type[Payload]]:
     found = []
     for sub in cls.__subclasses__():

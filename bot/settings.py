@@ -37,6 +37,10 @@ class Settings:
     public_url: str | None = None
     # Days a workspace's data is kept after the app was uninstalled / the bot left the guild.
     retention_days: int = 30
+    # The program dashboard (adapters/web): cookie signing key, Discord sign-in (its URL: public_url).
+    dashboard_secret: str | None = None
+    discord_client_id: str | None = None
+    discord_client_secret: str | None = None
 
     @classmethod
     def from_env(
@@ -88,6 +92,9 @@ class Settings:
             tryout=not given,
             public_url=get("MENTORBOT_PUBLIC_URL"),
             retention_days=int(retention_text),
+            dashboard_secret=get("DASHBOARD_SECRET"),
+            discord_client_id=get("DISCORD_CLIENT_ID"),
+            discord_client_secret=get("DISCORD_CLIENT_SECRET"),
         )
 
     def require(self, *names: str) -> None:

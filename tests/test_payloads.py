@@ -12,6 +12,7 @@ from bot import payloads
 from bot.app import build_app
 from bot.clock import SimulatedClock
 from bot.domain.states import OutboxStatus
+from bot.insight.deliveries import insight_handlers
 from bot.persistence.tables import OutboxRow
 from bot.privacy.deliveries import privacy_handlers
 from bot.services.deliveries import handlers
@@ -21,7 +22,9 @@ from tests.harness import Harness
 
 
 def test_every_handled_kind_has_exactly_one_payload_record() -> None:
-    handled = set(handlers()) | set(office_hours_handlers()) | set(privacy_handlers())
+    handled = (
+        set(handlers()) | set(office_hours_handlers()) | set(privacy_handlers()) | set(insight_handlers())
+    )
     assert handled == set(payloads.KINDS)
 
 

@@ -38,6 +38,12 @@ REQUEST_ACTIONS = [
     app_commands.Choice(name="wait days: how long mentors have to answer (admins)", value="wait"),
 ]
 
+DIGEST_EVERY = [
+    app_commands.Choice(name="weekly (Mondays 09:00 your time)", value="weekly"),
+    app_commands.Choice(name="monthly (first Monday)", value="monthly"),
+    app_commands.Choice(name="off", value="off"),
+]
+
 DATA_ACTIONS = [
     app_commands.Choice(name="calendar: your private feed link", value="calendar"),
     app_commands.Choice(name="calendar reset: revoke the link, get a new one", value="calendar reset"),
@@ -425,6 +431,31 @@ async def timezone(
     await run(interaction, "timezone", grammar.timezone_text(zone, hours))
 
 
+# ---- /program sub-commands (bot/insight): a group only people who may manage the server see ----------
+
+
+@app_commands.describe(every="How often (off: stop it)", channel="Where to post it")
+@app_commands.choices(every=DIGEST_EVERY)
+async def program_digest(
+    interaction: discord.Interaction[Any],
+    every: app_commands.Choice[str],
+    channel: discord.TextChannel | None = None,
+) -> None:
+    text = grammar.digest_text(every.value, (channel.id, channel.name) if channel else None)
+    await run(interaction, "mentor", text)
+
+
+async def program_dashboard(interaction: discord.Interaction[Any]) -> None:
+    await run(interaction, "mentor", "dashboard")
+
+
+@app_commands.describe(member="Who", allow="Allow (true) or stop allowing (false)")
+async def program_viewer(
+    interaction: discord.Interaction[Any], member: discord.Member, allow: bool = True
+) -> None:
+    await run(interaction, "mentor", grammar.dashboard_grant_text(member.id, allow))
+
+
 # What each sub-command of the registry is on Discord: (group, sub-command) → the callback turning its
 # typed options into the text a person could have typed. A registry sub-command without one here fails
 # `build` (and tests/discord/test_tree.py), so a new command cannot silently miss Discord.
@@ -452,6 +483,8 @@ CALLBACKS: dict[tuple[str, str], Callback] = {
     ("mentor", "requests"): mentor_requests,
     ("mentor", "claim"): mentor_claim,
     ("mentor", "data"): mentor_data,
+    ("program", "digest"): program_digest,
+    ("program", "dashboard"): program_dashboard,
     ("actions", "list"): actions_list,
     ("actions", "add"): actions_add,
     ("actions", "done"): actions_done,
@@ -465,7 +498,15 @@ TOP_LEVEL: dict[str, Callback] = {"checkin": checkin, "agenda": agenda, "timezon
 # Sub-commands only Discord has (no text form): a channel picker for the server's mentorship channel.
 DISCORD_ONLY: dict[tuple[str, str], tuple[str, Callback]] = {
     ("mentor", "setup"): ("Admins: the channel where mentorship threads are opened", mentor_setup),
+    # A typed option form of `/mentor dashboard grant|revoke @who` (text keeps them inside `dashboard`).
+    ("program", "viewer"): (
+        "Let someone who is not an admin see the dashboard, or stop that",
+        program_viewer,
+    ),
 }
+# Groups only people with these permissions see by default (the core checks admin rights again):
+# `/program` holds the program's admin commands because `/mentor` is at Discord's 25.
+GROUP_PERMISSIONS: dict[str, discord.Permissions] = {"program": discord.Permissions(manage_guild=True)}
 # One Discord sub-command carrying several of the registry's, with a choice: their description.
 FOLDED: dict[tuple[str, str], str] = {
     ("mentor", "data"): "Your calendar feed, a copy of your data, or being forgotten",
@@ -506,7 +547,9 @@ def build(registry: CommandRegistry) -> list[AppCommand]:
     for name, subs in placed.items():
         declared = registry.commands.get(name)
         described = declared.description if declared else registry.discord_groups_described[name]
-        group = app_commands.Group(name=name, description=described, guild_only=True)
+        group = app_commands.Group(
+            name=name, description=described, guild_only=True, default_permissions=GROUP_PERMISSIONS.get(name)
+        )
         for (group_name, sub_name), (description, only) in DISCORD_ONLY.items():
             if group_name == name:
                 group.add_command(app_commands.Command(name=sub_name, description=description, callback=only))

@@ -135,3 +135,15 @@ def requests_text(
     if action == "wait":
         return join("wait", f"{days}d" if days is not None else "")
     return join(action, str(number) if number is not None else "", mention(member) if member else "", note)
+
+
+def digest_text(every: str, channel: tuple[int, str] | None) -> str:
+    """`digest <#channel|name> weekly|monthly` or `digest off`."""
+    if every == "off":
+        return "digest off"
+    return join("digest", channel_ref(*channel) if channel else "", every)
+
+
+def dashboard_grant_text(member_id: int, allow: bool) -> str:
+    """`dashboard grant <@id>` or `dashboard revoke <@id>`."""
+    return join("dashboard", "grant" if allow else "revoke", mention(member_id))

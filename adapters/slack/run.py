@@ -29,7 +29,8 @@ from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
 from adapters.slack.installation import InstallationStore, SqlOAuthStateStore
 from adapters.slack.listeners import PLATFORM, Deps, register
 from adapters.slack.manifest import EVENTS_PATH
-from adapters.web.calendar import add_calendar_routes
+from adapters.web.auth import DashboardConfig
+from adapters.web.serve import add_web_routes, dashboard_config
 from bot.app import Application, build_app
 from bot.clock import Clock, SystemClock
 from bot.persistence.db import session_factory
@@ -174,9 +175,12 @@ async def build_slack(
     return SlackRuntime(core=core, bolt=bolt, chat=chat, clock=clock, installations=installations)
 
 
-def web_app(runtime: SlackRuntime, pump: RealTimePump | None = None) -> web.Application:
-    """The HTTP face: Slack's one request URL, the OAuth routes when configured, and a health check
-    (the database, and the dispatcher's last successful run when a pump is given)."""
+def web_app(
+    runtime: SlackRuntime, pump: RealTimePump | None = None, dashboard: DashboardConfig | None = None
+) -> web.Application:
+    """The HTTP face: Slack's one request URL, the OAuth routes when configured, a health check (the
+    database, and the dispatcher's last successful run when a pump is given), calendar feeds, and the
+    program dashboard under /dashboard when `dashboard` is given (DASHBOARD_SECRET is set)."""
     bolt = runtime.bolt
 
     async def events(request: web.Request) -> web.Response:
@@ -205,8 +209,8 @@ def web_app(runtime: SlackRuntime, pump: RealTimePump | None = None) -> web.Appl
     app = web.Application()
     app.router.add_post(EVENTS_PATH, events)
     app.router.add_get(HEALTH_PATH, health_handler(runtime.core.engine, pump))
-    # Calendar feeds are served by the same web process (MENTORBOT_PUBLIC_URL points here).
-    add_calendar_routes(app, runtime.core.core, runtime.clock)
+    # Calendar feeds and the dashboard are served by the same web process (MENTORBOT_PUBLIC_URL points here).
+    add_web_routes(app, runtime.core.core, runtime.clock, dashboard)
     if bolt.oauth_flow is not None:
         app.router.add_get(INSTALL_PATH, install)
         app.router.add_get(REDIRECT_PATH, install)
@@ -237,7 +241,7 @@ async def serve_http(
             raise
     pump = RealTimePump(runtime.core.dispatcher)
     runtime.core.core.wakers.append(pump.poke)
-    runner = web.AppRunner(web_app(runtime, pump))
+    runner = web.AppRunner(web_app(runtime, pump, dashboard_config(settings)))
     stop = stop or asyncio.Event()
     _stop_on_signals(stop)
     try:
@@ -296,7 +300,8 @@ async def welcome_back(runtime: SlackRuntime, team_id: str) -> None:
 
 
 async def run_socket_mode(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
-    """`mentorbot run slack`: Socket Mode, one process, no public URL needed; /healthz on $PORT.
+    """`mentorbot run slack`: Socket Mode, one process, no public URL needed; /healthz (with calendar
+    feeds, and the dashboard when DASHBOARD_SECRET is set) on $PORT.
 
     Raises SettingsError when Slack rejects a token. SIGTERM and Ctrl-C stop it at any point, even
     while it is still connecting (outbox leases make stopping mid-send safe)."""
@@ -316,7 +321,14 @@ async def run_socket_mode(settings: Settings, *, stop: asyncio.Event | None = No
         if not await _until_stopped(handler.connect_async(), stop):
             return 0
         await pump.start()
-        health = await serve_health(runtime.core.engine, pump, settings.port)
+        # The one small web server of Socket Mode also carries calendar feeds and the dashboard.
+        dashboard = dashboard_config(settings)
+        health = await serve_health(
+            runtime.core.engine,
+            pump,
+            settings.port,
+            mount=lambda app: add_web_routes(app, runtime.core.core, runtime.clock, dashboard),
+        )
         log.info("mentorbot connected to Slack (Socket Mode)")
         await stop.wait()
     finally:

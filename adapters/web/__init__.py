@@ -1,1 +1,2 @@
-"""HTTP routes any deployment can serve (calendar feeds), independent of the chat platform."""
+"""The web process's routes, independent of the chat platform (aiohttp): calendar feeds, and the program
+dashboard (sign-in, pages with server-side SVG charts, nudge, CSV)."""

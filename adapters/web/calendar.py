@@ -1,12 +1,9 @@
-"""`GET /calendar/<token>.ics`: a person's private feed. Mounted in the Slack HTTP app, or served on
-its own by `mentorbot serve calendar` (Discord and console deployments)."""
+"""`GET /calendar/<token>.ics`: a person's private feed. Mounted in the Slack HTTP app, or in the web
+process of `mentorbot serve calendar|dashboard` (adapters.web.serve; Discord and console deployments)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
 
 from aiohttp import web
 
@@ -70,38 +67,3 @@ def add_calendar_routes(
         )
 
     app.router.add_get(ROUTE, feed)
-
-
-async def serve_calendar(
-    core: Core,
-    clock: Clock,
-    port: int,
-    *,
-    host: str = "0.0.0.0",
-    stop: asyncio.Event | None = None,
-    ready: asyncio.Event | None = None,
-) -> int:
-    """`mentorbot serve calendar`: only the feed route (and /healthz) on `port`, until stopped."""
-    app = web.Application()
-    add_calendar_routes(app, core, clock)
-
-    async def healthz(request: web.Request) -> web.Response:
-        return web.Response(text="ok\n")
-
-    app.router.add_get("/healthz", healthz)
-    runner = web.AppRunner(app)
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-    try:
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
-        log.info("mentorbot serving calendar feeds on port %s", port)
-        if ready is not None:
-            ready.set()
-        await stop.wait()
-    finally:
-        await runner.cleanup()
-    return 0

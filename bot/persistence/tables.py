@@ -357,4 +357,5 @@ class Clarification(Base):
 
 # isort: split
 from bot.calendar import tables as calendar_tables  # noqa: F401, E402
+from bot.insight import tables as insight_tables  # noqa: F401, E402
 from bot.privacy import tables as privacy_tables  # noqa: F401, E402

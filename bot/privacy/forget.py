@@ -8,6 +8,7 @@ from sqlalchemy import delete, or_, select, update
 
 from bot.calendar.tables import CalendarFeed
 from bot.domain.states import OPEN_MENTORSHIP_STATES, OutboxStatus
+from bot.insight.tables import DashboardGrant
 from bot.persistence.matching_tables import MentorProfile, MentorRequest
 from bot.persistence.tables import (
     ActionItem,
@@ -103,6 +104,11 @@ async def forget(uow: UnitOfWork, ws: Workspace, me: Member) -> None:
     )
     # Their feed: revoked by deleting it outright, hash and all.
     await s.execute(delete(CalendarFeed).where(CalendarFeed.member_id == me.id))
+    # Their access to the program dashboard, and any they gave (the grant stays; who gave it goes).
+    await s.execute(delete(DashboardGrant).where(DashboardGrant.member_id == me.id))
+    await s.execute(
+        update(DashboardGrant).where(DashboardGrant.granted_by_id == me.id).values(granted_by_id=None)
+    )
     await withdraw_rows_for(uow, ws, me.id)
     # What the other person keeps names "a former member", with no platform id to link it back.
     me.display_name = wording.FORMER_MEMBER

@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 
 from bot.calendar.tables import CalendarEventVersion, CalendarFeed
+from bot.insight.tables import DashboardGrant, DashboardToken
 from bot.persistence.matching_tables import MentorProfile, MentorRequest, RequestClaim
 from bot.persistence.slack_tables import SlackEvent, slack_app_bots, slack_app_installations
 from bot.persistence.tables import (
@@ -117,6 +118,8 @@ async def delete_workspace(uow: UnitOfWork, ws: Workspace) -> None:
     await s.execute(delete(CalendarFeed).where(CalendarFeed.workspace_id == ws.id))
     await s.execute(delete(CalendarEventVersion).where(CalendarEventVersion.workspace_id == ws.id))
     await s.execute(delete(WorkspaceRemoval).where(WorkspaceRemoval.workspace_id == ws.id))
+    await s.execute(delete(DashboardGrant).where(DashboardGrant.workspace_id == ws.id))
+    await s.execute(delete(DashboardToken).where(DashboardToken.workspace_id == ws.id))
     await s.execute(delete(Member).where(Member.workspace_id == ws.id))
     if ws.platform == "slack":
         # The installation holds the workspace's bot token.

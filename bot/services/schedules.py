@@ -31,6 +31,7 @@ from bot import payloads as kinds
 from bot.domain.matching import WAITING_STATES
 from bot.domain.recurrence import Recurrence, recurrence_from_rule
 from bot.domain.states import CheckInState, MentorshipState
+from bot.insight.digest import digest_setting, reconcile_digest
 from bot.outbox import Planned, SyncResult
 from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import (
@@ -524,6 +525,8 @@ _WATCHED: dict[type, tuple[str, ...]] = {
         "reminder_lead_minutes",
     ),
     OfficeHoursSession: ("state", "scheduled_at", "duration_minutes", "recap"),
+    # The program digest's setting (`/mentor digest`): the workspace owns that schedule.
+    Workspace: ("settings",),
 }
 _TOUCHED = "schedules.touched"
 _QUIET = "schedules.quiet"
@@ -542,6 +545,8 @@ def _owner_of(obj: object) -> Owner | None:
         return ("oh", obj.id)
     if isinstance(obj, OfficeHoursSession):
         return ("oh", obj.office_hours_id)
+    if isinstance(obj, Workspace):
+        return ("digest", obj.id)
     return None
 
 
@@ -623,6 +628,9 @@ async def _reconcile_owner(tx: Tx, owner: Owner) -> Reconciled:
         if req is None or ws is None:
             return Reconciled()
         return Reconciled(await reconcile_request(tx, ws, req))
+    if kind == "digest":
+        ws = await tx.session.get(Workspace, ident)
+        return Reconciled(await reconcile_digest(tx, ws)) if ws is not None else Reconciled()
     oh = await tx.session.get(OfficeHours, ident)
     ws = await tx.session.get(Workspace, oh.workspace_id) if oh is not None else None
     if oh is None or ws is None:
@@ -665,7 +673,13 @@ async def _owners(core: Core) -> list[Owner]:
         requests = await session.scalars(
             select(MentorRequest.id).where(MentorRequest.state.in_([s.value for s in WAITING_STATES]))
         )
-        return [("m", i) for i in ms] + [("oh", i) for i in series] + [("req", i) for i in requests]
+        digests = [ws.id for ws in await session.scalars(select(Workspace)) if digest_setting(ws) is not None]
+        return (
+            [("m", i) for i in ms]
+            + [("oh", i) for i in series]
+            + [("req", i) for i in requests]
+            + [("digest", i) for i in digests]
+        )
 
 
 async def reconcile_everything(core: Core, *, fix: bool = True, batch: int = 100) -> list[Repair]:
@@ -683,15 +697,25 @@ async def reconcile_everything(core: Core, *, fix: bool = True, batch: int = 100
                 done = await _reconcile_owner(uow, owner)
                 if done.changed:
                     ws_name = await _workspace_of(uow, owner)
-                    label = {"m": "mentorship", "oh": "office hours", "req": "mentor request"}[owner[0]]
+                    label = _LABELS[owner[0]]
                     label = f"{label} #{owner[1]}"
                     repairs.append(Repair(label, ws_name, done.occurrences, done.rows))
     return repairs
 
 
+_LABELS = {
+    "m": "mentorship",
+    "oh": "office hours",
+    "req": "mentor request",
+    "digest": "digest of workspace",
+}
+
+
 async def _workspace_of(tx: Tx, owner: Owner) -> str:
     if owner[0] == "m":
         ws_id = await tx.session.scalar(select(Mentorship.workspace_id).where(Mentorship.id == owner[1]))
+    elif owner[0] == "digest":
+        ws_id = owner[1]
     elif owner[0] == "req":
         ws_id = await tx.session.scalar(
             select(MentorRequest.workspace_id).where(MentorRequest.id == owner[1])

@@ -159,7 +159,56 @@ def _message_limits(body: dict[str, Any], where: str) -> list[str]:
     return errors
 
 
+# Application commands (discord.com/developers/docs/interactions/application-commands): per application
+# 100 chat-input commands (global, and again per guild), 25 options per command, group or sub-command,
+# 25 choices, names of 1-32 lowercase characters, descriptions of 1-100, and 4,000 characters in all of one
+# command's names, descriptions and choice values.
+MAX_COMMANDS, MAX_OPTIONS, MAX_CHOICES, MAX_COMMAND_CHARS = 100, 25, 25, 4000
+NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+def command_limits(commands: list[dict[str, Any]]) -> list[str]:
+    """What in an application-command sync body (PUT …/commands) Discord would refuse."""
+    errors: list[str] = []
+    chat = [c for c in commands if c.get("type", 1) == 1]
+    if len(chat) > MAX_COMMANDS:
+        errors.append(f"{len(chat)} chat-input commands > {MAX_COMMANDS}")
+    for command in commands:
+        errors += _option_limits(command, "/" + str(command.get("name")))
+        chars = _characters(command)
+        if chars > MAX_COMMAND_CHARS:
+            errors.append(f"/{command.get('name')}: {chars} characters > {MAX_COMMAND_CHARS}")
+    return errors
+
+
+def _option_limits(item: dict[str, Any], where: str) -> list[str]:
+    errors: list[str] = []
+    name, description = str(item.get("name", "")), str(item.get("description", ""))
+    if not NAME.fullmatch(name) or name != name.lower():
+        errors.append(f"{where}: name {name!r} is not 1-32 lowercase characters")
+    if item.get("type", 1) in (1, 2) and not 1 <= len(description) <= 100 and "options" in item:
+        errors.append(f"{where}: description of {len(description)} characters (1-100)")
+    options = item.get("options") or []
+    if len(options) > MAX_OPTIONS:
+        errors.append(f"{where}: {len(options)} options > {MAX_OPTIONS}")
+    if len(item.get("choices") or []) > MAX_CHOICES:
+        errors.append(f"{where}: {len(item['choices'])} choices > {MAX_CHOICES}")
+    for option in options:
+        errors += _option_limits(option, f"{where} {option.get('name')}")
+    return errors
+
+
+def _characters(item: dict[str, Any]) -> int:
+    total = len(str(item.get("name", ""))) + len(str(item.get("description", "")))
+    total += sum(
+        len(str(c.get("name", ""))) + len(str(c.get("value", ""))) for c in item.get("choices") or []
+    )
+    return total + sum(_characters(o) for o in item.get("options") or [])
+
+
 def check_limits(r: Recorded) -> list[str]:
+    if r.method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", r.path):
+        return command_limits(r.body if isinstance(r.body, list) else [])
     if not isinstance(r.body, dict):
         return []
     if r.path.endswith("/callback"):

@@ -77,9 +77,10 @@ def socket_settings(database_url: str, tmp_path: Path, api: str, **extra: object
 
 
 async def test_socket_mode_serves_a_health_check(database_url: str, tmp_path: Path) -> None:
+    """…and, on the same small server, calendar feeds and the dashboard (no second web process)."""
     fake = FakeSlack()
     api = await fake.start()
-    settings = socket_settings(database_url, tmp_path, api)
+    settings = socket_settings(database_url, tmp_path, api, dashboard_secret="s3cret")
     stop = asyncio.Event()
     task = asyncio.create_task(run_socket_mode(settings, stop=stop))
     try:
@@ -96,6 +97,11 @@ async def test_socket_mode_serves_a_health_check(database_url: str, tmp_path: Pa
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.05)
         assert r.status == 200 and report["database"] == "ok" and report["dispatcher"]["last_success"]
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{settings.port}/dashboard") as r:
+                assert r.status == 200 and "Sign in" in await r.text()
+            async with session.get(f"http://127.0.0.1:{settings.port}/calendar/unknown.ics") as r:
+                assert r.status == 404
     finally:
         stop.set()
         async with asyncio.timeout(15):
