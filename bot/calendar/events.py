@@ -26,7 +26,7 @@ from bot.persistence.tables import (
 )
 from bot.services import planning, schedules
 from bot.services.members import zone_of
-from bot.services.unit import Tx
+from bot.services.transaction import Tx
 
 # How far back the feed keeps past events, and how far ahead it projects a cadence.
 HISTORY = timedelta(days=90)

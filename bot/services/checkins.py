@@ -15,7 +15,8 @@ from bot.persistence.tables import AgendaItem, CheckIn, Member, Mentorship, Stat
 from bot.services import planning, ratelimit, schedules
 from bot.services.access import Selector, can_access, pick, require_access
 from bot.services.members import Actor, actor_member, find_member, find_workspace, zone_of
-from bot.services.unit import Tx, UnitOfWork
+from bot.services.transaction import Tx
+from bot.services.unit import UnitOfWork
 
 UPDATE_MAX = 4000
 QUESTION_MAX = 500

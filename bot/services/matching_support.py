@@ -13,7 +13,7 @@ from bot.domain.states import OPEN_MENTORSHIP_STATES
 from bot.persistence.matching_tables import MentorProfile, MentorRequest
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services.members import zone_of
-from bot.services.unit import Tx
+from bot.services.transaction import Tx
 
 DEFAULT_ANSWER_DAYS = 5
 # After the reminder the mentor gets this long before the request expires and the mentee hears back.

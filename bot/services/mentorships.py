@@ -26,7 +26,8 @@ from bot.persistence.tables import CheckIn, Member, Mentorship, Reflection, Work
 from bot.services import planning, schedules
 from bot.services.access import Selector, is_party, mentorships_of, other_party_id, pick, require_access
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
-from bot.services.unit import Tx, UnitOfWork
+from bot.services.transaction import Tx
+from bot.services.unit import UnitOfWork
 
 GOALS_MAX = 1000
 FOCUS_MAX = 40

@@ -32,7 +32,8 @@ from bot.services.schedules import (
     topic_series,
     topic_session,
 )
-from bot.services.unit import Tx, UnitOfWork
+from bot.services.transaction import Tx
+from bot.services.unit import UnitOfWork
 
 # Slack's modal inputs and Discord's text inputs both stop well above this; a question is one thing.
 QUESTION_MAX = 1000

@@ -10,7 +10,7 @@ from bot.domain.recurrence import Recurrence, recurrence_from_rule
 from bot.domain.states import ActionState, CheckInState
 from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship
 from bot.services.members import zone_of
-from bot.services.unit import Tx
+from bot.services.transaction import Tx
 
 SILENCE = timedelta(weeks=6)
 # Notes can be recorded for a day after a session ends; then it counts as missed.

@@ -46,7 +46,8 @@ from bot.persistence.tables import (
 )
 from bot.services import planning
 from bot.services.matching_support import topic_request
-from bot.services.unit import Core, Tx, UnitOfWork
+from bot.services.transaction import Tx
+from bot.services.unit import Core, UnitOfWork
 
 log = logging.getLogger(__name__)
 
