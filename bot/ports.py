@@ -3,8 +3,11 @@ DiscordChat) and the user directory."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Message
 
@@ -113,3 +116,8 @@ class UserInfo:
 
 class UserDirectory(Protocol):
     async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None: ...
+
+
+# Deletes what a platform's adapter keeps of its own about a workspace (given by its platform id), in
+# the caller's transaction, when the core deletes the workspace after its retention period.
+WorkspaceEraser = Callable[[AsyncSession, str], Awaitable[None]]

@@ -11,10 +11,11 @@ from adapters.console.chat import ConsoleChat
 from adapters.console.repl import WORKSPACE, Console
 from bot.app import Application, build_app
 from bot.clock import Clock, SimulatedClock
+from bot.persistence.db import create_engine, session_factory
 from bot.queries.homes import homes_with_threads
 from bot.queries.message_ids import used_message_ids
+from bot.queries.zones import zones_of
 from bot.scheduling.pump import RealTimePump, SimulatedPump
-from bot.services.members import zones_for
 
 
 async def build_console(
@@ -24,15 +25,17 @@ async def build_console(
     files_dir: Path | None = None,
     public_url: str | None = None,
 ) -> tuple[Console, Application]:
-    holder: list[Application] = []
+    # The engine comes first, so the console's zone look-up needs nothing built after it.
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
 
     async def zones(users: list[str]) -> dict[str, ZoneInfo]:
-        async with holder[0].core.unit() as uow:
-            return await zones_for(uow, "console", WORKSPACE, users)
+        return await zones_of(sessions, "console", WORKSPACE, users)
 
     chat = ConsoleChat(clock, zones, emit, files_dir)
-    app = await build_app(database_url, {"console": chat}, clock, directory=chat, public_url=public_url)
-    holder.append(app)
+    app = await build_app(
+        database_url, {"console": chat}, clock, directory=chat, engine=engine, public_url=public_url
+    )
     await _restore_homes(app, chat)
     await _restore_numbering(app, chat)
     pump: SimulatedPump | RealTimePump
@@ -46,7 +49,7 @@ async def build_console(
 
 async def _restore_homes(app: Application, chat: ConsoleChat) -> None:
     """The console keeps channels in memory; the database remembers which homes and threads exist."""
-    for channel_id, home in (await homes_with_threads(app.core, "console")).items():
+    for channel_id, home in (await homes_with_threads(app.core.sessions, "console")).items():
         chat.restore(channel_id, channel_id, sorted(home.members), sorted(home.threads))
 
 
@@ -58,7 +61,7 @@ def _tail_number(text: str | None, sep: str) -> int:
 async def _restore_numbering(app: Application, chat: ConsoleChat) -> None:
     """Message numbers continue after a restart: the ids of thread replies, posted updates and the
     bot's own messages are unique keys in the database, so starting again at 1 would collide."""
-    used = await used_message_ids(app.core, "console")
+    used = await used_message_ids(app.core.sessions, "console")
     highest = max(
         [0]
         + [_tail_number(e, ":") for e in used.updates]

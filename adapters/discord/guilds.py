@@ -39,29 +39,29 @@ async def forget_mentorship_channel(core: Core, guild_id: str, channel_id: str) 
 
 
 async def mentorship_channel(core: Core, guild_id: str) -> str | None:
-    return await workspaces.setting(core, PLATFORM, guild_id, CHANNEL_KEY)
+    return await workspaces.setting(core.sessions, PLATFORM, guild_id, CHANNEL_KEY)
 
 
 async def mentorship_choices(
     core: Core, guild_id: str, user_id: str, typed: str, limit: int = 25
 ) -> list[Choice]:
     """The caller's mentorships for the `with` option: the value is the other person's id."""
-    return await choices.mentorship_choices(core, PLATFORM, guild_id, user_id, typed, limit)
+    return await choices.mentorship_choices(core.sessions, PLATFORM, guild_id, user_id, typed, limit)
 
 
 async def home_of(core: Core, guild_id: str, user_id: str) -> str | None:
     """The home thread of the user's most recently active open mentorship (the DM fallback's target)."""
-    return await homes.recent_home(core, PLATFORM, guild_id, user_id)
+    return await homes.recent_home(core.sessions, PLATFORM, guild_id, user_id)
 
 
 async def series_choices(core: Core, guild_id: str, typed: str, limit: int = 25) -> list[tuple[str, int]]:
     """The server's running office hours for the `series` option: (label, number)."""
-    return await choices.series_choices(core, PLATFORM, guild_id, typed, limit)
+    return await choices.series_choices(core.sessions, PLATFORM, guild_id, typed, limit)
 
 
 async def question_choices(core: Core, guild_id: str, typed: str, limit: int = 25) -> list[tuple[str, int]]:
     """Open questions of upcoming sessions, newest first, for the `question` option: (label, number)."""
-    return await choices.question_choices(core, PLATFORM, guild_id, typed, limit)
+    return await choices.question_choices(core.sessions, PLATFORM, guild_id, typed, limit)
 
 
 async def request_choices(
@@ -69,4 +69,4 @@ async def request_choices(
 ) -> list[tuple[str, int]]:
     """Waiting requests the caller sees in `/mentor requests` (theirs, to them, open ones; admins:
     all), newest first, for the `number` option: (label, number)."""
-    return await choices.request_choices(core, PLATFORM, guild_id, user_id, everyone, typed, limit)
+    return await choices.request_choices(core.sessions, PLATFORM, guild_id, user_id, everyone, typed, limit)

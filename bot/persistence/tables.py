@@ -335,11 +335,6 @@ __all__ = [
     "Workspace",
 ]
 
-from bot.persistence import slack_tables  # noqa: F401, E402  (the Slack adapter's tables, on the same metadata)
-
-# isort: split
-from bot.persistence import matching_tables  # noqa: F401, E402
-
 
 class Clarification(Base):
     """A question the bot asked back ("IST: Kolkata, Dublin or Jerusalem?") and the command each answer
@@ -353,9 +348,3 @@ class Clarification(Base):
     options: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-
-
-# isort: split
-from bot.calendar import tables as calendar_tables  # noqa: F401, E402
-from bot.insight import tables as insight_tables  # noqa: F401, E402
-from bot.privacy import tables as privacy_tables  # noqa: F401, E402

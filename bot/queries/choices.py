@@ -19,7 +19,7 @@ from bot.persistence.tables import (
     OfficeHoursSession,
     Workspace,
 )
-from bot.services.unit import Core
+from bot.queries.sessions import Sessions
 
 LABEL_MAX = 100
 
@@ -31,13 +31,13 @@ class Choice:
 
 
 async def mentorship_choices(
-    core: Core, platform: str, workspace_id: str, user_id: str, typed: str, limit: int = 25
+    sessions: Sessions, platform: str, workspace_id: str, user_id: str, typed: str, limit: int = 25
 ) -> list[Choice]:
     """The user's open and concluded mentorships, most recently active first: the value is the other
     person's platform id."""
     mentor, mentee = aliased(Member), aliased(Member)
     states = [str(s) for s in (*OPEN_MENTORSHIP_STATES, MentorshipState.CONCLUDED)]
-    async with core.sessions() as session:
+    async with sessions() as session:
         rows = (
             await session.execute(
                 select(Mentorship, mentor, mentee)
@@ -65,10 +65,10 @@ async def mentorship_choices(
 
 
 async def series_choices(
-    core: Core, platform: str, workspace_id: str, typed: str, limit: int = 25
+    sessions: Sessions, platform: str, workspace_id: str, typed: str, limit: int = 25
 ) -> list[tuple[str, int]]:
     """The workspace's running office hours: (label, series number)."""
-    async with core.sessions() as session:
+    async with sessions() as session:
         rows = await session.scalars(
             select(OfficeHours)
             .join(Workspace, Workspace.id == OfficeHours.workspace_id)
@@ -91,10 +91,10 @@ async def series_choices(
 
 
 async def question_choices(
-    core: Core, platform: str, workspace_id: str, typed: str, limit: int = 25
+    sessions: Sessions, platform: str, workspace_id: str, typed: str, limit: int = 25
 ) -> list[tuple[str, int]]:
     """Open questions of upcoming sessions, newest first: (label, question number)."""
-    async with core.sessions() as session:
+    async with sessions() as session:
         rows = (
             await session.execute(
                 select(OfficeHoursQuestion, Member)
@@ -122,7 +122,13 @@ async def question_choices(
 
 
 async def request_choices(
-    core: Core, platform: str, workspace_id: str, user_id: str, everyone: bool, typed: str, limit: int = 25
+    sessions: Sessions,
+    platform: str,
+    workspace_id: str,
+    user_id: str,
+    everyone: bool,
+    typed: str,
+    limit: int = 25,
 ) -> list[tuple[str, int]]:
     """Waiting mentor requests the user sees in `/mentor requests` (theirs, to them, open ones;
     `everyone` for admins: all), newest first: (label, request number)."""
@@ -148,7 +154,7 @@ async def request_choices(
                 MentorRequest.mentor_id.is_(None),
             )
         )
-    async with core.sessions() as session:
+    async with sessions() as session:
         rows = (await session.execute(query)).all()
     needle = typed.strip().lower().lstrip("#")
     out = []

@@ -9,15 +9,15 @@ from sqlalchemy.orm import aliased
 
 from bot.domain.states import OPEN_MENTORSHIP_STATES
 from bot.persistence.tables import CheckIn, Member, Mentorship, OfficeHours, OfficeHoursSession, Workspace
-from bot.services.unit import Core
+from bot.queries.sessions import Sessions
 
 _OPEN = [str(s) for s in OPEN_MENTORSHIP_STATES]
 
 
-async def recent_home(core: Core, platform: str, workspace_id: str, user_id: str) -> str | None:
+async def recent_home(sessions: Sessions, platform: str, workspace_id: str, user_id: str) -> str | None:
     """The home channel of the user's most recently active open mentorship; None without one."""
     mentor, mentee = aliased(Member), aliased(Member)
-    async with core.sessions() as session:
+    async with sessions() as session:
         return await session.scalar(
             select(Mentorship.home_channel)
             .join(Workspace, Workspace.id == Mentorship.workspace_id)
@@ -44,11 +44,11 @@ class Home:
     threads: set[str] = field(default_factory=set)
 
 
-async def homes_with_threads(core: Core, platform: str) -> dict[str, Home]:
+async def homes_with_threads(sessions: Sessions, platform: str) -> dict[str, Home]:
     """Every mentorship home on the platform with its two people and its check-in threads, plus the
     channels where office-hours sessions were announced with their threads; keyed by channel id."""
     homes: dict[str, Home] = {}
-    async with core.sessions() as session:
+    async with sessions() as session:
         rows = await session.execute(
             select(Mentorship.home_channel, Member.external_id, CheckIn.thread_id)
             .join(Workspace, Workspace.id == Mentorship.workspace_id)

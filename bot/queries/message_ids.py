@@ -14,7 +14,7 @@ from bot.persistence.tables import (
     StatusUpdate,
     Workspace,
 )
-from bot.services.unit import Core
+from bot.queries.sessions import Sessions
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,8 @@ class UsedIds:
     sent_refs: list[str]
 
 
-async def used_message_ids(core: Core, platform: str) -> UsedIds:
-    async with core.sessions() as session:
+async def used_message_ids(sessions: Sessions, platform: str) -> UsedIds:
+    async with sessions() as session:
         updates = await session.scalars(
             select(StatusUpdate.external_id)
             .join(CheckIn, CheckIn.id == StatusUpdate.checkin_id)

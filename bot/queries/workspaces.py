@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.persistence.tables import Workspace
-from bot.services.unit import Core
+from bot.queries.sessions import Sessions
 
 
-async def setting(core: Core, platform: str, workspace_id: str, key: str) -> str | None:
+async def setting(sessions: Sessions, platform: str, workspace_id: str, key: str) -> str | None:
     """The workspace's setting `key` as text; None when it or the workspace is unknown."""
-    async with core.sessions() as session:
+    async with sessions() as session:
         ws = await session.scalar(
             select(Workspace).where(Workspace.platform == platform, Workspace.external_id == workspace_id)
         )

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import outbox
 from bot.clock import Clock
 from bot.persistence.tables import Member, Workspace
-from bot.ports import UserDirectory
+from bot.ports import UserDirectory, WorkspaceEraser
 from bot.services.transaction import BeforeCommit
 
 Waker = Callable[[datetime], Awaitable[None] | None]
@@ -21,14 +21,16 @@ Waker = Callable[[datetime], Awaitable[None] | None]
 
 @dataclass
 class Core:
-    """What every use-case needs: storage, the clock, the platform's user directory, and a way to wake
-    the dispatcher when something new falls due."""
+    """What every use-case needs: storage, the clock, the platform's user directory, a way to wake
+    the dispatcher when something new falls due, and the adapters' own data to erase with a workspace."""
 
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     directory: UserDirectory | None = None
     wakers: list[Waker] = field(default_factory=list)
     before_commit: list[BeforeCommit] = field(default_factory=list)
+    # Per platform: what its adapter keeps about a workspace, deleted with the workspace's data.
+    erasers: dict[str, WorkspaceEraser] = field(default_factory=dict)
 
     def unit(self) -> UnitOfWork:
         return UnitOfWork(self)
