@@ -24,6 +24,7 @@ from bot.services.matching_support import (
     topic_request,
     transition,
 )
+from bot.services.pairs import ensure_home, load_pair
 
 log = logging.getLogger(__name__)
 
@@ -177,9 +178,6 @@ class Kickoff(MatchHandler):
     """In the pair's new home: the intake, and the first session the proposed rhythm would give."""
 
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        # Imported here: deliveries imports this module to register these handlers.
-        from bot.services.deliveries import ensure_home, load_pair
-
         p = await load_pair(ctx, kinds.RequestKickoff.of(row).mentorship_id)
         lo = await load(ctx, row)
         if p is None or lo is None or p.m.state != MentorshipState.ACTIVE.value:

@@ -13,6 +13,7 @@ from bot import validation, wording
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
 from bot.domain.recurrence import Recurrence, parse_recurrence
 from bot.messages import Message, Reply, reply
+from bot.persistence.officehours_queue import QueuedQuestion
 from bot.persistence.tables import (
     Member,
     OfficeHours,
@@ -203,13 +204,6 @@ async def rsvp_ids(tx: Tx, s: OfficeHoursSession) -> list[int]:
             .order_by(OfficeHoursRsvp.created_at)
         )
     )
-
-
-@dataclass(frozen=True)
-class QueuedQuestion:
-    question: OfficeHoursQuestion
-    author: Member
-    votes: int
 
 
 async def queue(tx: Tx, s: OfficeHoursSession, states: tuple[str, ...] = ("open",)) -> list[QueuedQuestion]:
