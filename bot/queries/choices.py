@@ -9,7 +9,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from bot.domain.matching import WAITING_STATES
-from bot.domain.states import OPEN_MENTORSHIP_STATES, MentorshipState
+from bot.domain.states import (
+    OPEN_MENTORSHIP_STATES,
+    MentorshipState,
+    QuestionState,
+    SeriesState,
+    SessionState,
+)
 from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import (
     Member,
@@ -75,7 +81,7 @@ async def series_choices(
             .where(
                 Workspace.platform == platform,
                 Workspace.external_id == workspace_id,
-                OfficeHours.state == "active",
+                OfficeHours.state == SeriesState.ACTIVE,
             )
             .order_by(OfficeHours.id)
         )
@@ -105,8 +111,8 @@ async def question_choices(
                 .where(
                     Workspace.platform == platform,
                     Workspace.external_id == workspace_id,
-                    OfficeHoursQuestion.state == "open",
-                    OfficeHoursSession.state == "upcoming",
+                    OfficeHoursQuestion.state == QuestionState.OPEN,
+                    OfficeHoursSession.state == SessionState.UPCOMING,
                 )
                 .order_by(OfficeHoursQuestion.id.desc())
             )
@@ -141,7 +147,7 @@ async def request_choices(
         .where(
             Workspace.platform == platform,
             Workspace.external_id == workspace_id,
-            MentorRequest.state.in_([s.value for s in WAITING_STATES]),
+            MentorRequest.state.in_(list(WAITING_STATES)),
         )
         .order_by(MentorRequest.id.desc())
         .limit(100)

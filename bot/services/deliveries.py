@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot import payloads as kinds
 from bot import wording
-from bot.domain.states import CheckInState, MentorshipState, OutboxStatus
+from bot.domain.states import ActionState, CheckInState, MentorshipState, OutboxStatus
 from bot.persistence.tables import ActionItem, CheckIn, Member, OutboxRow, StatusUpdate
 from bot.ports import ChannelPost, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
@@ -59,7 +59,7 @@ class CheckinHandler(BaseHandler):
         if p is None or c is None:
             return GONE
         if self.needs_upcoming:
-            if c.state != CheckInState.UPCOMING.value:
+            if c.state != CheckInState.UPCOMING:
                 return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
             if isinstance(ref, kinds.CheckinRef) and ref.scheduled_at != c.scheduled_at:
                 return Drop(OutboxStatus.WITHDRAWN, "check-in was rescheduled")
@@ -102,7 +102,7 @@ class CalledOff(CheckinHandler):
     needs_upcoming = False
 
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
-        if c.state != CheckInState.CANCELLED.value or not (c.thread_channel and c.thread_id):
+        if c.state != CheckInState.CANCELLED or not (c.thread_channel and c.thread_id):
             return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
         nxt = await planning.next_open_checkin(ctx, p.m)
         return Send(ThreadReply(c.thread_channel, c.thread_id), wording.checkin_called_off(p.m, nxt))
@@ -159,9 +159,9 @@ class Followup(CheckinHandler):
     needs_upcoming = False
 
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
-        if c.state == CheckInState.UPCOMING.value:
+        if c.state == CheckInState.UPCOMING:
             await missed(ctx, p.ws, p.m, c)
-        elif c.state != CheckInState.MISSED.value or row.attempts <= 1:
+        elif c.state != CheckInState.MISSED or row.attempts <= 1:
             # Held, skipped or cancelled — or marked missed by hand, which said so already.
             return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
         return Send(await checkin_place(ctx, p, c), wording.marked_missed(p.mentor, p.mentee))
@@ -171,7 +171,7 @@ class Summary(CheckinHandler):
     needs_upcoming = False
 
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
-        if c.state != CheckInState.HELD.value:
+        if c.state != CheckInState.HELD:
             return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
         summary = kinds.CheckinSummary.of(row)
         person = p.person(summary.member_id)
@@ -223,7 +223,7 @@ class UpdatePost(CheckinHandler):
 class Welcome(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         p = await load_pair(ctx, kinds.MentorshipWelcome.of(row).mentorship_id)
-        if p is None or p.m.state == MentorshipState.CONCLUDED.value:
+        if p is None or p.m.state == MentorshipState.CONCLUDED:
             return GONE
         return Send(ChannelPost(await ensure_home(ctx, p)), wording.welcome(p.m, p.mentor, p.mentee))
 
@@ -237,7 +237,7 @@ class Notice(BaseHandler):
         if p is None:
             return GONE
         event = notice.event
-        if event == "proposal" and p.m.state != MentorshipState.PROPOSED.value:
+        if event == "proposal" and p.m.state != MentorshipState.PROPOSED:
             return Drop(OutboxStatus.WITHDRAWN, f"the proposal is already {p.m.state}")
         to = notice.to
         people: dict[int, Member | None] = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
@@ -259,7 +259,7 @@ class Notice(BaseHandler):
 class Resume(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         p = await load_pair(ctx, kinds.MentorshipResume.of(row).mentorship_id)
-        if p is None or p.m.state != MentorshipState.PAUSED.value:
+        if p is None or p.m.state != MentorshipState.PAUSED:
             return Drop(OutboxStatus.WITHDRAWN, "not paused any more")
         c = await auto_resume(ctx, p.ws, p.m)
         return Send(ChannelPost(await ensure_home(ctx, p)), wording.auto_resumed(p.mentor, p.mentee, c))
@@ -268,7 +268,7 @@ class Resume(BaseHandler):
 class Silence(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         p = await load_pair(ctx, kinds.MentorshipSilence.of(row).mentorship_id)
-        if p is None or p.m.state != MentorshipState.ACTIVE.value:
+        if p is None or p.m.state != MentorshipState.ACTIVE:
             return Drop(OutboxStatus.WITHDRAWN, "not active")
         if p.m.last_activity_at + planning.SILENCE > ctx.now + timedelta(minutes=1):
             return Drop(OutboxStatus.WITHDRAWN, "there was activity since")
@@ -289,9 +289,9 @@ class ActionFollowup(BaseHandler):
         followup = kinds.ActionFollowup.of(row)
         item = await ctx.session.get(ActionItem, followup.action_id)
         p = await load_pair(ctx, followup.mentorship_id)
-        if item is None or p is None or item.state != "open":
+        if item is None or p is None or item.state != ActionState.OPEN:
             return Drop(OutboxStatus.WITHDRAWN, "the action item is closed")
-        if p.m.state != MentorshipState.ACTIVE.value:
+        if p.m.state != MentorshipState.ACTIVE:
             return Drop(OutboxStatus.WITHDRAWN, f"the mentorship is {p.m.state}")
         owner = p.person(item.owner_id)
         today = ctx.now.astimezone(planning.zone_of(owner)).date()

@@ -65,7 +65,7 @@ async def mentoring_count(tx: Tx, member_id: int) -> int:
     count = await tx.session.scalar(
         select(func.count(Mentorship.id)).where(
             Mentorship.mentor_id == member_id,
-            Mentorship.state.in_([s.value for s in OPEN_MENTORSHIP_STATES]),
+            Mentorship.state.in_(list(OPEN_MENTORSHIP_STATES)),
         )
     )
     return int(count or 0)
@@ -103,7 +103,7 @@ async def candidates(tx: Tx, ws: Workspace) -> list[Candidate]:
             select(Mentorship.mentor_id, func.count(Mentorship.id))
             .where(
                 Mentorship.workspace_id == ws.id,
-                Mentorship.state.in_([s.value for s in OPEN_MENTORSHIP_STATES]),
+                Mentorship.state.in_(list(OPEN_MENTORSHIP_STATES)),
             )
             .group_by(Mentorship.mentor_id)
         )
@@ -116,13 +116,13 @@ async def taken_mentors(tx: Tx, mentee: Member) -> set[int]:
     paired = await tx.session.scalars(
         select(Mentorship.mentor_id).where(
             Mentorship.mentee_id == mentee.id,
-            Mentorship.state.in_([s.value for s in OPEN_MENTORSHIP_STATES]),
+            Mentorship.state.in_(list(OPEN_MENTORSHIP_STATES)),
         )
     )
     waiting = await tx.session.scalars(
         select(MentorRequest.mentor_id).where(
             MentorRequest.mentee_id == mentee.id,
-            MentorRequest.state.in_([s.value for s in WAITING_STATES]),
+            MentorRequest.state.in_(list(WAITING_STATES)),
             MentorRequest.mentor_id.is_not(None),
         )
     )
@@ -155,7 +155,7 @@ async def waiting_requests(tx: Tx, mentee: Member) -> list[MentorRequest]:
         select(MentorRequest)
         .where(
             MentorRequest.mentee_id == mentee.id,
-            MentorRequest.state.in_([s.value for s in WAITING_STATES]),
+            MentorRequest.state.in_(list(WAITING_STATES)),
         )
         .order_by(MentorRequest.id)
     )
