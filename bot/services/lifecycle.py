@@ -13,7 +13,7 @@ from sqlalchemy import or_, select, update
 
 from bot import payloads as kinds
 from bot.domain.matching import WAITING_STATES
-from bot.domain.states import MENTORSHIP, MentorshipState, OutboxStatus
+from bot.domain.states import MENTORSHIP, MentorshipState, OutboxStatus, SeriesState
 from bot.outbox import REMOVED_AT, planning_stopped
 from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import CheckIn, Mentorship, OfficeHours, OutboxRow, Workspace
@@ -106,7 +106,7 @@ async def reconcile_workspace(uow: UnitOfWork, ws: Workspace) -> None:
     for m in list(ms):
         await schedules.reconcile_mentorship(uow, ws, m)
     series = await uow.session.scalars(
-        select(OfficeHours).where(OfficeHours.workspace_id == ws.id, OfficeHours.state == "active")
+        select(OfficeHours).where(OfficeHours.workspace_id == ws.id, OfficeHours.state == SeriesState.ACTIVE)
     )
     for oh in list(series):
         await schedules.reconcile_series(uow, ws, oh)

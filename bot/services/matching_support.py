@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
-from bot.domain.matching import DEFAULT_WORK, WAITING_STATES, Candidate, Ranking, Seeker, rank
+from bot.domain.matching import DEFAULT_WORK, WAITING_STATES, Candidate, Ranking, RequestState, Seeker, rank
 from bot.domain.states import OPEN_MENTORSHIP_STATES
 from bot.persistence.matching_tables import MentorProfile, MentorRequest
 from bot.persistence.tables import Member, Mentorship, Workspace
@@ -169,7 +169,7 @@ async def requests_involving(tx: Tx, ws: Workspace, me: Member, everyone: bool) 
             or_(
                 MentorRequest.mentee_id == me.id,
                 MentorRequest.mentor_id == me.id,
-                MentorRequest.state == "open",
+                MentorRequest.state == RequestState.OPEN,
             )
         )
     return list(await tx.session.scalars(q.order_by(MentorRequest.id.desc()).limit(60)))
