@@ -8,9 +8,9 @@ from bot import wording
 from bot.messages import ChannelLink, Reply, reply
 from bot.queries import choices, homes, workspaces
 from bot.queries.choices import Choice
-from bot.services.members import Actor, actor_member
+from bot.services.members import Actor
 from bot.services.unit import Core
-from bot.services.workspace_settings import forget_channel_setting
+from bot.services.workspace_settings import forget_channel_setting, set_admin_setting
 
 CHANNEL_KEY = "discord_channel_id"
 
@@ -19,12 +19,8 @@ __all__ = ["CHANNEL_KEY", "Choice"]
 
 async def set_mentorship_channel(core: Core, actor: Actor, channel_id: str, channel_name: str) -> Reply:
     """`/mentor setup #channel`: where mentorship threads are opened. Admins only."""
-    async with core.unit() as uow:
-        ws, me = await actor_member(uow, actor)
-        if not me.is_admin:
-            return reply(wording.admins_only("/mentor setup"), ok=False)
-        # A new dict, so SQLAlchemy sees the JSON column change.
-        ws.settings = {**(ws.settings or {}), CHANNEL_KEY: channel_id}
+    if not await set_admin_setting(core, actor, CHANNEL_KEY, channel_id):
+        return reply(wording.admins_only("/mentor setup"), ok=False)
     return reply(
         "Mentorship threads will be opened in ",
         ChannelLink(channel_id, channel_name),

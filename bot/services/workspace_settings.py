@@ -6,7 +6,20 @@ from sqlalchemy import select
 
 from bot.domain.states import OPEN_MENTORSHIP_STATES
 from bot.persistence.tables import Mentorship, Workspace
+from bot.services.members import Actor, actor_member
 from bot.services.unit import Core
+
+
+async def set_admin_setting(core: Core, actor: Actor, key: str, value: str) -> bool:
+    """Set the actor's workspace's setting `key` when the actor is one of its admins; returns False (and
+    changes nothing) for anyone else."""
+    async with core.unit() as uow:
+        ws, me = await actor_member(uow, actor)
+        if not me.is_admin:
+            return False
+        # A new dict, so SQLAlchemy sees the JSON column change.
+        ws.settings = {**(ws.settings or {}), key: value}
+    return True
 
 
 async def forget_channel_setting(
