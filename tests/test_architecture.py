@@ -79,3 +79,20 @@ def test_no_module_imports_itself_through_others() -> None:
         assert tool.cycles(tool.graph(runtime_only=False)) == []
     finally:
         os.chdir(cwd)
+
+
+def test_bot_wording_names_every_sentence_of_its_modules() -> None:
+    """`bot.wording` imports each name explicitly; a new sentence needs `python tools/wording_exports.py`."""
+    import bot.wording
+
+    spec = importlib.util.spec_from_file_location("wording_exports", ROOT / "tools" / "wording_exports.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    cwd = os.getcwd()
+    try:
+        os.chdir(ROOT)
+        expected = {name for module in tool.MODULES for name in tool.public_names(module)}
+    finally:
+        os.chdir(cwd)
+    assert sorted(expected - set(bot.wording.__all__)) == []

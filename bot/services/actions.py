@@ -114,9 +114,9 @@ async def reopen(uow: UnitOfWork, actor: Actor, number: int) -> Reply:
     plans its follow-up when it has a due date)."""
     ws, me = await actor_member(uow, actor)
     item, m = await _item(uow, ws, me, number)
-    if item.state == ActionState.OPEN.value:
+    if item.state == ActionState.OPEN:
         return Reply(wording.action_still_open(item))
-    item.state = ActionState.OPEN.value
+    item.state = ActionState.OPEN
     item.closed_at = None
     planning.record_activity(m, uow.now)
     return Reply(wording.action_reopened(item), public=False)
