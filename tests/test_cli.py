@@ -207,8 +207,7 @@ def test_message_numbers_continue_after_a_restart(data_env: dict[str, str]) -> N
     with sqlite3.connect(Path(data_env["MENTORBOT_DATA_DIR"]) / "mentorbot.sqlite3") as conn:
         texts = [t for (t,) in conn.execute("SELECT text FROM status_updates ORDER BY id")]
     assert texts[:2] == ["one", "two"] and len(texts) == 14
-    # `/checkin update X` posts X (the keyword says it is an update, whatever X starts with).
-    assert {f"reply {n}" for n in range(1, 7)} | {str(n) for n in range(1, 7)} <= set(texts)
+    assert {f"reply {n}" for n in range(1, 7)} | {f"update {n}" for n in range(1, 7)} <= set(texts)
 
 
 def test_database_mistakes_are_one_line_each(tmp_path: Path) -> None:
