@@ -25,9 +25,10 @@ test: $(STAMP)  ## the whole suite on SQLite
 test-postgres: $(STAMP)  ## the whole suite on PostgreSQL (each test in its own schema)
 	MENTORBOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, and the import contracts in pyproject.toml ([tool.importlinter])
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check bot adapters tests migrations bench
+	$(BIN)/ruff format --check bot adapters tests migrations bench tools
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy bot adapters bench

@@ -39,11 +39,10 @@ from bot.clock import SimulatedClock
 from bot.messages import Message
 from bot.persistence.db import create_engine, session_factory
 from bot.persistence.tables import OutboxRow
-from bot.ports import ChannelPost, DeliveryError, SentRef, ThreadReply
+from bot.ports import ChannelPost, DeliveryError, SentRef, ThreadReply, UserInfo
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.pump import SimulatedPump
 from bot.services.deliveries import handlers
-from bot.services.unit import UserInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results.md"

@@ -23,10 +23,9 @@ from bot.domain.states import OutboxStatus
 from bot.messages import Message
 from bot.persistence.db import create_engine, session_factory
 from bot.persistence.tables import OutboxRow
-from bot.ports import ChannelPost, SentRef, ThreadReply
+from bot.ports import ChannelPost, SentRef, ThreadReply, UserInfo
 from bot.scheduling.dispatcher import DATABASE_UNREACHABLE, Dispatcher
 from bot.services.deliveries import handlers
-from bot.services.unit import UserInfo
 
 
 class AppendGateway:

@@ -19,7 +19,7 @@ from bot.interactions.registry import CommandRegistry
 from bot.interactions.router import Router
 from bot.persistence.db import create_engine, session_factory
 from bot.persistence.migrate import prepare
-from bot.ports import ChatGateway
+from bot.ports import ChatGateway, UserDirectory
 from bot.privacy import commands as privacy_commands
 from bot.privacy import retention
 from bot.privacy.deliveries import privacy_handlers
@@ -27,7 +27,7 @@ from bot.scheduling.dispatcher import Dispatcher, RetryPolicy
 from bot.services import schedules
 from bot.services.deliveries import handlers
 from bot.services.officehours_deliveries import office_hours_handlers
-from bot.services.unit import Core, UserDirectory
+from bot.services.unit import Core
 
 log = logging.getLogger(__name__)
 

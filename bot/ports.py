@@ -1,9 +1,13 @@
-"""The outbound port every chat platform implements: FakeChat, ConsoleChat, SlackChat, DiscordChat."""
+"""The ports every chat platform implements: the outbound chat (FakeChat, ConsoleChat, SlackChat,
+DiscordChat) and the user directory."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Message
 
@@ -98,3 +102,22 @@ class ChatGateway(Protocol):
     async def open_home(self, workspace_id: str, user_ids: list[str], title: str) -> str:
         """Open (or find) the shared place of these people and return its channel id."""
         ...
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """What a platform tells about a user: their name, and their time zone when it knows it."""
+
+    display_name: str
+    tz: str | None = None
+    is_admin: bool = False
+    is_bot: bool = False
+
+
+class UserDirectory(Protocol):
+    async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None: ...
+
+
+# Deletes what a platform's adapter keeps of its own about a workspace (given by its platform id), in
+# the caller's transaction, when the core deletes the workspace after its retention period.
+WorkspaceEraser = Callable[[AsyncSession, str], Awaitable[None]]

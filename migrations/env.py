@@ -9,10 +9,10 @@ from alembic import context
 from sqlalchemy import Connection
 
 from bot.persistence.db import create_engine, normalize_url
-from bot.persistence.tables import Base
+from migrations.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata()
 
 
 def _run(connection: Connection) -> None:

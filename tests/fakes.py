@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 from adapters.console.printer import TextRenderer
 from bot.clock import Clock
 from bot.messages import Message
-from bot.ports import ChannelPost, DeliveryError, Destination, DirectMessage, SentRef, ThreadReply
-from bot.services.unit import UserInfo
+from bot.ports import ChannelPost, DeliveryError, Destination, DirectMessage, SentRef, ThreadReply, UserInfo
 
 
 @dataclass

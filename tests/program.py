@@ -193,7 +193,7 @@ async def _matching_and_office_hours(
         topic="Career Q&A",
         cadence_rule="DTSTART:20260101T170000Z\nRRULE:FREQ=WEEKLY;BYDAY=TH",
         cadence_phrase="weekly on thursday at 17:00",
-        state="ended",
+        state="cancelled",  # how a series ends (SeriesState)
         created_by_id=boss.id,
         created_at=now - 60 * day,
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -63,3 +65,34 @@ def test_nothing_reads_the_environment_or_the_wall_clock_at_import() -> None:
             if bad in source:
                 offenders.append(f"{path.relative_to(ROOT)}: {bad}")
     assert offenders == []
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """`python tools/import_cycles.py` lists them; deferred imports inside functions count too."""
+    spec = importlib.util.spec_from_file_location("import_cycles", ROOT / "tools" / "import_cycles.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    cwd = os.getcwd()
+    try:
+        os.chdir(ROOT)
+        assert tool.cycles(tool.graph(runtime_only=False)) == []
+    finally:
+        os.chdir(cwd)
+
+
+def test_bot_wording_names_every_sentence_of_its_modules() -> None:
+    """`bot.wording` imports each name explicitly; a new sentence needs `python tools/wording_exports.py`."""
+    import bot.wording
+
+    spec = importlib.util.spec_from_file_location("wording_exports", ROOT / "tools" / "wording_exports.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    cwd = os.getcwd()
+    try:
+        os.chdir(ROOT)
+        expected = {name for module in tool.MODULES for name in tool.public_names(module)}
+    finally:
+        os.chdir(cwd)
+    assert sorted(expected - set(bot.wording.__all__)) == []

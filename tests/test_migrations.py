@@ -9,7 +9,7 @@ from sqlalchemy import Connection, inspect
 
 from bot.persistence import migrate
 from bot.persistence.db import create_engine
-from bot.persistence.tables import Base
+from migrations.schema import metadata
 
 
 async def table_names(engine) -> set[str]:
@@ -38,7 +38,7 @@ async def test_models_and_migrations_agree(database_url: str) -> None:
 
         def diff(conn: Connection) -> list[object]:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
-            return list(compare_metadata(context, Base.metadata))
+            return list(compare_metadata(context, metadata()))
 
         async with engine.connect() as conn:
             differences = await conn.run_sync(diff)

@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from adapters.console.printer import TextRenderer
 from bot.clock import Clock
 from bot.messages import Attachment, Message
-from bot.ports import ChannelPost, Destination, DirectMessage, SentRef, ThreadReply
-from bot.services.unit import UserInfo
+from bot.ports import ChannelPost, Destination, DirectMessage, SentRef, ThreadReply, UserInfo
 
 ZoneLookup = Callable[[list[str]], Awaitable[dict[str, ZoneInfo]]]
 

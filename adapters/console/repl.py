@@ -19,8 +19,9 @@ from bot.domain.errors import ParseError
 from bot.domain.timefmt import format_local
 from bot.domain.timeparse import parse_duration
 from bot.messages import Reply
+from bot.queries.zones import zones_of
 from bot.scheduling.pump import RealTimePump, SimulatedPump
-from bot.services.members import Actor, ensure_member, ensure_workspace, zones_for
+from bot.services.members import Actor, ensure_member, ensure_workspace
 
 WORKSPACE = "console"
 UTC_ZONE = ZoneInfo("UTC")
@@ -171,8 +172,7 @@ class Console:
         await self._deliver()
 
     async def _zones(self, users: list[str]) -> dict[str, ZoneInfo]:
-        async with self.app.core.unit() as uow:
-            return await zones_for(uow, "console", WORKSPACE, users)
+        return await zones_of(self.app.core.sessions, "console", WORKSPACE, users)
 
     async def _deliver(self) -> None:
         if isinstance(self.pump, SimulatedPump):

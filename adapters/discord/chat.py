@@ -24,8 +24,7 @@ import discord
 from adapters.discord.render import SnowflakeReference, only_users, render
 from adapters.discord.views import build_view
 from bot.messages import Mention, Message, Paragraph, Text
-from bot.ports import DeliveryError, Destination, DirectMessage, SentRef, ThreadReply
-from bot.services.unit import UserInfo
+from bot.ports import DeliveryError, Destination, DirectMessage, SentRef, ThreadReply, UserInfo
 
 log = logging.getLogger(__name__)
 

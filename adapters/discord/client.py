@@ -13,13 +13,15 @@ import discord
 from discord import app_commands
 
 from adapters.discord import commands, events, lifecycle, modals
-from adapters.discord.actors import host_of
+from adapters.discord.actors import PLATFORM, host_of
 from adapters.discord.chat import DiscordChat
-from adapters.discord.guilds import home_of, mentorship_channel
+from adapters.discord.guilds import CHANNEL_KEY
 from adapters.discord.views import ACTION_TEMPLATE, ActionButton
 from bot import wording
 from bot.app import Application, build_app
 from bot.clock import Clock, SimulatedClock
+from bot.persistence.db import create_engine, session_factory
+from bot.queries import homes, workspaces
 from bot.scheduling.pump import RealTimePump, SimulatedPump
 
 log = logging.getLogger(__name__)
@@ -75,13 +77,15 @@ class MentorBot(discord.Client):
         return self._app
 
     async def setup_hook(self) -> None:
-        holder: list[Application] = []
+        # The engine comes first, so the gateway's look-ups need nothing built after it.
+        engine = create_engine(self.database_url)
+        sessions = session_factory(engine)
 
         async def channel_setting(guild_id: str) -> str | None:
-            return await mentorship_channel(holder[0].core, guild_id)
+            return await workspaces.setting(sessions, PLATFORM, guild_id, CHANNEL_KEY)
 
         async def home(guild_id: str, user_id: str) -> str | None:
-            return await home_of(holder[0].core, guild_id, user_id)
+            return await homes.recent_home(sessions, PLATFORM, guild_id, user_id)
 
         async def home_gone(guild_id: str, channel_id: str) -> int:
             return await lifecycle.home_gone(self, guild_id, channel_id, "unknown (10003)")
@@ -92,10 +96,10 @@ class MentorBot(discord.Client):
             {"discord": self.chat},
             self.clock,
             directory=self.chat,
+            engine=engine,
             public_url=self.public_url,
             retention_days=self.retention_days,
         )
-        holder.append(self._app)
         commands.register(self.tree, self._app.router.registry)
         self.add_dynamic_items(ActionButton)
         if isinstance(self.clock, SimulatedClock):

@@ -17,8 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import render
 from bot.messages import Message
-from bot.ports import ChannelPost, DeliveryError, Destination, DirectMessage, SentRef, ThreadReply
-from bot.services.unit import UserInfo
+from bot.ports import ChannelPost, DeliveryError, Destination, DirectMessage, SentRef, ThreadReply, UserInfo
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.persistence.slack_tables import SlackEvent
+from adapters.slack.tables import SlackEvent
 
 # Slack retries for about an hour; a day of ids is plenty, and pruning now and then keeps it small.
 KEEP = timedelta(days=1)

@@ -10,9 +10,8 @@ from bot.domain.timefmt import format_date
 from bot.interactions.router import Router
 from bot.messages import Button, ButtonStyle, Message, MessageBuilder, Strong, Text
 from bot.persistence.tables import ActionItem
-from bot.services.access import mentorships_of
-from bot.services.members import Actor, actor_member
-from bot.services.planning import open_actions
+from bot.queries.actions import my_open_items
+from bot.services.members import Actor
 
 # Each item takes two blocks; the home tab holds 100.
 MAX_ITEMS = 20
@@ -23,15 +22,6 @@ WELCOME = (
     .para("Start one with `/mentor pair @someone your goal`; `/mentor help` shows everything I can do.")
     .build()
 )
-
-
-async def my_open_items(router: Router, actor: Actor) -> list[ActionItem]:
-    async with router.core.unit() as uow:
-        _ws, me = await actor_member(uow, actor)
-        items: list[ActionItem] = []
-        for m in await mentorships_of(uow, me):
-            items.extend(i for i in await open_actions(uow, m) if i.owner_id == me.id)
-    return items
 
 
 def items_message(items: list[ActionItem]) -> Message:
@@ -58,7 +48,7 @@ def items_message(items: list[ActionItem]) -> Message:
 async def home_messages(router: Router, actor: Actor) -> list[Message]:
     mentorships = await router.command(actor, "mentor", "list")
     first = mentorships.message if mentorships.ok else WELCOME
-    return [first, items_message(await my_open_items(router, actor))]
+    return [first, items_message(await my_open_items(router.core, actor))]
 
 
 async def publish_home(client: AsyncWebClient, router: Router, actor: Actor) -> None:

@@ -27,8 +27,8 @@ from sqlalchemy import desc, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.slack.tables import BOTS_TABLE, INSTALLATIONS_TABLE, SlackOAuthState, SlackTeam
 from bot.clock import Clock
-from bot.persistence.slack_tables import BOTS_TABLE, INSTALLATIONS_TABLE, SlackOAuthState, SlackTeam
 
 log = logging.getLogger(__name__)
 

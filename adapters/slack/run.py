@@ -29,11 +29,12 @@ from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
 from adapters.slack.installation import InstallationStore, SqlOAuthStateStore
 from adapters.slack.listeners import PLATFORM, Deps, register
 from adapters.slack.manifest import EVENTS_PATH
+from adapters.slack.tables import erase_workspace
 from adapters.web.auth import DashboardConfig
 from adapters.web.serve import add_web_routes, dashboard_config
 from bot.app import Application, build_app
 from bot.clock import Clock, SystemClock
-from bot.persistence.db import session_factory
+from bot.persistence.db import create_engine, session_factory
 from bot.scheduling.pump import RealTimePump
 from bot.settings import Settings, SettingsError
 
@@ -112,10 +113,26 @@ async def build_slack(
     """Build the whole Slack bot; migrates an empty database like every entry point."""
     clock = clock or SystemClock()
     client = make_client(config.api_url, None if config.oauth else config.bot_token)
-    holder: list[TokenSource] = []
-
-    async def tokens(team_id: str) -> str | None:
-        return await holder[0](team_id)
+    # The engine and the token source come first, so the gateway needs nothing built after it.
+    engine = engine or create_engine(config.database_url)
+    sessions = session_factory(engine)
+    installations: InstallationStore | None = None
+    tokens: TokenSource
+    if config.oauth:
+        assert config.client_id and config.client_secret
+        installations = InstallationStore(
+            engine,
+            config.client_id,
+            clock,
+            rotator=AsyncTokenRotator(
+                client_id=config.client_id, client_secret=config.client_secret, client=client
+            ),
+        )
+        tokens = installations.bot_token
+    else:
+        if not config.bot_token:
+            raise ValueError("SLACK_BOT_TOKEN is needed without SLACK_CLIENT_ID/SLACK_CLIENT_SECRET")
+        tokens = fixed_token(config.bot_token)
 
     # An org-wide token needs to be told which workspace each call is for.
     chat = SlackChat(client, tokens, team_scoped=config.oauth)
@@ -128,25 +145,16 @@ async def build_slack(
         public_url=config.public_url,
         retention_days=config.retention_days,
     )
-    sessions = session_factory(core.engine)
-    installations: InstallationStore | None = None
-    if config.oauth:
+    core.core.erasers[PLATFORM] = erase_workspace
+    if installations is not None:
         assert config.client_id and config.client_secret
 
         async def installed(teams: list[str]) -> None:
             for team in teams:
                 await core.router.workspace_returned(PLATFORM, team)
 
-        installations = InstallationStore(
-            core.engine,
-            config.client_id,
-            clock,
-            rotator=AsyncTokenRotator(
-                client_id=config.client_id, client_secret=config.client_secret, client=client
-            ),
-            on_installed=installed,
-        )
-        holder.append(installations.bot_token)
+        # Told once the router exists; nothing is installed before the app serves requests.
+        installations.on_installed = installed
         bolt = AsyncApp(
             signing_secret=config.signing_secret,
             client=client,
@@ -162,9 +170,6 @@ async def build_slack(
             ),
         )
     else:
-        if not config.bot_token:
-            raise ValueError("SLACK_BOT_TOKEN is needed without SLACK_CLIENT_ID/SLACK_CLIENT_SECRET")
-        holder.append(fixed_token(config.bot_token))
         bolt = AsyncApp(
             client=client,  # carries the bot token
             # Socket Mode frames are authenticated by the app-level token, not signed.

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 
 from bot.calendar import wording
 from bot.calendar.tables import CalendarEventVersion
-from bot.domain.states import CheckInState, MentorshipState
+from bot.domain.states import CheckInState, MentorshipState, SessionState
 from bot.persistence.tables import (
     CheckIn,
     Member,
@@ -26,7 +26,7 @@ from bot.persistence.tables import (
 )
 from bot.services import planning, schedules
 from bot.services.members import zone_of
-from bot.services.unit import Tx
+from bot.services.transaction import Tx
 
 # How far back the feed keeps past events, and how far ahead it projects a cadence.
 HISTORY = timedelta(days=90)
@@ -82,7 +82,7 @@ def home_link(ws: Workspace, channel: str | None) -> str:
 
 
 def _checkin_status(state: str) -> EventStatus:
-    if state in (CheckInState.SKIPPED.value, CheckInState.CANCELLED.value):
+    if state in (CheckInState.SKIPPED, CheckInState.CANCELLED):
         return EventStatus.CANCELLED
     return EventStatus.CONFIRMED
 
@@ -114,7 +114,7 @@ def checkin_event(
 
 def session_event(ws: Workspace, oh: OfficeHours, s: OfficeHoursSession) -> CalendarEvent:
     zone = schedules.series_recurrence(oh).tz
-    cancelled = s.state in ("skipped", "cancelled")
+    cancelled = s.state in (SessionState.SKIPPED, SessionState.CANCELLED)
     return CalendarEvent(
         uid=session_uid(s),
         start=s.scheduled_at,
@@ -141,7 +141,7 @@ async def mentorship_events(
             .order_by(CheckIn.slot_at)
         )
     )
-    ended = m.state in (MentorshipState.CONCLUDED.value, MentorshipState.DECLINED.value)
+    ended = m.state in (MentorshipState.CONCLUDED, MentorshipState.DECLINED)
     out: list[CalendarEvent] = []
     for c in rows:
         if ended and m.ended_at is not None and c.scheduled_at >= m.ended_at:
@@ -150,10 +150,10 @@ async def mentorship_events(
             checkin_event(ws, m, mentor, mentee, c.slot_at, c.scheduled_at, c.duration_minutes, c.state)
         )
     rec = planning.recurrence_of(m)
-    if m.state != MentorshipState.ACTIVE.value or rec is None:
+    if m.state != MentorshipState.ACTIVE or rec is None:
         return out
     known = {c.slot_at for c in rows}
-    upcoming = [c.slot_at for c in rows if c.state == CheckInState.UPCOMING.value]
+    upcoming = [c.slot_at for c in rows if c.state == CheckInState.UPCOMING]
     after = max([tx.now, *upcoming])
     for slot in rec.occurrences_after(after, PROJECTED_MAX):
         if slot > tx.now + HORIZON:
@@ -161,7 +161,7 @@ async def mentorship_events(
         if slot in known:
             continue
         out.append(
-            checkin_event(ws, m, mentor, mentee, slot, slot, m.duration_minutes, CheckInState.UPCOMING.value)
+            checkin_event(ws, m, mentor, mentee, slot, slot, m.duration_minutes, CheckInState.UPCOMING)
         )
     return out
 
@@ -173,9 +173,7 @@ async def events_for(tx: Tx, ws: Workspace, member: Member) -> list[CalendarEven
         select(Mentorship).where(
             Mentorship.workspace_id == ws.id,
             or_(Mentorship.mentor_id == member.id, Mentorship.mentee_id == member.id),
-            Mentorship.state.in_(
-                [MentorshipState.ACTIVE.value, MentorshipState.PAUSED.value, MentorshipState.CONCLUDED.value]
-            ),
+            Mentorship.state.in_([MentorshipState.ACTIVE, MentorshipState.PAUSED, MentorshipState.CONCLUDED]),
         )
     )
     for m in list(ms):

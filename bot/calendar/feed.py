@@ -17,7 +17,8 @@ from bot.clock import Clock
 from bot.messages import Reply, reply
 from bot.persistence.tables import Member, Workspace
 from bot.services.members import Actor, actor_member
-from bot.services.unit import Core, Tx, UnitOfWork
+from bot.services.transaction import Tx
+from bot.services.unit import Core, UnitOfWork
 
 FEED_PATH = "/calendar/{token}.ics"
 # 32 random bytes: 256 bits, far beyond guessing; URL-safe base64 (43 characters).

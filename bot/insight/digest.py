@@ -19,7 +19,7 @@ from bot.payloads import InsightDigest
 from bot.persistence.tables import OutboxRow, Workspace
 from bot.services import planning
 from bot.services.members import valid_zone
-from bot.services.unit import Tx
+from bot.services.transaction import Tx
 
 KIND = InsightDigest.kind
 KINDS = (KIND,)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.states import QuestionState
 from bot.persistence.tables import (
     ActionItem,
     CheckIn,
@@ -160,14 +161,14 @@ async def _office_hours(session: AsyncSession, ws_id: int) -> Table:
     )
     asked = Counter[int]()
     answered = Counter[int]()
-    for s_id, state in await session.execute(
+    for s_id, question_state in await session.execute(
         select(OfficeHoursQuestion.session_id, OfficeHoursQuestion.state)
         .join(OfficeHoursSession, OfficeHoursSession.id == OfficeHoursQuestion.session_id)
         .join(OfficeHours, OfficeHours.id == OfficeHoursSession.office_hours_id)
-        .where(OfficeHours.workspace_id == ws_id, OfficeHoursQuestion.state != "withdrawn")
+        .where(OfficeHours.workspace_id == ws_id, OfficeHoursQuestion.state != QuestionState.WITHDRAWN)
     ):
         asked[s_id] += 1
-        answered[s_id] += state == "answered"
+        answered[s_id] += question_state == QuestionState.ANSWERED
     for s_id, oh_id, topic, at, state in await session.execute(
         select(
             OfficeHoursSession.id, OfficeHours.id, OfficeHours.topic, OfficeHoursSession.scheduled_at,

@@ -44,7 +44,7 @@ from bot.persistence.tables import (
 SILENT_AFTER = timedelta(days=28)
 PERIODS = {"week": 12, "month": 6}
 OPEN_STATES = (MentorshipState.ACTIVE.value, MentorshipState.PAUSED.value)
-RECORDED = (CheckInState.HELD.value, CheckInState.MISSED.value, CheckInState.SKIPPED.value)
+RECORDED: tuple[str, ...] = (CheckInState.HELD, CheckInState.MISSED, CheckInState.SKIPPED)
 # The series of the dashboard: open proposals, pairs running (active or paused), pairs that ended.
 TIMELINE_SERIES = ("proposed", "running", "ended")
 SESSION_LIMIT = 12
@@ -444,7 +444,7 @@ async def pair_summary(
         activated_at=_aware(m.activated_at) if m.activated_at else None,
         ended_at=_aware(m.ended_at) if m.ended_at else None,
         last_activity_at=_aware(m.last_activity_at),
-        checkins={s: int(counts.get(s, 0)) for s in (*RECORDED, CheckInState.UPCOMING.value)},
+        checkins={s: int(counts.get(CheckInState(s), 0)) for s in (*RECORDED, CheckInState.UPCOMING)},
         open_items=open_items,
         overdue_items=overdue,
         nudges=nudges,

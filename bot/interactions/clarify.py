@@ -104,7 +104,7 @@ async def requests_waiting_for(uow: UnitOfWork, actor: Actor, other: str | None)
     query = select(MentorRequest).where(
         MentorRequest.workspace_id == ws.id,
         MentorRequest.mentor_id == me.id,
-        MentorRequest.state == RequestState.REQUESTED.value,
+        MentorRequest.state == RequestState.REQUESTED,
     )
     if other is not None:
         mentee = await find_member(uow, ws, other)

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain.matching import RequestState
-from bot.persistence.tables import Base, Id, UtcDateTime
+from bot.persistence.tables import Base, Id, StateColumn, UtcDateTime
 
 
 class MentorProfile(Base):
@@ -47,7 +47,7 @@ class MentorRequest(Base):
     tried: Mapped[str] = mapped_column(Text, default="")
     cadence: Mapped[str] = mapped_column(String(300), default="")
     topic: Mapped[str] = mapped_column(String(200), default="")
-    state: Mapped[str] = mapped_column(String(16), default=RequestState.REQUESTED.value)
+    state: Mapped[RequestState] = mapped_column(StateColumn(RequestState), default=RequestState.REQUESTED)
     # When the mentor is reminded, and when the request expires unanswered.
     remind_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)

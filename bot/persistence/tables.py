@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -22,7 +23,39 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from bot.domain.states import ActionState, CheckInState, MentorshipState, OutboxStatus, Stage
+from bot.domain.states import (
+    ActionState,
+    CheckInState,
+    HostState,
+    MentorshipState,
+    OutboxStatus,
+    QuestionState,
+    SeriesState,
+    SessionState,
+    Stage,
+)
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class StateColumn(TypeDecorator[E], Generic[E]):
+    """A state stored as its text (VARCHAR(16), as every migration made it) and read back as its enum.
+
+    Writing text that is not one of the enum's values raises ValueError before it reaches the database."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def __init__(self, states: type[E]) -> None:
+        super().__init__()
+        self.states = states
+
+    def process_bind_param(self, value: E | str | None, dialect: Any) -> str | None:
+        return None if value is None else self.states(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> E | None:
+        return None if value is None else self.states(value)
+
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -102,7 +135,9 @@ class Mentorship(Base):
     target_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     focus: Mapped[str] = mapped_column(String(40), default="")
     stage: Mapped[str] = mapped_column(String(20), default=Stage.GETTING_STARTED.value)
-    state: Mapped[str] = mapped_column(String(16), default=MentorshipState.PROPOSED.value, index=True)
+    state: Mapped[MentorshipState] = mapped_column(
+        StateColumn(MentorshipState), default=MentorshipState.PROPOSED, index=True
+    )
     home_channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # RFC 5545 text (DTSTART;TZID=…/RRULE:…) and the phrase it came from.
     cadence_rule: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -127,7 +162,7 @@ class CheckIn(Base):
     slot_at: Mapped[datetime] = mapped_column(UtcDateTime)
     scheduled_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
-    state: Mapped[str] = mapped_column(String(16), default=CheckInState.UPCOMING.value)
+    state: Mapped[CheckInState] = mapped_column(StateColumn(CheckInState), default=CheckInState.UPCOMING)
     # Bumped when a cancelled occurrence comes back, so it is announced again (see schedules).
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     thread_channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -173,7 +208,7 @@ class ActionItem(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     text: Mapped[str] = mapped_column(Text)
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    state: Mapped[str] = mapped_column(String(16), default=ActionState.OPEN.value)
+    state: Mapped[ActionState] = mapped_column(StateColumn(ActionState), default=ActionState.OPEN)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
@@ -233,7 +268,7 @@ class OfficeHours(Base):
     announce_lead_minutes: Mapped[int] = mapped_column(Integer, default=3 * 1440)
     reminder_lead_minutes: Mapped[int] = mapped_column(Integer, default=60)
     join_details: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(16), default="active")
+    state: Mapped[SeriesState] = mapped_column(StateColumn(SeriesState), default=SeriesState.ACTIVE)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -247,7 +282,9 @@ class OfficeHoursHost(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     # "accepted" hosts run the series; "invited" co-hosts were named by someone else and have not
     # accepted yet (a DM asks them), so nobody is made a host without their consent.
-    state: Mapped[str] = mapped_column(String(16), default="accepted", server_default="accepted")
+    state: Mapped[HostState] = mapped_column(
+        StateColumn(HostState), default=HostState.ACCEPTED, server_default=HostState.ACCEPTED.value
+    )
 
 
 class OfficeHoursSession(Base):
@@ -263,7 +300,7 @@ class OfficeHoursSession(Base):
     slot_at: Mapped[datetime] = mapped_column(UtcDateTime)
     scheduled_at: Mapped[datetime] = mapped_column(UtcDateTime)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    state: Mapped[str] = mapped_column(String(16), default="upcoming")
+    state: Mapped[SessionState] = mapped_column(StateColumn(SessionState), default=SessionState.UPCOMING)
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     announce_channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
     announce_message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -294,7 +331,7 @@ class OfficeHoursQuestion(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     text: Mapped[str] = mapped_column(Text)
     # open / answered / withdrawn / carried (moved on to the next session as a new row)
-    state: Mapped[str] = mapped_column(String(16), default="open")
+    state: Mapped[QuestionState] = mapped_column(StateColumn(QuestionState), default=QuestionState.OPEN)
     carried_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("office_hours_questions.id"), nullable=True
     )
@@ -335,11 +372,6 @@ __all__ = [
     "Workspace",
 ]
 
-from bot.persistence import slack_tables  # noqa: F401, E402  (the Slack adapter's tables, on the same metadata)
-
-# isort: split
-from bot.persistence import matching_tables  # noqa: F401, E402
-
 
 class Clarification(Base):
     """A question the bot asked back ("IST: Kolkata, Dublin or Jerusalem?") and the command each answer
@@ -353,9 +385,3 @@ class Clarification(Base):
     options: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-
-
-# isort: split
-from bot.calendar import tables as calendar_tables  # noqa: F401, E402
-from bot.insight import tables as insight_tables  # noqa: F401, E402
-from bot.privacy import tables as privacy_tables  # noqa: F401, E402

@@ -28,7 +28,7 @@ from bot.persistence.tables import (
     Workspace,
 )
 from bot.privacy import wording
-from bot.services.unit import Tx
+from bot.services.transaction import Tx
 
 # Columns that say nothing about the person and would only confuse (or, for feeds, must stay secret).
 SKIPPED_COLUMNS = {"token_hash"}

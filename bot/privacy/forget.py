@@ -42,7 +42,7 @@ async def open_mentorships(uow: UnitOfWork, me: Member) -> list[Mentorship]:
             select(Mentorship)
             .where(
                 or_(Mentorship.mentor_id == me.id, Mentorship.mentee_id == me.id),
-                Mentorship.state.in_([s.value for s in OPEN_MENTORSHIP_STATES]),
+                Mentorship.state.in_(list(OPEN_MENTORSHIP_STATES)),
             )
             .order_by(Mentorship.id)
         )

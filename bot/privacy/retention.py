@@ -14,7 +14,6 @@ from sqlalchemy import delete, select, update
 from bot.calendar.tables import CalendarEventVersion, CalendarFeed
 from bot.insight.tables import DashboardGrant, DashboardToken
 from bot.persistence.matching_tables import MentorProfile, MentorRequest, RequestClaim
-from bot.persistence.slack_tables import SlackEvent, slack_app_bots, slack_app_installations
 from bot.persistence.tables import (
     ActionItem,
     AgendaItem,
@@ -121,11 +120,10 @@ async def delete_workspace(uow: UnitOfWork, ws: Workspace) -> None:
     await s.execute(delete(DashboardGrant).where(DashboardGrant.workspace_id == ws.id))
     await s.execute(delete(DashboardToken).where(DashboardToken.workspace_id == ws.id))
     await s.execute(delete(Member).where(Member.workspace_id == ws.id))
-    if ws.platform == "slack":
-        # The installation holds the workspace's bot token.
-        for table in (slack_app_installations, slack_app_bots):
-            await s.execute(delete(table).where(table.c.team_id == ws.external_id))
-        await s.execute(delete(SlackEvent).where(SlackEvent.team_id == ws.external_id))
+    erase = uow.core.erasers.get(ws.platform)
+    if erase is not None:
+        # The adapter's own rows (Slack's installation holds the workspace's bot token).
+        await erase(s, ws.external_id)
     await s.execute(delete(Workspace).where(Workspace.id == ws.id))
 
 

@@ -44,7 +44,7 @@ async def add(
         raise UserError(wording.due_in_past(due))
     count = await uow.session.scalar(
         select(func.count(ActionItem.id)).where(
-            ActionItem.mentorship_id == m.id, ActionItem.state == ActionState.OPEN.value
+            ActionItem.mentorship_id == m.id, ActionItem.state == ActionState.OPEN
         )
     )
     if (count or 0) >= OPEN_MAX:
@@ -57,7 +57,7 @@ async def add(
         created_by_id=me.id,
         text=text,
         due_date=due,
-        state=ActionState.OPEN.value,
+        state=ActionState.OPEN,
         created_at=uow.now,
     )
     uow.session.add(item)
@@ -76,7 +76,7 @@ async def list_open(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
                 select(Mentorship).where(
                     Mentorship.workspace_id == ws.id,
                     or_(Mentorship.mentor_id == me.id, Mentorship.mentee_id == me.id),
-                    Mentorship.state.in_([s.value for s in OPEN_MENTORSHIP_STATES]),
+                    Mentorship.state.in_(list(OPEN_MENTORSHIP_STATES)),
                 )
             )
         )
@@ -101,9 +101,9 @@ async def _item(uow: UnitOfWork, ws: Workspace, me: Member, number: int) -> tupl
 async def close(uow: UnitOfWork, actor: Actor, number: int, state: ActionState) -> Reply:
     ws, me = await actor_member(uow, actor)
     item, m = await _item(uow, ws, me, number)
-    if item.state != ActionState.OPEN.value:
+    if item.state != ActionState.OPEN:
         return Reply(wording.action_already(item))
-    item.state = state.value
+    item.state = state
     item.closed_at = uow.now
     planning.record_activity(m, uow.now)
     return Reply(wording.action_closed(item), public=False)
@@ -114,9 +114,9 @@ async def reopen(uow: UnitOfWork, actor: Actor, number: int) -> Reply:
     plans its follow-up when it has a due date)."""
     ws, me = await actor_member(uow, actor)
     item, m = await _item(uow, ws, me, number)
-    if item.state == ActionState.OPEN.value:
+    if item.state == ActionState.OPEN:
         return Reply(wording.action_still_open(item))
-    item.state = ActionState.OPEN.value
+    item.state = ActionState.OPEN
     item.closed_at = None
     planning.record_activity(m, uow.now)
     return Reply(wording.action_reopened(item), public=False)
@@ -127,7 +127,7 @@ async def snooze(uow: UnitOfWork, actor: Actor, number: int, days: int = 1, unti
     relative amounts counting from the later of its due date and today, in the speaker's zone)."""
     ws, me = await actor_member(uow, actor)
     item, _m = await _item(uow, ws, me, number)
-    if item.state != ActionState.OPEN.value:
+    if item.state != ActionState.OPEN:
         return Reply(wording.action_already(item))
     today = uow.now.astimezone(zone_of(me)).date()
     if until_text.strip():

@@ -15,7 +15,8 @@ from bot.persistence.tables import AgendaItem, CheckIn, Member, Mentorship, Stat
 from bot.services import planning, ratelimit, schedules
 from bot.services.access import Selector, can_access, pick, require_access
 from bot.services.members import Actor, actor_member, find_member, find_workspace, zone_of
-from bot.services.unit import Tx, UnitOfWork
+from bot.services.transaction import Tx
+from bot.services.unit import UnitOfWork
 
 UPDATE_MAX = 4000
 QUESTION_MAX = 500
@@ -91,8 +92,8 @@ async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: Selecto
     if not notes:
         raise UserError(wording.NOTES_MISSING)
     c = await _last_started(uow, m, me)
-    first_time = c.state != CheckInState.HELD.value
-    c.state = CheckInState.HELD.value
+    first_time = c.state != CheckInState.HELD
+    c.state = CheckInState.HELD
     c.takeaways = notes.strip()
     c.recorded_by_id = me.id
     if m.stage == Stage.GETTING_STARTED.value:
@@ -110,7 +111,7 @@ async def record_notes(uow: UnitOfWork, actor: Actor, notes: str, other: Selecto
 async def mark_missed(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me, m = await _mentorship(uow, actor, other, "/checkin missed")
     c = await _last_started(uow, m, me)
-    if c.state == CheckInState.HELD.value:
+    if c.state == CheckInState.HELD:
         raise UserError(wording.already_held())
     await missed(uow, ws, m, c)
     return Reply(wording.missed_ack())
@@ -118,21 +119,21 @@ async def mark_missed(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
 
 async def missed(uow: Tx, ws: Workspace, m: Mentorship, c: CheckIn) -> bool:
     """Mark a check-in missed; two missed in a row nudge both people. Returns whether it nudged."""
-    c.state = CheckInState.MISSED.value
+    c.state = CheckInState.MISSED
     await uow.withdraw(planning.topic_checkin(c), kinds=("checkin.followup",))
     recent = list(
         await uow.session.scalars(
             select(CheckIn)
             .where(
                 CheckIn.mentorship_id == m.id,
-                CheckIn.state.in_([CheckInState.HELD.value, CheckInState.MISSED.value]),
+                CheckIn.state.in_([CheckInState.HELD, CheckInState.MISSED]),
                 CheckIn.scheduled_at <= c.scheduled_at,
             )
             .order_by(CheckIn.scheduled_at.desc())
             .limit(3)
         )
     )
-    missed_in_a_row = [r.state == CheckInState.MISSED.value for r in recent]
+    missed_in_a_row = [r.state == CheckInState.MISSED for r in recent]
     # Once per streak: at the second miss in a row, not again at the third, fourth…
     if missed_in_a_row[:2] == [True, True] and missed_in_a_row[2:3] != [True]:
         for person_id in (m.mentor_id, m.mentee_id):
@@ -146,7 +147,7 @@ async def missed(uow: Tx, ws: Workspace, m: Mentorship, c: CheckIn) -> bool:
 
 async def _in_progress(uow: UnitOfWork, m: Mentorship) -> CheckIn | None:
     c = await planning.last_started(uow, m)
-    if c is None or c.state != CheckInState.UPCOMING.value or schedules.ends_at(c) <= uow.now:
+    if c is None or c.state != CheckInState.UPCOMING or schedules.ends_at(c) <= uow.now:
         return None
     return c
 
@@ -228,7 +229,7 @@ async def thread_reply(uow: UnitOfWork, actor: Actor, text: str, external_id: st
     except UserError as exc:
         return reply(exc.message, ok=False)
     moved_to = None
-    if c.state in (CheckInState.CANCELLED.value, CheckInState.SKIPPED.value):
+    if c.state in (CheckInState.CANCELLED, CheckInState.SKIPPED):
         # A thread of a check-in that is off or skipped: the update belongs to the one that replaced it.
         moved_to = await schedules.reconcile_mentorship(uow, ws, m)
     target = moved_to or c

@@ -3,72 +3,23 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 
 from sqlalchemy import select
 
 from bot import payloads as kinds
 from bot import wording
-from bot.domain.states import CheckInState, MentorshipState, OutboxStatus
-from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, OutboxRow, StatusUpdate, Workspace
-from bot.ports import ChannelPost, Destination, DirectMessage, SentRef, ThreadReply
+from bot.domain.states import ActionState, CheckInState, MentorshipState, OutboxStatus
+from bot.persistence.tables import ActionItem, CheckIn, Member, OutboxRow, StatusUpdate
+from bot.ports import ChannelPost, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
 from bot.services import planning, schedules
 from bot.services.checkins import agenda_of, missed, updates_of
 from bot.services.matching_deliveries import matching_handlers
 from bot.services.mentorships import auto_resume
+from bot.services.pairs import Pair, checkin_place, dm, ensure_home, load_pair
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Pair:
-    """A mentorship with its workspace and both people, loaded for rendering."""
-
-    ws: Workspace
-    m: Mentorship
-    mentor: Member
-    mentee: Member
-
-    def person(self, member_id: int) -> Member:
-        return self.mentor if member_id == self.mentor.id else self.mentee
-
-    def other(self, member_id: int) -> Member:
-        return self.mentee if member_id == self.mentor.id else self.mentor
-
-
-async def load_pair(ctx: DeliveryContext, mentorship_id: int) -> Pair | None:
-    m = await ctx.session.get(Mentorship, mentorship_id)
-    if m is None:
-        return None
-    ws = await ctx.session.get(Workspace, m.workspace_id)
-    mentor = await ctx.session.get(Member, m.mentor_id)
-    mentee = await ctx.session.get(Member, m.mentee_id)
-    assert ws is not None and mentor is not None and mentee is not None
-    return Pair(ws, m, mentor, mentee)
-
-
-async def ensure_home(ctx: DeliveryContext, p: Pair) -> str:
-    """The pair's shared place, opened on first need and remembered."""
-    if not p.m.home_channel:
-        p.m.home_channel = await ctx.gateway.open_home(
-            ctx.workspace_external_id,
-            [p.mentor.external_id, p.mentee.external_id],
-            wording.home_title(p.mentor, p.mentee, p.m.focus),
-        )
-    return p.m.home_channel
-
-
-async def checkin_place(ctx: DeliveryContext, p: Pair, c: CheckIn) -> Destination:
-    """The check-in's thread once it has one, else the pair's home."""
-    if c.thread_channel and c.thread_id:
-        return ThreadReply(c.thread_channel, c.thread_id)
-    return ChannelPost(await ensure_home(ctx, p))
-
-
-def dm(member: Member) -> DirectMessage:
-    return DirectMessage(member.external_id)
 
 
 GONE = Drop(OutboxStatus.WITHDRAWN, "the mentorship or check-in no longer exists")
@@ -108,7 +59,7 @@ class CheckinHandler(BaseHandler):
         if p is None or c is None:
             return GONE
         if self.needs_upcoming:
-            if c.state != CheckInState.UPCOMING.value:
+            if c.state != CheckInState.UPCOMING:
                 return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
             if isinstance(ref, kinds.CheckinRef) and ref.scheduled_at != c.scheduled_at:
                 return Drop(OutboxStatus.WITHDRAWN, "check-in was rescheduled")
@@ -151,7 +102,7 @@ class CalledOff(CheckinHandler):
     needs_upcoming = False
 
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
-        if c.state != CheckInState.CANCELLED.value or not (c.thread_channel and c.thread_id):
+        if c.state != CheckInState.CANCELLED or not (c.thread_channel and c.thread_id):
             return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
         nxt = await planning.next_open_checkin(ctx, p.m)
         return Send(ThreadReply(c.thread_channel, c.thread_id), wording.checkin_called_off(p.m, nxt))
@@ -208,9 +159,9 @@ class Followup(CheckinHandler):
     needs_upcoming = False
 
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
-        if c.state == CheckInState.UPCOMING.value:
+        if c.state == CheckInState.UPCOMING:
             await missed(ctx, p.ws, p.m, c)
-        elif c.state != CheckInState.MISSED.value or row.attempts <= 1:
+        elif c.state != CheckInState.MISSED or row.attempts <= 1:
             # Held, skipped or cancelled — or marked missed by hand, which said so already.
             return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
         return Send(await checkin_place(ctx, p, c), wording.marked_missed(p.mentor, p.mentee))
@@ -220,7 +171,7 @@ class Summary(CheckinHandler):
     needs_upcoming = False
 
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
-        if c.state != CheckInState.HELD.value:
+        if c.state != CheckInState.HELD:
             return Drop(OutboxStatus.WITHDRAWN, f"check-in is {c.state}")
         summary = kinds.CheckinSummary.of(row)
         person = p.person(summary.member_id)
@@ -272,7 +223,7 @@ class UpdatePost(CheckinHandler):
 class Welcome(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         p = await load_pair(ctx, kinds.MentorshipWelcome.of(row).mentorship_id)
-        if p is None or p.m.state == MentorshipState.CONCLUDED.value:
+        if p is None or p.m.state == MentorshipState.CONCLUDED:
             return GONE
         return Send(ChannelPost(await ensure_home(ctx, p)), wording.welcome(p.m, p.mentor, p.mentee))
 
@@ -286,7 +237,7 @@ class Notice(BaseHandler):
         if p is None:
             return GONE
         event = notice.event
-        if event == "proposal" and p.m.state != MentorshipState.PROPOSED.value:
+        if event == "proposal" and p.m.state != MentorshipState.PROPOSED:
             return Drop(OutboxStatus.WITHDRAWN, f"the proposal is already {p.m.state}")
         to = notice.to
         people: dict[int, Member | None] = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
@@ -308,7 +259,7 @@ class Notice(BaseHandler):
 class Resume(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         p = await load_pair(ctx, kinds.MentorshipResume.of(row).mentorship_id)
-        if p is None or p.m.state != MentorshipState.PAUSED.value:
+        if p is None or p.m.state != MentorshipState.PAUSED:
             return Drop(OutboxStatus.WITHDRAWN, "not paused any more")
         c = await auto_resume(ctx, p.ws, p.m)
         return Send(ChannelPost(await ensure_home(ctx, p)), wording.auto_resumed(p.mentor, p.mentee, c))
@@ -317,7 +268,7 @@ class Resume(BaseHandler):
 class Silence(BaseHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         p = await load_pair(ctx, kinds.MentorshipSilence.of(row).mentorship_id)
-        if p is None or p.m.state != MentorshipState.ACTIVE.value:
+        if p is None or p.m.state != MentorshipState.ACTIVE:
             return Drop(OutboxStatus.WITHDRAWN, "not active")
         if p.m.last_activity_at + planning.SILENCE > ctx.now + timedelta(minutes=1):
             return Drop(OutboxStatus.WITHDRAWN, "there was activity since")
@@ -338,9 +289,9 @@ class ActionFollowup(BaseHandler):
         followup = kinds.ActionFollowup.of(row)
         item = await ctx.session.get(ActionItem, followup.action_id)
         p = await load_pair(ctx, followup.mentorship_id)
-        if item is None or p is None or item.state != "open":
+        if item is None or p is None or item.state != ActionState.OPEN:
             return Drop(OutboxStatus.WITHDRAWN, "the action item is closed")
-        if p.m.state != MentorshipState.ACTIVE.value:
+        if p.m.state != MentorshipState.ACTIVE:
             return Drop(OutboxStatus.WITHDRAWN, f"the mentorship is {p.m.state}")
         owner = p.person(item.owner_id)
         today = ctx.now.astimezone(planning.zone_of(owner)).date()

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select, update
 
 from bot import payloads as kinds
 from bot.domain.matching import WAITING_STATES
-from bot.domain.states import MentorshipState, OutboxStatus
+from bot.domain.states import MENTORSHIP, MentorshipState, OutboxStatus, SeriesState
 from bot.outbox import REMOVED_AT, planning_stopped
 from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import CheckIn, Mentorship, OfficeHours, OutboxRow, Workspace
@@ -24,7 +24,7 @@ from bot.services.unit import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-OPEN_STATES = (MentorshipState.ACTIVE.value, MentorshipState.PAUSED.value, MentorshipState.PROPOSED.value)
+OPEN_STATES = (MentorshipState.ACTIVE, MentorshipState.PAUSED, MentorshipState.PROPOSED)
 
 
 async def member_left(uow: UnitOfWork, platform: str, workspace_id: str, user_id: str) -> int:
@@ -40,12 +40,12 @@ async def member_left(uow: UnitOfWork, platform: str, workspace_id: str, user_id
         select(Mentorship).where(
             Mentorship.workspace_id == ws.id,
             or_(Mentorship.mentor_id == me.id, Mentorship.mentee_id == me.id),
-            Mentorship.state == MentorshipState.ACTIVE.value,
+            Mentorship.state == MentorshipState.ACTIVE,
         )
     )
     paused = 0
     for m in list(rows):
-        m.state = MentorshipState.PAUSED.value
+        m.state = MENTORSHIP.move(m.state, MentorshipState.PAUSED)
         m.paused_until = None
         await schedules.reconcile_mentorship(uow, ws, m)
         other = m.mentee_id if m.mentor_id == me.id else m.mentor_id
@@ -100,19 +100,19 @@ async def reconcile_workspace(uow: UnitOfWork, ws: Workspace) -> None:
     ms = await uow.session.scalars(
         select(Mentorship).where(
             Mentorship.workspace_id == ws.id,
-            Mentorship.state.in_([MentorshipState.ACTIVE.value, MentorshipState.PAUSED.value]),
+            Mentorship.state.in_([MentorshipState.ACTIVE, MentorshipState.PAUSED]),
         )
     )
     for m in list(ms):
         await schedules.reconcile_mentorship(uow, ws, m)
     series = await uow.session.scalars(
-        select(OfficeHours).where(OfficeHours.workspace_id == ws.id, OfficeHours.state == "active")
+        select(OfficeHours).where(OfficeHours.workspace_id == ws.id, OfficeHours.state == SeriesState.ACTIVE)
     )
     for oh in list(series):
         await schedules.reconcile_series(uow, ws, oh)
     requests = await uow.session.scalars(
         select(MentorRequest).where(
-            MentorRequest.workspace_id == ws.id, MentorRequest.state.in_([s.value for s in WAITING_STATES])
+            MentorRequest.workspace_id == ws.id, MentorRequest.state.in_(list(WAITING_STATES))
         )
     )
     for req in list(requests):
@@ -137,7 +137,7 @@ async def home_lost(uow: UnitOfWork, platform: str, workspace_id: str, channel_i
     for m in list(rows):
         m.home_channel = None
         moved += 1
-        if m.state == MentorshipState.PROPOSED.value:
+        if m.state == MentorshipState.PROPOSED:
             continue
         await _notice(uow, ws, m, "home_moved", "home")
         c = await planning.upcoming_checkin(uow, m)

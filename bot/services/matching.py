@@ -268,7 +268,7 @@ async def submit_request(
         tried=intake.tried,
         cadence=intake.cadence,
         topic=intake.topic,
-        state=(RequestState.REQUESTED if mentor else RequestState.OPEN).value,
+        state=RequestState.REQUESTED if mentor else RequestState.OPEN,
         remind_at=uow.now + window,
         expires_at=uow.now + window + EXPIRY_GRACE,
         decision_note="",
@@ -321,7 +321,7 @@ async def _close(
         "decision_note": note[:NOTE_MAX],
     }
     if not await transition(uow, req, [s.value for s in from_states], **values, **extra):
-        if req.state == RequestState.CLAIMED.value:
+        if req.state == RequestState.CLAIMED:
             raise UserError(await _claim_lost(uow, req))
         raise UserError(wording.request_already(req))
     ws = await uow.session.get(Workspace, req.workspace_id)
@@ -347,10 +347,10 @@ async def _for_mentor(
     ws, me = await actor_member(uow, actor)
     req = await get_request(uow, me, request_id)
     if req.mentor_id != me.id:
-        if req.state == RequestState.OPEN.value:
+        if req.state == RequestState.OPEN:
             raise UserError(wording.open_request_claim_instead(req.id))
         raise NotAllowed(wording.not_your_request())
-    if req.state != RequestState.REQUESTED.value:
+    if req.state != RequestState.REQUESTED:
         raise UserError(wording.request_already(req))
     return ws, me, req
 
@@ -443,7 +443,7 @@ async def withdraw(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
     req = await get_request(uow, me, request_id)
     if req.mentee_id != me.id and not me.is_admin:
         raise NotAllowed(wording.not_your_request())
-    if req.state not in [s.value for s in WAITING_STATES]:
+    if req.state not in list(WAITING_STATES):
         raise UserError(wording.request_already(req))
     await _close(uow, req, WAITING_STATES, RequestState.WITHDRAWN, me)
     if req.mentor_id is not None:
@@ -457,7 +457,7 @@ async def claim(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
     """Any mentor may claim an open request; two at once give one winner."""
     ws, me = await actor_member(uow, actor)
     req = await get_request(uow, me, request_id)
-    if req.state != RequestState.OPEN.value:
+    if req.state != RequestState.OPEN:
         raise UserError(await _claim_lost(uow, req))
     if req.mentee_id == me.id:
         raise UserError(wording.request_self())
@@ -477,7 +477,7 @@ async def claim(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
 
 
 async def _claim_lost(uow: UnitOfWork, req: MentorRequest) -> str:
-    if req.state == RequestState.CLAIMED.value and req.mentor_id is not None:
+    if req.state == RequestState.CLAIMED and req.mentor_id is not None:
         winner = await uow.session.get(Member, req.mentor_id)
         return wording.claim_lost(winner)
     return wording.request_already(req)
@@ -502,7 +502,7 @@ async def assign(uow: UnitOfWork, actor: Actor, request_id: int, mentor_user_id:
     if profile is not None and await is_full(uow, profile):
         raise UserError(wording.mentor_full(mentor.display_name))
     window = answer_window(ws)
-    req.mentor_id, req.state = mentor.id, RequestState.REQUESTED.value
+    req.mentor_id, req.state = mentor.id, RequestState.REQUESTED
     req.remind_at, req.expires_at = uow.now + window, uow.now + window + EXPIRY_GRACE
     req.decided_by_id, req.decided_at, req.decision_note = None, None, ""
     await schedules.reconcile_request(uow, ws, req)

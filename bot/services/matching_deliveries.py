@@ -24,6 +24,7 @@ from bot.services.matching_support import (
     topic_request,
     transition,
 )
+from bot.services.pairs import ensure_home, load_pair
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ async def load(ctx: DeliveryContext, row: OutboxRow) -> Loaded | None:
 
 def _waiting_for_this_mentor(lo: Loaded, row: OutboxRow) -> bool:
     """Still waiting, and (for a directed request) still on the mentor this row was planned for."""
-    if lo.req.state not in [s.value for s in WAITING_STATES]:
+    if lo.req.state not in list(WAITING_STATES):
         return False
     return lo.req.mentor_id == kinds.RequestRemind.of(row).mentor_id
 
@@ -84,8 +85,8 @@ class RequestToMentor(MatchHandler):
         lo = await load(ctx, row)
         if lo is None or not _waiting_for_this_mentor(lo, row):
             return
-        waiting = [st.value for st in WAITING_STATES]
-        if not await transition(ctx, lo.req, waiting, state=RequestState.EXPIRED.value, decided_at=ctx.now):
+        waiting = list(WAITING_STATES)
+        if not await transition(ctx, lo.req, waiting, state=RequestState.EXPIRED, decided_at=ctx.now):
             return
         await ctx.withdraw(topic_request(lo.req), kinds=("match.remind", "match.expire"))
         notice = kinds.RequestNotice(lo.req.id, "undeliverable", lo.mentee.id)
@@ -97,7 +98,7 @@ class PostedToChannel(MatchHandler):
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         lo = await load(ctx, row)
         channel = requests_channel(lo.ws) if lo is not None else None
-        if lo is None or lo.req.state != RequestState.OPEN.value:
+        if lo is None or lo.req.state != RequestState.OPEN:
             return ANSWERED
         if channel is None:
             return Drop(
@@ -129,14 +130,12 @@ class Expire(MatchHandler):
         if lo is None or lo.req.mentor_id != kinds.RequestExpire.of(row).mentor_id:
             return ANSWERED
         # Already expired by this row's earlier attempt (the send failed and is retried): tell them now.
-        if lo.req.state != RequestState.EXPIRED.value:
+        if lo.req.state != RequestState.EXPIRED:
             if not _waiting_for_this_mentor(lo, row):
                 return ANSWERED
-            waiting = [st.value for st in WAITING_STATES]
+            waiting = list(WAITING_STATES)
             # Conditional, so an accept or claim committed a moment ago wins over the expiry.
-            if not await transition(
-                ctx, lo.req, waiting, state=RequestState.EXPIRED.value, decided_at=ctx.now
-            ):
+            if not await transition(ctx, lo.req, waiting, state=RequestState.EXPIRED, decided_at=ctx.now):
                 return ANSWERED
         exclude = {lo.mentor.id} if lo.mentor is not None else set()
         ranking = await suggestions_for(ctx, lo.ws, lo.mentee, lo.req.topic or lo.req.goal, exclude)
@@ -177,12 +176,9 @@ class Kickoff(MatchHandler):
     """In the pair's new home: the intake, and the first session the proposed rhythm would give."""
 
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
-        # Imported here: deliveries imports this module to register these handlers.
-        from bot.services.deliveries import ensure_home, load_pair
-
         p = await load_pair(ctx, kinds.RequestKickoff.of(row).mentorship_id)
         lo = await load(ctx, row)
-        if p is None or lo is None or p.m.state != MentorshipState.ACTIVE.value:
+        if p is None or lo is None or p.m.state != MentorshipState.ACTIVE:
             return Drop(OutboxStatus.WITHDRAWN, "the mentorship is not active")
         profile = await profile_of(ctx, p.mentor)
         phrase, author = (

@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
-from bot.domain.matching import DEFAULT_WORK, WAITING_STATES, Candidate, Ranking, Seeker, rank
+from bot.domain.matching import DEFAULT_WORK, WAITING_STATES, Candidate, Ranking, RequestState, Seeker, rank
 from bot.domain.states import OPEN_MENTORSHIP_STATES
 from bot.persistence.matching_tables import MentorProfile, MentorRequest
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services.members import zone_of
-from bot.services.unit import Tx
+from bot.services.transaction import Tx
 
 DEFAULT_ANSWER_DAYS = 5
 # After the reminder the mentor gets this long before the request expires and the mentee hears back.
@@ -65,7 +65,7 @@ async def mentoring_count(tx: Tx, member_id: int) -> int:
     count = await tx.session.scalar(
         select(func.count(Mentorship.id)).where(
             Mentorship.mentor_id == member_id,
-            Mentorship.state.in_([s.value for s in OPEN_MENTORSHIP_STATES]),
+            Mentorship.state.in_(list(OPEN_MENTORSHIP_STATES)),
         )
     )
     return int(count or 0)
@@ -103,7 +103,7 @@ async def candidates(tx: Tx, ws: Workspace) -> list[Candidate]:
             select(Mentorship.mentor_id, func.count(Mentorship.id))
             .where(
                 Mentorship.workspace_id == ws.id,
-                Mentorship.state.in_([s.value for s in OPEN_MENTORSHIP_STATES]),
+                Mentorship.state.in_(list(OPEN_MENTORSHIP_STATES)),
             )
             .group_by(Mentorship.mentor_id)
         )
@@ -116,13 +116,13 @@ async def taken_mentors(tx: Tx, mentee: Member) -> set[int]:
     paired = await tx.session.scalars(
         select(Mentorship.mentor_id).where(
             Mentorship.mentee_id == mentee.id,
-            Mentorship.state.in_([s.value for s in OPEN_MENTORSHIP_STATES]),
+            Mentorship.state.in_(list(OPEN_MENTORSHIP_STATES)),
         )
     )
     waiting = await tx.session.scalars(
         select(MentorRequest.mentor_id).where(
             MentorRequest.mentee_id == mentee.id,
-            MentorRequest.state.in_([s.value for s in WAITING_STATES]),
+            MentorRequest.state.in_(list(WAITING_STATES)),
             MentorRequest.mentor_id.is_not(None),
         )
     )
@@ -155,7 +155,7 @@ async def waiting_requests(tx: Tx, mentee: Member) -> list[MentorRequest]:
         select(MentorRequest)
         .where(
             MentorRequest.mentee_id == mentee.id,
-            MentorRequest.state.in_([s.value for s in WAITING_STATES]),
+            MentorRequest.state.in_(list(WAITING_STATES)),
         )
         .order_by(MentorRequest.id)
     )
@@ -169,7 +169,7 @@ async def requests_involving(tx: Tx, ws: Workspace, me: Member, everyone: bool) 
             or_(
                 MentorRequest.mentee_id == me.id,
                 MentorRequest.mentor_id == me.id,
-                MentorRequest.state == "open",
+                MentorRequest.state == RequestState.OPEN,
             )
         )
     return list(await tx.session.scalars(q.order_by(MentorRequest.id.desc()).limit(60)))

@@ -126,15 +126,3 @@ async def actor_member(uow: UnitOfWork, actor: Actor) -> tuple[Workspace, Member
     member = await ensure_member(uow, ws, actor.user_id, actor.display_name, actor.tz, actor.is_admin)
     uow.actors[actor] = (ws, member)
     return ws, member
-
-
-async def zones_for(
-    uow: UnitOfWork, platform: str, workspace_id: str, user_ids: list[str]
-) -> dict[str, ZoneInfo]:
-    """Each user's zone (UTC when unknown), for adapters that render times themselves."""
-    ws = await ensure_workspace(uow, platform, workspace_id)
-    rows = await uow.session.scalars(
-        select(Member).where(Member.workspace_id == ws.id, Member.external_id.in_(user_ids))
-    )
-    found = {m.external_id: zone_of(m) for m in rows}
-    return {u: found.get(u, ZoneInfo("UTC")) for u in user_ids}

@@ -15,18 +15,19 @@ from bot.domain.phrases import read_reschedule
 from bot.domain.recurrence import parse_recurrence
 from bot.domain.states import (
     MAX_MENTORS_PER_MENTEE,
+    MENTORSHIP,
     OPEN_MENTORSHIP_STATES,
     CheckInState,
     MentorshipState,
     Stage,
-    can_move,
 )
 from bot.messages import Reply
 from bot.persistence.tables import CheckIn, Member, Mentorship, Reflection, Workspace
 from bot.services import planning, schedules
 from bot.services.access import Selector, is_party, mentorships_of, other_party_id, pick, require_access
 from bot.services.members import Actor, actor_member, ensure_member, zone_of
-from bot.services.unit import Tx, UnitOfWork
+from bot.services.transaction import Tx
+from bot.services.unit import UnitOfWork
 
 GOALS_MAX = 1000
 FOCUS_MAX = 40
@@ -113,7 +114,7 @@ async def create_mentorship(
         target_date=target,
         focus=focus,
         stage=Stage.GETTING_STARTED.value,
-        state=state.value,
+        state=state,
         duration_minutes=30,
         reminder_leads=[1440, 60],
         keep_in_touch=False,
@@ -144,7 +145,7 @@ async def accept(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
 
 async def activate(uow: UnitOfWork, ws: Workspace, m: Mentorship) -> None:
     """The mentorship starts: the silence check begins and the welcome opens the pair's home."""
-    m.state = MentorshipState.ACTIVE.value
+    m.state = MENTORSHIP.move(m.state, MentorshipState.ACTIVE)
     m.activated_at = uow.now
     planning.record_activity(m, uow.now)
     welcome = kinds.MentorshipWelcome(m.id)
@@ -154,7 +155,7 @@ async def activate(uow: UnitOfWork, ws: Workspace, m: Mentorship) -> None:
 async def decline(uow: UnitOfWork, actor: Actor, other: Selector, message: str) -> Reply:
     ws, me = await actor_member(uow, actor)
     m = await _pending_for(uow, ws, me, other)
-    m.state = MentorshipState.DECLINED.value
+    m.state = MENTORSHIP.move(m.state, MentorshipState.DECLINED)
     m.ended_at = uow.now
     await _notice(uow, ws, m, "declined", f"dm:{m.created_by_id}", by_id=me.id, message=message[:500])
     return Reply(wording.declined_ack())
@@ -222,7 +223,7 @@ async def pause(uow: UnitOfWork, actor: Actor, until: date | None, other: Select
     today = uow.now.astimezone(zone_of(me)).date()
     if until is not None and until <= today:
         raise UserError(wording.pause_date_past(until))
-    m.state = MentorshipState.PAUSED.value
+    m.state = MENTORSHIP.move(m.state, MentorshipState.PAUSED)
     m.paused_until = until
     await schedules.reconcile_mentorship(uow, ws, m)
     await _notice(uow, ws, m, "paused", "home", by_id=me.id, until=until.isoformat() if until else None)
@@ -233,7 +234,7 @@ async def resume_mentorship(uow: Tx, ws: Workspace, m: Mentorship) -> CheckIn | 
     """Back to active: the cadence picks up with its next occurrence, open action items are followed up.
 
     Returns the check-in now on the calendar (None without a cadence, or when it has no more dates)."""
-    m.state = MentorshipState.ACTIVE.value
+    m.state = MENTORSHIP.move(m.state, MentorshipState.ACTIVE)
     m.paused_until = None
     planning.record_activity(m, uow.now)
     return await schedules.reconcile_mentorship(uow, ws, m)
@@ -265,7 +266,7 @@ async def skip(
         same = local.isocalendar()[:2] == on.isocalendar()[:2] if week else local == on
         if not same:
             raise UserError(wording.skip_only_next(c, on, zone_of(me)))
-    c.state = CheckInState.SKIPPED.value
+    c.state = CheckInState.SKIPPED
     nxt = await schedules.reconcile_mentorship(uow, ws, m)
     await _notice(uow, ws, m, "skipped", "home", by_id=me.id, skipped_at=c.scheduled_at.isoformat())
     return Reply(wording.skipped_ack(c, nxt))
@@ -299,7 +300,7 @@ async def end(uow: UnitOfWork, actor: Actor, feedback: str, other: Selector) -> 
     ws, me = await actor_member(uow, actor)
     m = await pick(uow, ws, me, other, tuple(OPEN_MENTORSHIP_STATES), "/mentor end")
     require_access(me, m)
-    if not can_move(MentorshipState(m.state), MentorshipState.CONCLUDED):
+    if not MENTORSHIP.allows(m.state, MentorshipState.CONCLUDED):
         raise UserError(wording.already_ended())
     if len(feedback) > REFLECTION_MAX:
         raise UserError(wording.too_long("Feedback", REFLECTION_MAX, len(feedback)))
@@ -313,8 +314,8 @@ async def conclude(
     """End an open mentorship: its schedule is reconciled (future rows withdrawn), pending notices
     withdrawn, and both people told with the reflection prompt. `departing`: `me` is leaving mentorbot
     (forget me), so only the other person is told, in words that say so."""
-    was_proposed = m.state == MentorshipState.PROPOSED.value
-    m.state = MentorshipState.CONCLUDED.value
+    was_proposed = m.state == MentorshipState.PROPOSED
+    m.state = MENTORSHIP.move(m.state, MentorshipState.CONCLUDED)
     m.ended_at = uow.now
     await schedules.reconcile_mentorship(uow, ws, m)
     # One-off notices still waiting (a proposal, a cadence change) no longer apply either.

@@ -12,7 +12,16 @@ from bot import payloads as kinds
 from bot import validation, wording
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
 from bot.domain.recurrence import Recurrence, parse_recurrence
+from bot.domain.states import (
+    QUESTION,
+    SESSION,
+    HostState,
+    QuestionState,
+    SeriesState,
+    SessionState,
+)
 from bot.messages import Message, Reply, reply
+from bot.persistence.officehours_queue import QueuedQuestion
 from bot.persistence.tables import (
     Member,
     OfficeHours,
@@ -32,7 +41,8 @@ from bot.services.schedules import (
     topic_series,
     topic_session,
 )
-from bot.services.unit import Tx, UnitOfWork
+from bot.services.transaction import Tx
+from bot.services.unit import UnitOfWork
 
 # Slack's modal inputs and Discord's text inputs both stop well above this; a question is one thing.
 QUESTION_MAX = 1000
@@ -55,7 +65,7 @@ async def hosts_of(tx: Tx, oh: OfficeHours) -> list[Member]:
     rows = await tx.session.scalars(
         select(Member)
         .join(OfficeHoursHost, OfficeHoursHost.member_id == Member.id)
-        .where(OfficeHoursHost.office_hours_id == oh.id, OfficeHoursHost.state == HOST_ACCEPTED)
+        .where(OfficeHoursHost.office_hours_id == oh.id, OfficeHoursHost.state == HostState.ACCEPTED)
         .order_by(Member.display_name)
     )
     return list(rows)
@@ -68,8 +78,6 @@ async def hosts_of(tx: Tx, oh: OfficeHours) -> list[Member]:
 # names themselves, and co-hosts once they accept the DM invitation. Skipping, cancelling, editing and
 # recapping: the accepted hosts and workspace admins.
 
-HOST_ACCEPTED = "accepted"
-HOST_INVITED = "invited"
 ALLOWED_HOSTS_SETTING = "office_hours_creators"
 
 
@@ -106,7 +114,7 @@ async def host_allowlist(uow: UnitOfWork, actor: Actor, verb: str, user_ids: tup
 
 async def invite_cohost(uow: UnitOfWork, ws: Workspace, oh: OfficeHours, member: Member, by: Member) -> None:
     """A co-host named by someone else is asked first: a DM with Accept and Decline."""
-    uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=member.id, state=HOST_INVITED))
+    uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=member.id, state=HostState.INVITED))
     invite = kinds.HostInvite(oh.id, member.id, by.id)
     await uow.plan(
         ws, invite.plan(f"oh:{oh.id}:hostinvite:{member.id}:{stamp(uow.now)}", topic_series(oh), uow.now)
@@ -118,10 +126,10 @@ async def answer_invite(uow: UnitOfWork, actor: Actor, ident: int, accept: bool)
     ws, me = await actor_member(uow, actor)
     oh = await series_by_id(uow, ws, ident)
     row = await uow.session.get(OfficeHoursHost, (oh.id, me.id))
-    if row is None or row.state != HOST_INVITED or oh.state != "active":
+    if row is None or row.state != HostState.INVITED or oh.state != SeriesState.ACTIVE:
         raise UserError(wording.oh_host_not_invited(oh))
     if accept:
-        row.state = HOST_ACCEPTED
+        row.state = HostState.ACCEPTED
     else:
         await uow.session.delete(row)
     return reply(wording.oh_host_answered(oh, accept))
@@ -152,7 +160,7 @@ async def series_exists(uow: UnitOfWork, actor: Actor, ident: int) -> bool:
 async def active_series(tx: Tx, ws: Workspace) -> list[OfficeHours]:
     rows = await tx.session.scalars(
         select(OfficeHours)
-        .where(OfficeHours.workspace_id == ws.id, OfficeHours.state == "active")
+        .where(OfficeHours.workspace_id == ws.id, OfficeHours.state == SeriesState.ACTIVE)
         .order_by(OfficeHours.id)
     )
     return list(rows)
@@ -178,7 +186,7 @@ async def pick_series(
 async def next_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
     return await tx.session.scalar(
         select(OfficeHoursSession)
-        .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.state == "upcoming")
+        .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.state == SessionState.UPCOMING)
         .order_by(OfficeHoursSession.scheduled_at)
         .limit(1)
     )
@@ -204,14 +212,9 @@ async def rsvp_ids(tx: Tx, s: OfficeHoursSession) -> list[int]:
     )
 
 
-@dataclass(frozen=True)
-class QueuedQuestion:
-    question: OfficeHoursQuestion
-    author: Member
-    votes: int
-
-
-async def queue(tx: Tx, s: OfficeHoursSession, states: tuple[str, ...] = ("open",)) -> list[QueuedQuestion]:
+async def queue(
+    tx: Tx, s: OfficeHoursSession, states: tuple[QuestionState, ...] = (QuestionState.OPEN,)
+) -> list[QueuedQuestion]:
     """Questions by votes, then age: what hosts take first."""
     votes = (
         select(OfficeHoursVote.question_id, func.count().label("n"))
@@ -289,14 +292,14 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
         announce_lead_minutes=3 * 1440,
         reminder_lead_minutes=60,
         join_details="",
-        state="active",
+        state=SeriesState.ACTIVE,
         created_by_id=me.id,
         created_at=uow.now,
     )
     uow.session.add(oh)
     await uow.session.flush()
     for host in hosts:
-        uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=host.id, state=HOST_ACCEPTED))
+        uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=host.id, state=HostState.ACCEPTED))
     for member in invited:
         await invite_cohost(uow, ws, oh, member, me)
     s = await reconcile_series(uow, ws, oh)
@@ -355,7 +358,7 @@ async def _session_for(
         oh = await tx.session.get(OfficeHours, s.office_hours_id) if s else None
         if s is None or oh is None or oh.workspace_id != ws.id:
             raise NotFound(wording.oh_session_gone())
-        if s.state != "upcoming":
+        if s.state != SessionState.UPCOMING:
             raise UserError(wording.oh_session_over(s))
         return s, oh
     oh = await pick_series(tx, ws, ident, actor.channel_id, example)
@@ -368,7 +371,7 @@ async def _session_for(
 async def _asking_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
     """Questions go to the session running now, else to the next one."""
     current = await last_session(tx, oh)
-    if current is not None and current.state == "upcoming":
+    if current is not None and current.state == SessionState.UPCOMING:
         end = current.scheduled_at + timedelta(minutes=current.duration_minutes)
         if tx.now < end:
             return current
@@ -403,7 +406,12 @@ async def ask(
             raise UserError(wording.oh_no_upcoming_text(oh))
         s = found
     q = OfficeHoursQuestion(
-        session_id=s.id, author_id=me.id, text=text, state="open", external_id=external_id, created_at=uow.now
+        session_id=s.id,
+        author_id=me.id,
+        text=text,
+        state=QuestionState.OPEN,
+        external_id=external_id,
+        created_at=uow.now,
     )
     uow.session.add(q)
     await uow.session.flush()
@@ -425,7 +433,7 @@ async def _question(
 async def upvote(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
     ws, me = await actor_member(uow, actor)
     q, s, _oh = await _question(uow, ws, qid)
-    if q.state != "open":
+    if q.state != QuestionState.OPEN:
         return Reply(wording.oh_question_closed(q))
     if q.author_id == me.id:
         raise UserError(wording.oh_own_question())
@@ -444,9 +452,9 @@ async def withdraw(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
     q, _s, oh = await _question(uow, ws, qid)
     if q.author_id != me.id and not await is_host(uow, oh, me) and not me.is_admin:
         raise NotAllowed(wording.oh_not_your_question(qid))
-    if q.state != "open":
+    if q.state != QuestionState.OPEN:
         return Reply(wording.oh_question_closed(q))
-    q.state = "withdrawn"
+    q.state = QUESTION.move(q.state, QuestionState.WITHDRAWN)
     return Reply(wording.oh_withdrawn(q))
 
 
@@ -454,9 +462,9 @@ async def answered(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
     ws, me = await actor_member(uow, actor)
     q, _s, oh = await _question(uow, ws, qid)
     await require_host(uow, oh, me, "mark questions answered")
-    if q.state != "open":
+    if q.state != QuestionState.OPEN:
         return Reply(wording.oh_question_closed(q))
-    q.state = "answered"
+    q.state = QUESTION.move(q.state, QuestionState.ANSWERED)
     q.answered_at = uow.now
     return Reply(wording.oh_answered(q))
 
@@ -495,19 +503,19 @@ async def close_session(
 ) -> list[QueuedQuestion]:
     """After the recap: open questions carry over to the next session; returns them."""
     carried = await queue(tx, s)
-    if s.state == "upcoming":
-        s.state = "held"
+    if s.state == SessionState.UPCOMING:
+        s.state = SESSION.move(s.state, SessionState.HELD)
     nxt = await reconcile_series(tx, ws, oh)
     if nxt is None or nxt is s:
         return []
     for item in carried:
-        item.question.state = "carried"
+        item.question.state = QUESTION.move(item.question.state, QuestionState.CARRIED)
         tx.session.add(
             OfficeHoursQuestion(
                 session_id=nxt.id,
                 author_id=item.author.id,
                 text=item.question.text,
-                state="open",
+                state=QuestionState.OPEN,
                 carried_from_id=item.question.id,
                 created_at=tx.now,
             )
@@ -523,14 +531,14 @@ async def skip(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     s = await next_session(uow, oh)
     if s is None:
         raise UserError(wording.oh_no_upcoming_text(oh))
-    s.state = "skipped"
+    s.state = SESSION.move(s.state, SessionState.SKIPPED)
     told = await notify_rsvps(uow, ws, oh, s, "skipped")
     nxt = await reconcile_series(uow, ws, oh)
     if nxt is not None:
         # Questions already asked for the skipped session wait for the next one.
         await uow.session.execute(
             update(OfficeHoursQuestion)
-            .where(OfficeHoursQuestion.session_id == s.id, OfficeHoursQuestion.state == "open")
+            .where(OfficeHoursQuestion.session_id == s.id, OfficeHoursQuestion.state == QuestionState.OPEN)
             .values(session_id=nxt.id)
         )
     return Reply(wording.oh_skipped(s, nxt, told))
@@ -540,16 +548,16 @@ async def cancel(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     ws, me = await actor_member(uow, actor)
     oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours cancel")
     await require_host(uow, oh, me, "cancel office hours")
-    oh.state = "cancelled"
+    oh.state = SeriesState.CANCELLED
     told = 0
     for s in list(
         await uow.session.scalars(
             select(OfficeHoursSession).where(
-                OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.state == "upcoming"
+                OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.state == SessionState.UPCOMING
             )
         )
     ):
-        s.state = "cancelled"
+        s.state = SESSION.move(s.state, SessionState.CANCELLED)
         told += await notify_rsvps(uow, ws, oh, s, "cancelled")
     await reconcile_series(uow, ws, oh)
     return Reply(wording.oh_cancelled(oh, told))
@@ -588,7 +596,9 @@ async def edit(
             if await uow.session.get(OfficeHoursHost, (oh.id, member.id)) is not None:
                 continue  # already a host, or already asked
             if member.id == me.id:
-                uow.session.add(OfficeHoursHost(office_hours_id=oh.id, member_id=me.id, state=HOST_ACCEPTED))
+                uow.session.add(
+                    OfficeHoursHost(office_hours_id=oh.id, member_id=me.id, state=HostState.ACCEPTED)
+                )
             else:
                 await invite_cohost(uow, ws, oh, member, me)
                 invited.append(member)
@@ -639,7 +649,7 @@ async def stats(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
         )
         done = await uow.session.scalar(
             select(func.count()).where(
-                OfficeHoursQuestion.session_id == s.id, OfficeHoursQuestion.state == "answered"
+                OfficeHoursQuestion.session_id == s.id, OfficeHoursQuestion.state == QuestionState.ANSWERED
             )
         )
         rows.append((s, rsvps, int(asked or 0), int(done or 0)))
@@ -669,7 +679,7 @@ async def thread_question(uow: UnitOfWork, actor: Actor, text: str, external_id:
         select(OfficeHoursQuestion.id).where(OfficeHoursQuestion.external_id == external_id)
     ):
         return None
-    if s.state != "upcoming":
+    if s.state != SessionState.UPCOMING:
         # After the session its thread is for talking it over; only questions before it are queued.
         return None
     return await ask(uow, actor, None, text, session_id=s.id, external_id=external_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import payloads as kinds
 from bot import wording
-from bot.domain.states import OutboxStatus
+from bot.domain.states import SESSION, HostState, OutboxStatus, QuestionState, SeriesState, SessionState
 from bot.persistence.tables import (
     Member,
     OfficeHours,
@@ -30,7 +30,7 @@ async def _load(
     ws = await ctx.session.get(Workspace, oh.workspace_id) if oh else None
     if oh is None or s is None or ws is None:
         return GONE
-    if upcoming and (oh.state != "active" or s.state != "upcoming"):
+    if upcoming and (oh.state != SeriesState.ACTIVE or s.state != SessionState.UPCOMING):
         return Drop(OutboxStatus.WITHDRAWN, f"session is {s.state}, series {oh.state}")
     planned = ref.scheduled_at if isinstance(ref, kinds.SessionRef) else None
     if upcoming and planned and planned != s.scheduled_at:
@@ -146,7 +146,7 @@ class HostInvite(_Base):
         if oh is None or member is None or by is None:
             return GONE
         host = await ctx.session.get(OfficeHoursHost, (oh.id, member.id))
-        if oh.state != "active" or host is None or host.state != oh_service.HOST_INVITED:
+        if oh.state != SeriesState.ACTIVE or host is None or host.state != HostState.INVITED:
             return Drop(OutboxStatus.WITHDRAWN, "the invitation was answered or withdrawn")
         rec_text = oh_service.recurrence(oh).describe()
         return Send(DirectMessage(member.external_id), wording.oh_host_invite(oh, by, rec_text))
@@ -175,12 +175,13 @@ class Wrapup(_Base):
         if isinstance(loaded, Drop):
             return loaded
         ws, oh, s = loaded
-        if s.state not in ("upcoming", "held") or oh.state != "active":
+        if s.state not in (SessionState.UPCOMING, SessionState.HELD) or oh.state != SeriesState.ACTIVE:
             return Drop(OutboxStatus.WITHDRAWN, f"session is {s.state}, series {oh.state}")
-        s.state = "held"
+        if s.state != SessionState.HELD:
+            s.state = SESSION.move(s.state, SessionState.HELD)
         await oh_service.reconcile_series(ctx, ws, oh)
         hosts = await oh_service.hosts_of(ctx, oh)
-        asked = await oh_service.queue(ctx, s, ("open", "answered"))
+        asked = await oh_service.queue(ctx, s, (QuestionState.OPEN, QuestionState.ANSWERED))
         target = DirectMessage(hosts[0].external_id) if len(hosts) == 1 else _place(oh, s)
         return Send(target, wording.oh_recap_request(oh, s, hosts, asked))
 
@@ -193,11 +194,11 @@ class Recap(_Base):
         if isinstance(loaded, Drop):
             return loaded
         ws, oh, s = loaded
-        if s.state in ("skipped", "cancelled"):
+        if s.state in (SessionState.SKIPPED, SessionState.CANCELLED):
             return Drop(OutboxStatus.WITHDRAWN, f"session {s.state}")
         if row.key.endswith(":recap-timeout") and s.recap:
             return Drop(OutboxStatus.WITHDRAWN, "the hosts wrote the recap")
-        answered = await oh_service.queue(ctx, s, ("answered",))
+        answered = await oh_service.queue(ctx, s, (QuestionState.ANSWERED,))
         carried = await oh_service.close_session(ctx, ws, oh, s)
         for item in carried:
             note = kinds.SessionDm(oh.id, s.id, item.author.id, "carried", item.question.text[:500])

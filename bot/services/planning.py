@@ -10,7 +10,7 @@ from bot.domain.recurrence import Recurrence, recurrence_from_rule
 from bot.domain.states import ActionState, CheckInState
 from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship
 from bot.services.members import zone_of
-from bot.services.unit import Tx
+from bot.services.transaction import Tx
 
 SILENCE = timedelta(weeks=6)
 # Notes can be recorded for a day after a session ends; then it counts as missed.
@@ -46,7 +46,7 @@ async def upcoming_checkin(uow: Tx, m: Mentorship) -> CheckIn | None:
     """The latest check-in still open: the next one, else one in progress or waiting for its notes."""
     return await uow.session.scalar(
         select(CheckIn)
-        .where(CheckIn.mentorship_id == m.id, CheckIn.state == CheckInState.UPCOMING.value)
+        .where(CheckIn.mentorship_id == m.id, CheckIn.state == CheckInState.UPCOMING)
         .order_by(CheckIn.scheduled_at.desc())
         .limit(1)
     )
@@ -59,9 +59,7 @@ async def last_started(uow: Tx, m: Mentorship) -> CheckIn | None:
         .where(
             CheckIn.mentorship_id == m.id,
             CheckIn.scheduled_at <= uow.now,
-            CheckIn.state.in_(
-                [CheckInState.UPCOMING.value, CheckInState.HELD.value, CheckInState.MISSED.value]
-            ),
+            CheckIn.state.in_([CheckInState.UPCOMING, CheckInState.HELD, CheckInState.MISSED]),
         )
         .order_by(CheckIn.scheduled_at.desc())
         .limit(1)
@@ -91,7 +89,7 @@ def local_morning(day: date, member: Member) -> datetime:
 async def open_actions(uow: Tx, m: Mentorship) -> list[ActionItem]:
     rows = await uow.session.scalars(
         select(ActionItem)
-        .where(ActionItem.mentorship_id == m.id, ActionItem.state == ActionState.OPEN.value)
+        .where(ActionItem.mentorship_id == m.id, ActionItem.state == ActionState.OPEN)
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
     )
     return list(rows)

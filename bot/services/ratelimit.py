@@ -18,7 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from bot import wording
 from bot.domain.errors import UserError
-from bot.services.unit import Tx
+from bot.services.transaction import Tx
 
 
 class RateLimited(UserError):

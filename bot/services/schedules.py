@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from bot import payloads as kinds
 from bot.domain.matching import WAITING_STATES
 from bot.domain.recurrence import Recurrence, recurrence_from_rule
-from bot.domain.states import CheckInState, MentorshipState
+from bot.domain.states import SESSION, CheckInState, MentorshipState, QuestionState, SeriesState, SessionState
 from bot.insight.digest import digest_setting, reconcile_digest
 from bot.outbox import Planned, SyncResult
 from bot.persistence.matching_tables import MentorRequest
@@ -46,7 +46,8 @@ from bot.persistence.tables import (
 )
 from bot.services import planning
 from bot.services.matching_support import topic_request
-from bot.services.unit import Core, Tx, UnitOfWork
+from bot.services.transaction import Tx
+from bot.services.unit import Core, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -160,19 +161,19 @@ async def _reconcile_mentorship(tx: Tx, ws: Workspace, m: Mentorship) -> tuple[C
         open_ones = list(
             await tx.session.scalars(
                 select(CheckIn)
-                .where(CheckIn.mentorship_id == m.id, CheckIn.state == CheckInState.UPCOMING.value)
+                .where(CheckIn.mentorship_id == m.id, CheckIn.state == CheckInState.UPCOMING)
                 .order_by(CheckIn.scheduled_at, CheckIn.id)
             )
         )
         t = split(open_ones, now)
-        active = m.state == MentorshipState.ACTIVE.value
+        active = m.state == MentorshipState.ACTIVE
         rec = planning.recurrence_of(m) if active else None
         current: CheckIn | None = None
         if rec is not None:
             current, done.occurrences = await _next_checkin(tx, m, rec, t)
         for c in t.future:
             if c is not current:
-                c.state = CheckInState.CANCELLED.value
+                c.state = CheckInState.CANCELLED
                 done.occurrences += 1
                 if c.thread_id:
                     # Its thread is where both people look: say there that it is off, and what is next.
@@ -189,7 +190,7 @@ async def _reconcile_mentorship(tx: Tx, ws: Workspace, m: Mentorship) -> tuple[C
                 desired += _closing_rows(m, c)
             desired += _silence_rows(m, now)
             desired += await _action_rows(tx, m)
-        elif m.state == MentorshipState.PAUSED.value and m.paused_until is not None:
+        elif m.state == MentorshipState.PAUSED and m.paused_until is not None:
             desired.append(await _resume_row(tx, m))
         done.rows = await tx.sync_rows(ws, planning.topic_mentorship(m), MENTORSHIP_KINDS, desired)
         await tx.session.flush()
@@ -200,9 +201,7 @@ async def _next_checkin(tx: Tx, m: Mentorship, rec: Recurrence, t: Timeline) -> 
     used = await tx.session.scalar(
         select(func.max(CheckIn.slot_at)).where(
             CheckIn.mentorship_id == m.id,
-            CheckIn.state.in_(
-                [CheckInState.HELD.value, CheckInState.MISSED.value, CheckInState.SKIPPED.value]
-            ),
+            CheckIn.state.in_([CheckInState.HELD, CheckInState.MISSED, CheckInState.SKIPPED]),
         )
     )
     kept, fresh = choose_next(rec, tx.now, used_up(used, t.ended + t.in_progress), t.future)
@@ -221,7 +220,7 @@ async def _next_checkin(tx: Tx, m: Mentorship, rec: Recurrence, t: Timeline) -> 
         c.created_at = tx.now
     c.scheduled_at = fresh
     c.duration_minutes = m.duration_minutes
-    c.state = CheckInState.UPCOMING.value
+    c.state = CheckInState.UPCOMING
     await tx.session.flush()
     return c, 1
 
@@ -281,9 +280,7 @@ async def _announce_at(tx: Tx, m: Mentorship, c: CheckIn) -> datetime:
         .where(
             CheckIn.mentorship_id == m.id,
             CheckIn.slot_at < c.slot_at,
-            CheckIn.state.in_(
-                [CheckInState.HELD.value, CheckInState.MISSED.value, CheckInState.UPCOMING.value]
-            ),
+            CheckIn.state.in_([CheckInState.HELD, CheckInState.MISSED, CheckInState.UPCOMING]),
         )
         .order_by(CheckIn.slot_at.desc())
         .limit(1)
@@ -380,12 +377,15 @@ async def _reconcile_series(
         open_ones = list(
             await tx.session.scalars(
                 select(OfficeHoursSession)
-                .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.state == "upcoming")
+                .where(
+                    OfficeHoursSession.office_hours_id == oh.id,
+                    OfficeHoursSession.state == SessionState.UPCOMING,
+                )
                 .order_by(OfficeHoursSession.scheduled_at, OfficeHoursSession.id)
             )
         )
         t = split(open_ones, now)
-        active = oh.state == "active"
+        active = oh.state == SeriesState.ACTIVE
         current: OfficeHoursSession | None = None
         if active:
             announced = [s for s in t.future if s.announce_message_id]
@@ -398,7 +398,7 @@ async def _reconcile_series(
                 current, done.occurrences = await _next_session(tx, oh, t)
         dropped = [s for s in t.future if s is not current]
         for s in dropped:
-            s.state = "cancelled"
+            s.state = SESSION.move(s.state, SessionState.CANCELLED)
             done.occurrences += 1
         if dropped and current is not None:
             # Questions already asked for a session that moved wait for the one that replaces it.
@@ -406,7 +406,7 @@ async def _reconcile_series(
                 update(OfficeHoursQuestion)
                 .where(
                     OfficeHoursQuestion.session_id.in_([s.id for s in dropped]),
-                    OfficeHoursQuestion.state == "open",
+                    OfficeHoursQuestion.state == QuestionState.OPEN,
                 )
                 .values(session_id=current.id)
                 .execution_options(synchronize_session=False)
@@ -416,7 +416,7 @@ async def _reconcile_series(
         held = await tx.session.scalars(
             select(OfficeHoursSession.id).where(
                 OfficeHoursSession.office_hours_id == oh.id,
-                OfficeHoursSession.state == "held",
+                OfficeHoursSession.state == SessionState.HELD,
                 OfficeHoursSession.scheduled_at > now - FINISHING,
             )
         )
@@ -434,7 +434,7 @@ async def _next_session(tx: Tx, oh: OfficeHours, t: Timeline) -> tuple[OfficeHou
     used = await tx.session.scalar(
         select(func.max(OfficeHoursSession.slot_at)).where(
             OfficeHoursSession.office_hours_id == oh.id,
-            OfficeHoursSession.state.in_(["held", "skipped"]),
+            OfficeHoursSession.state.in_([SessionState.HELD, SessionState.SKIPPED]),
         )
     )
     kept, fresh = choose_next(rec, tx.now, used_up(used, t.ended), t.future)
@@ -453,7 +453,8 @@ async def _next_session(tx: Tx, oh: OfficeHours, t: Timeline) -> tuple[OfficeHou
         s.created_at = tx.now
     s.scheduled_at = fresh
     s.duration_minutes = oh.duration_minutes
-    s.state = "upcoming"
+    # New, or a cancelled slot that is the cadence's again (SESSION allows cancelled → upcoming).
+    s.state = SessionState.UPCOMING if s.state is None else SESSION.move(s.state, SessionState.UPCOMING)
     await tx.session.flush()
     return s, 1
 
@@ -487,7 +488,7 @@ async def reconcile_request(tx: Tx, ws: Workspace, req: MentorRequest) -> SyncRe
     reminder and the expiry; a decided one has none of them (decisions use conditional updates, so the
     use-cases call this themselves rather than relying on the flush listener)."""
     desired: list[Planned] = []
-    if req.state in [s.value for s in WAITING_STATES]:
+    if req.state in list(WAITING_STATES):
         topic = topic_request(req)
         base = f"req:{req.id}:{req.mentor_id or 'open'}:{planning.stamp(req.expires_at)}"
         first = kinds.RequestToMentor(req.id, req.mentor_id) if req.mentor_id else kinds.RequestPosted(req.id)
@@ -610,7 +611,7 @@ async def _reconcile_owner(tx: Tx, owner: Owner) -> Reconciled:
         ms = await tx.session.scalars(
             select(Mentorship).where(
                 or_(Mentorship.mentor_id == ident, Mentorship.mentee_id == ident),
-                Mentorship.state.in_([MentorshipState.ACTIVE.value, MentorshipState.PAUSED.value]),
+                Mentorship.state.in_([MentorshipState.ACTIVE, MentorshipState.PAUSED]),
             )
         )
         for theirs in list(ms):
@@ -666,12 +667,12 @@ async def _owners(core: Core) -> list[Owner]:
     async with core.sessions() as session:
         ms = await session.scalars(
             select(Mentorship.id).where(
-                Mentorship.state.in_([MentorshipState.ACTIVE.value, MentorshipState.PAUSED.value])
+                Mentorship.state.in_([MentorshipState.ACTIVE, MentorshipState.PAUSED])
             )
         )
-        series = await session.scalars(select(OfficeHours.id).where(OfficeHours.state == "active"))
+        series = await session.scalars(select(OfficeHours.id).where(OfficeHours.state == SeriesState.ACTIVE))
         requests = await session.scalars(
-            select(MentorRequest.id).where(MentorRequest.state.in_([s.value for s in WAITING_STATES]))
+            select(MentorRequest.id).where(MentorRequest.state.in_(list(WAITING_STATES)))
         )
         digests = [ws.id for ws in await session.scalars(select(Workspace)) if digest_setting(ws) is not None]
         return (

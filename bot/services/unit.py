@@ -1,4 +1,5 @@
-"""The unit of work every use-case runs in: one transaction, plus the outbox rows it planned."""
+"""The unit of work every use-case runs in (one transaction, plus the outbox rows it planned), and `Core`,
+the dependencies every unit of work is made from."""
 
 from __future__ import annotations
 
@@ -6,71 +7,30 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import outbox
 from bot.clock import Clock
 from bot.persistence.tables import Member, Workspace
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    """What a platform tells about a user: their name, and their time zone when it knows it."""
-
-    display_name: str
-    tz: str | None = None
-    is_admin: bool = False
-    is_bot: bool = False
-
-
-class Tx(Protocol):
-    """One transaction with a notion of now and the ability to plan and withdraw outbox rows.
-
-    Use-cases get a UnitOfWork; delivery handlers get the dispatcher's DeliveryContext."""
-
-    @property
-    def session(self) -> AsyncSession: ...
-
-    @property
-    def now(self) -> datetime: ...
-
-    async def plan(self, workspace: Workspace, planned: outbox.Planned) -> None: ...
-
-    async def withdraw(self, topic: str, *, kinds: tuple[str, ...] = (), prefix: bool = False) -> int: ...
-
-    async def sync_rows(
-        self,
-        workspace: Workspace,
-        prefix: str,
-        kinds: tuple[str, ...],
-        desired: list[outbox.Planned],
-        keep_topics: frozenset[str] = frozenset(),
-    ) -> outbox.SyncResult: ...
-
-
-# Runs inside a transaction just before it commits (the composition root installs the schedule reconcile).
-BeforeCommit = Callable[[Tx], Awaitable[None]]
-
-
-class UserDirectory(Protocol):
-    async def lookup_user(self, workspace_id: str, user_id: str) -> UserInfo | None: ...
-
+from bot.ports import UserDirectory, WorkspaceEraser
+from bot.services.transaction import BeforeCommit
 
 Waker = Callable[[datetime], Awaitable[None] | None]
 
 
 @dataclass
 class Core:
-    """What every use-case needs: storage, the clock, the platform's user directory, and a way to wake
-    the dispatcher when something new falls due."""
+    """What every use-case needs: storage, the clock, the platform's user directory, a way to wake
+    the dispatcher when something new falls due, and the adapters' own data to erase with a workspace."""
 
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     directory: UserDirectory | None = None
     wakers: list[Waker] = field(default_factory=list)
     before_commit: list[BeforeCommit] = field(default_factory=list)
+    # Per platform: what its adapter keeps about a workspace, deleted with the workspace's data.
+    erasers: dict[str, WorkspaceEraser] = field(default_factory=dict)
 
     def unit(self) -> UnitOfWork:
         return UnitOfWork(self)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.domain.matching import RequestState
 from bot.domain.timefmt import format_date
 from bot.messages import (
     Button,
@@ -727,11 +728,11 @@ def request_list(
             parts += [who(mentee)] if mentee is not None else ["someone"]
             parts += [" → ", who(mentor)] if mentor is not None else [" → any mentor"]
             parts.append(f": {r.goal[:80]}{'…' if len(r.goal) > 80 else ''} ({r.state}")
-            if r.state in ("requested", "open"):
+            if r.state in (RequestState.REQUESTED, RequestState.OPEN):
                 parts += [", expires ", relative(r.expires_at)]
             parts.append(")")
             items.append(line(*parts))
-            if r.state == "open" and r.mentee_id != me.id and len(claimable) < 5:
+            if r.state == RequestState.OPEN and r.mentee_id != me.id and len(claimable) < 5:
                 claimable.append(Button(f"Claim #{r.id}", f"match:claim:{r.id}", ButtonStyle.PRIMARY))
         if items:
             b.heading(title)

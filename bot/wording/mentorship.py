@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from bot.domain.states import ActionState, MentorshipState
 from bot.domain.timefmt import format_date, format_local
 from bot.messages import (
     Block,
@@ -211,7 +212,7 @@ def reminders_bad(text: str = "") -> str:
 
 
 def no_checkin_for_update(state: str) -> str:
-    if state == "paused":
+    if state == MentorshipState.PAUSED:
         return "This mentorship is paused, so there's no check-in to post to. `/mentor resume` picks it up again."
     return (
         "There's no check-in scheduled yet. Set one with `/mentor cadence every 2 weeks on Tuesday at 10:00`."
@@ -370,7 +371,7 @@ def mentorship_list(
         tail: list[Any] = [f"{extra} · {m.state}, {m.stage}"]
         if nxt is not None:
             tail += [" · next ", when(nxt.scheduled_at)]
-        elif m.state == "active" and not m.cadence_rule:
+        elif m.state == MentorshipState.ACTIVE and not m.cadence_rule:
             tail.append(" · no cadence yet")
         items.append(line(*head, *tail))
     b.bullets(items)
@@ -383,7 +384,7 @@ def cadence_set(
     b = MessageBuilder().para("Cadence with ", who(other), f" set: {rec.describe()}.")
     b.para("The next three, in your time:")
     b.bullets([line(when(at)) for at in upcoming])
-    if state == "paused":
+    if state == MentorshipState.PAUSED:
         b.para("The mentorship is paused; check-ins start again when you `/mentor resume`.")
     elif scheduled:
         b.para(
@@ -397,7 +398,7 @@ def next_checkin(
     m: Mentorship, mentor: Member, mentee: Member, c: CheckIn | None, rec: Recurrence | None, now: datetime
 ) -> Message:
     b = MessageBuilder()
-    if m.state == "paused":
+    if m.state == MentorshipState.PAUSED:
         until = f" until {format_date(m.paused_until)}" if m.paused_until else ""
         return b.para(f"This mentorship is paused{until}. `/mentor resume` picks it up again.").build()
     if c is None:
@@ -612,7 +613,7 @@ def action_already(item: ActionItem) -> Message:
 
 
 def action_closed(item: ActionItem) -> Message:
-    verb = "Done" if item.state == "done" else "Dropped"
+    verb = "Done" if item.state == ActionState.DONE else "Dropped"
     return simple(f"{verb}: #{item.id} {item.text}.")
 
 
@@ -724,12 +725,12 @@ def checkin_announcement(
 
 def checkin_called_off(m: Mentorship, nxt: CheckIn | None) -> Message:
     """In the thread of an announced check-in that is off: why, and where the conversation goes next."""
-    if m.state == "paused":
+    if m.state == MentorshipState.PAUSED:
         return simple(
             "This check-in is off: the mentorship is paused. `/mentor resume` picks it up again.",
             summary="Check-in called off",
         )
-    if m.state != "active":
+    if m.state != MentorshipState.ACTIVE:
         return simple("This check-in is off: the mentorship has ended.", summary="Check-in called off")
     if nxt is None:
         return simple(

@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from bot.domain.states import QuestionState, SeriesState
 from bot.domain.timefmt import format_date
 from bot.messages import Button, ButtonStyle, Line, Message, MessageBuilder, Strong, line, simple
 from bot.wording.common import counted, joined, relative, when, who
 
 if TYPE_CHECKING:
     from bot.domain.recurrence import Recurrence
+    from bot.persistence.officehours_queue import QueuedQuestion
     from bot.persistence.tables import Member, OfficeHours, OfficeHoursQuestion, OfficeHoursSession
-    from bot.services.officehours import QueuedQuestion
 
 OH_EXAMPLE = "`/officehours create #help monthly on the first Thursday at 17:00 topic Career Q&A hosts @ann`"
 
@@ -131,7 +132,7 @@ def oh_which(series: Sequence[OfficeHours], example: str) -> str:
 
 def oh_no_upcoming_text(oh: OfficeHours) -> str:
     return f"{_name(oh)} has no upcoming session" + (
-        " — it was cancelled." if oh.state == "cancelled" else "."
+        " — it was cancelled." if oh.state == SeriesState.CANCELLED else "."
     )
 
 
@@ -476,7 +477,7 @@ def oh_starting(
 def oh_recap_request(
     oh: OfficeHours, s: OfficeHoursSession, hosts: Sequence[Member], asked: Sequence[QueuedQuestion]
 ) -> Message:
-    open_count = sum(1 for q in asked if q.question.state == "open")
+    open_count = sum(1 for q in asked if q.question.state == QuestionState.OPEN)
     b = MessageBuilder().para(
         *_hosts(hosts),
         f" — thanks for hosting! {counted(len(asked), 'question')} {'was' if len(asked) == 1 else 'were'} asked, "

@@ -170,8 +170,8 @@ async def test_old_event_ids_are_pruned(world: SlackWorld) -> None:
     from datetime import timedelta
 
     from adapters.slack.dedupe import already_handled, prune, remember
+    from adapters.slack.tables import SlackEvent
     from bot.persistence.db import session_factory
-    from bot.persistence.slack_tables import SlackEvent
 
     sessions = session_factory(world.runtime.core.engine)
     now = world.clock.now()

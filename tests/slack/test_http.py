@@ -16,7 +16,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from adapters.slack.run import serve_http, web_app
-from bot.persistence.slack_tables import slack_app_bots, slack_app_installations
+from adapters.slack.tables import slack_app_bots, slack_app_installations
 from bot.persistence.tables import ActionItem, CheckIn, StatusUpdate
 from bot.settings import Settings
 from tests.slack.driver import SECRET, TOKEN, SlackWorld, form_body, sign

@@ -12,10 +12,10 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import select, text
 
 from adapters.slack.installation import InstallationStore
+from adapters.slack.tables import SlackTeam
 from bot.clock import SimulatedClock
 from bot.persistence import migrate
 from bot.persistence.db import create_engine
-from bot.persistence.slack_tables import SlackTeam
 from bot.persistence.tables import Mentorship, OutboxRow, Workspace
 from tests.harness import START
 from tests.slack.driver import SlackWorld

@@ -2,14 +2,27 @@
 the org of each Grid workspace, and event ids already handled (Slack retries events it thinks we
 missed; the id makes the retry a no-op).
 
-They live on the core's metadata so one Alembic history covers every table; nothing in `bot/` reads
-them, so the dependency rule holds (no slack imports here)."""
+They live on the core's metadata so one Alembic history covers every table (`migrations/schema.py`
+imports this module); nothing in `bot/` reads them: the Slack adapter erases them with a workspace
+(`erase_workspace`, registered in `Core.erasers`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Table, UniqueConstraint, func
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    delete,
+    func,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.persistence.tables import Base, Id, UtcDateTime
@@ -108,3 +121,10 @@ class SlackEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     team_id: Mapped[str] = mapped_column(String(32), default="")
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+async def erase_workspace(session: AsyncSession, team_id: str) -> None:
+    """Delete the workspace's installation (its bot token) and handled event ids; a `WorkspaceEraser`."""
+    for table in (slack_app_installations, slack_app_bots):
+        await session.execute(delete(table).where(table.c.team_id == team_id))
+    await session.execute(delete(SlackEvent).where(SlackEvent.team_id == team_id))
