@@ -14,9 +14,12 @@ from bot.calendar import commands as calendar_commands
 from bot.clock import Clock
 from bot.insight import commands as insight_commands
 from bot.insight.deliveries import insight_handlers
-from bot.interactions import matching_commands, mentorship_commands, officehours_commands
+from bot.interactions import mentorship_commands
 from bot.interactions.registry import CommandRegistry
 from bot.interactions.router import Router
+from bot.matching import commands as matching_commands
+from bot.officehours import commands as officehours_commands
+from bot.officehours.deliveries import office_hours_handlers
 from bot.persistence.db import create_engine, session_factory
 from bot.persistence.migrate import prepare
 from bot.ports import ChatGateway, UserDirectory
@@ -26,7 +29,6 @@ from bot.privacy.deliveries import privacy_handlers
 from bot.scheduling.dispatcher import Dispatcher, RetryPolicy
 from bot.services import schedules
 from bot.services.deliveries import handlers
-from bot.services.officehours_deliveries import office_hours_handlers
 from bot.services.unit import Core
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from sqlalchemy import MetaData
 import adapters.slack.tables
 import bot.calendar.tables
 import bot.insight.tables
-import bot.persistence.matching_tables
+import bot.matching.tables
 import bot.privacy.tables
 from bot.persistence.tables import Base
 
@@ -19,7 +19,7 @@ TABLE_MODULES = (
     adapters.slack.tables,
     bot.calendar.tables,
     bot.insight.tables,
-    bot.persistence.matching_tables,
+    bot.matching.tables,
     bot.privacy.tables,
 )
 

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.states import Stage
-from bot.persistence.matching_tables import MentorProfile, MentorRequest
+from bot.matching.tables import MentorProfile, MentorRequest
 from bot.persistence.tables import (
     ActionItem,
     CheckIn,

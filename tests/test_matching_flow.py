@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.domain.states import OutboxStatus
+from bot.matching.tables import MentorProfile, MentorRequest
 from bot.messages import Reply
-from bot.persistence.matching_tables import MentorProfile, MentorRequest
 from bot.persistence.tables import CheckIn, Mentorship, OutboxRow
 from tests.harness import Harness, render
 

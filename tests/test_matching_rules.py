@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.app import build_app
 from bot.clock import SimulatedClock
-from bot.persistence.matching_tables import MentorRequest, RequestClaim
+from bot.matching.tables import MentorRequest, RequestClaim
 from bot.persistence.tables import Mentorship
 from tests.conftest import on_postgres
 from tests.fakes import FakeChat

@@ -13,10 +13,10 @@ from bot.app import build_app
 from bot.clock import SimulatedClock
 from bot.domain.states import OutboxStatus
 from bot.insight.deliveries import insight_handlers
+from bot.officehours.deliveries import office_hours_handlers
 from bot.persistence.tables import OutboxRow
 from bot.privacy.deliveries import privacy_handlers
 from bot.services.deliveries import handlers
-from bot.services.officehours_deliveries import office_hours_handlers
 from tests.fakes import FakeChat
 from tests.harness import Harness
 

@@ -8,7 +8,7 @@ import ast
 import subprocess
 from pathlib import Path
 
-MODULES = ("common", "matching", "mentorship", "officehours", "safety")
+MODULES = ("common", "mentorship", "safety")  # areas with a package keep their own (bot/<area>/wording.py)
 HEAD = (
     '"""Every sentence the bot says, in one place: one module per area, each name imported explicitly\n'
     "here so `bot.wording.X` stays one namespace and every name says which module holds it\n"

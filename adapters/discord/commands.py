@@ -253,7 +253,7 @@ async def mentor_reminders(
     await run(interaction, "mentor", grammar.mentor_text("reminders", leads, with_))
 
 
-# ---- finding a mentor (bot/interactions/matching_commands.py) ---------------------------------
+# ---- finding a mentor (bot/matching/commands.py) ---------------------------------
 
 
 @app_commands.describe(member="Whose profile to see", show="See your own instead of editing it")

@@ -18,8 +18,8 @@ from adapters.discord.guilds import question_choices, series_choices
 from adapters.discord.modals import command_modal_id
 from adapters.discord.views import CommandModal, answer, follow_up, text_input
 from bot.messages import Reply, reply
+from bot.officehours.usecases import QUESTION_MAX, RECAP_MAX, TOPIC_MAX
 from bot.services.members import Actor
-from bot.services.officehours import QUESTION_MAX, RECAP_MAX, TOPIC_MAX
 
 COMMAND = "officehours"
 SERIES = "Which office hours, when there are several (autocompletes)"

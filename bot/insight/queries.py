@@ -26,7 +26,7 @@ from bot.insight.health import (
     PairSummary,
     SessionStats,
 )
-from bot.persistence.matching_tables import MentorProfile, MentorRequest
+from bot.matching.tables import MentorProfile, MentorRequest
 from bot.persistence.tables import (
     ActionItem,
     CheckIn,

@@ -17,8 +17,8 @@ from bot.domain.errors import AskBack, UserError, ZoneNeeded
 from bot.domain.matching import RequestState
 from bot.domain.recurrence import with_time
 from bot.domain.states import MentorshipState
+from bot.matching.tables import MentorRequest
 from bot.messages import Reply, reply
-from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import Clarification, Member
 from bot.services import members, overlap, planning
 from bot.services.access import other_party_id, pick

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import inspect, or_, select
 
 from bot.calendar.tables import CalendarFeed
+from bot.matching.tables import MentorProfile, MentorRequest
 from bot.messages import Attachment
-from bot.persistence.matching_tables import MentorProfile, MentorRequest
 from bot.persistence.tables import (
     ActionItem,
     AgendaItem,

@@ -9,7 +9,8 @@ from sqlalchemy import delete, or_, select, update
 from bot.calendar.tables import CalendarFeed
 from bot.domain.states import OPEN_MENTORSHIP_STATES, OutboxStatus
 from bot.insight.tables import DashboardGrant
-from bot.persistence.matching_tables import MentorProfile, MentorRequest
+from bot.matching.support import topic_request
+from bot.matching.tables import MentorProfile, MentorRequest
 from bot.persistence.tables import (
     ActionItem,
     AgendaItem,
@@ -27,7 +28,6 @@ from bot.persistence.tables import (
 )
 from bot.privacy import wording
 from bot.services import mentorships
-from bot.services.matching_support import topic_request
 from bot.services.unit import UnitOfWork
 from bot.wording.common import FORGOTTEN_PREFIX
 

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 
 from bot.calendar.tables import CalendarEventVersion, CalendarFeed
 from bot.insight.tables import DashboardGrant, DashboardToken
-from bot.persistence.matching_tables import MentorProfile, MentorRequest, RequestClaim
+from bot.matching.tables import MentorProfile, MentorRequest, RequestClaim
 from bot.persistence.tables import (
     ActionItem,
     AgendaItem,

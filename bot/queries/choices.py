@@ -16,7 +16,7 @@ from bot.domain.states import (
     SeriesState,
     SessionState,
 )
-from bot.persistence.matching_tables import MentorRequest
+from bot.matching.tables import MentorRequest
 from bot.persistence.tables import (
     Member,
     Mentorship,

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from bot import payloads as kinds
 from bot import wording
 from bot.domain.states import ActionState, CheckInState, MentorshipState, OutboxStatus
+from bot.matching.deliveries import matching_handlers
 from bot.persistence.tables import ActionItem, CheckIn, Member, OutboxRow, StatusUpdate
 from bot.ports import ChannelPost, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
 from bot.services import planning, schedules
 from bot.services.checkins import agenda_of, missed, updates_of
-from bot.services.matching_deliveries import matching_handlers
 from bot.services.mentorships import auto_resume
 from bot.services.pairs import Pair, checkin_place, dm, ensure_home, load_pair
 

@@ -32,8 +32,9 @@ from bot.domain.matching import WAITING_STATES
 from bot.domain.recurrence import Recurrence, recurrence_from_rule
 from bot.domain.states import SESSION, CheckInState, MentorshipState, QuestionState, SeriesState, SessionState
 from bot.insight.digest import digest_setting, reconcile_digest
+from bot.matching.support import topic_request
+from bot.matching.tables import MentorRequest
 from bot.outbox import Planned, SyncResult
-from bot.persistence.matching_tables import MentorRequest
 from bot.persistence.tables import (
     ActionItem,
     CheckIn,
@@ -45,7 +46,6 @@ from bot.persistence.tables import (
     Workspace,
 )
 from bot.services import planning
-from bot.services.matching_support import topic_request
 from bot.services.transaction import Tx
 from bot.services.unit import Core, UnitOfWork
 

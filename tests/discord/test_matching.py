@@ -13,7 +13,7 @@ from sqlalchemy import select
 from adapters.discord import grammar
 from adapters.discord.commands import build
 from bot.app import command_registry
-from bot.persistence.matching_tables import MentorProfile, MentorRequest
+from bot.matching.tables import MentorProfile, MentorRequest
 from bot.persistence.tables import Member, Mentorship
 from tests.discord import payloads as pl
 from tests.discord.conftest import ADMIN, ANA, BEN, CY, setup_channel

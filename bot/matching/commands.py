@@ -1,5 +1,5 @@
 """The grammar of finding a mentor: `/mentor profile|available|find|request|requests|claim`, the `match:`
-buttons and forms, all routed to bot.services.matching."""
+buttons and forms, all routed to bot.matching.usecases."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from bot.domain.errors import ParseError
 from bot.domain.timeparse import parse_duration
 from bot.interactions.grammar import parse_number, split_mentions, subcommand
 from bot.interactions.registry import CommandRegistry, Sub
+from bot.matching import usecases as matching
+from bot.matching import wording as matching_wording
 from bot.messages import Reply
-from bot.services import matching
 from bot.services.members import Actor
 from bot.services.unit import UnitOfWork
 from bot.validation import platform_id, whole_number
@@ -98,7 +99,7 @@ async def profile_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
         return await matching.show_profile(uow, actor, None)
     if p.text.lower() in ("", "edit"):
         return await matching.profile_form(uow, actor)
-    raise ParseError(wording.profile_usage(p.text))
+    raise ParseError(matching_wording.profile_usage(p.text))
 
 
 async def available_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
@@ -107,7 +108,7 @@ async def available_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
         return await matching.set_available(uow, actor, True)
     if value in ("off", "no", "false"):
         return await matching.set_available(uow, actor, False)
-    raise ParseError(wording.available_usage(text.strip()))
+    raise ParseError(matching_wording.available_usage(text.strip()))
 
 
 async def find_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
@@ -117,7 +118,7 @@ async def find_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
 async def request_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
     p = split_mentions(text)
     if len(p.mentions) > 1:
-        raise ParseError(wording.REQUEST_ONE_MENTOR)
+        raise ParseError(matching_wording.REQUEST_ONE_MENTOR)
     mentor = p.mentions[0] if p.mentions else None
     if not p.text:
         return await matching.request_form(uow, actor, mentor)
@@ -127,7 +128,7 @@ async def request_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
 def _number(words: list[str], verb: str) -> int:
     number = parse_number(words[0]) if words else None
     if number is None:
-        raise ParseError(wording.request_number(verb, " ".join(words)))
+        raise ParseError(matching_wording.request_number(verb, " ".join(words)))
     return number
 
 
@@ -157,13 +158,13 @@ async def requests_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
     if sub in ("assign", "pair"):
         p = split_mentions(rest)
         if len(p.mentions) != 1:
-            raise ParseError(wording.ASSIGN_USAGE)
+            raise ParseError(matching_wording.ASSIGN_USAGE)
         return await matching.assign(uow, actor, _number(p.words, "assign"), p.mentions[0])
     if sub == "channel":
         return await matching.set_channel(uow, actor, parse_channel(rest))
     if sub in ("wait", "window"):
         return await matching.set_answer_days(uow, actor, parse_days(rest))
-    raise ParseError(wording.requests_usage(sub))
+    raise ParseError(matching_wording.requests_usage(sub))
 
 
 def parse_channel(text: str) -> tuple[str, str] | None:
@@ -172,7 +173,7 @@ def parse_channel(text: str) -> tuple[str, str] | None:
         return None
     match = CHANNEL.match(raw)
     if match is None:
-        raise ParseError(wording.channel_bad(raw))
+        raise ParseError(matching_wording.channel_bad(raw))
     if match["id"]:
         return platform_id(match["id"], "channel"), (match["label"] or match["id"])[:200]
     return platform_id(match["name"], "channel"), match["name"]
@@ -186,9 +187,9 @@ def parse_days(text: str) -> int:
     try:
         amount = parse_duration(raw)
     except ParseError as exc:
-        raise ParseError(wording.wait_bad(raw, matching.MAX_ANSWER_DAYS)) from exc
+        raise ParseError(matching_wording.wait_bad(raw, matching.MAX_ANSWER_DAYS)) from exc
     if amount % timedelta(days=1) or amount < timedelta(days=1):
-        raise ParseError(wording.wait_bad(raw, matching.MAX_ANSWER_DAYS))
+        raise ParseError(matching_wording.wait_bad(raw, matching.MAX_ANSWER_DAYS))
     return amount.days
 
 

@@ -10,7 +10,8 @@ from bot.domain.recurrence import split_cadence
 from bot.interactions.grammar import parse_number, split_mentions, take_channel, take_option
 from bot.interactions.registry import Command, CommandRegistry, Sub
 from bot.messages import Form, FormField, Reply, reply
-from bot.services import officehours
+from bot.officehours import usecases as officehours
+from bot.officehours import wording as oh_wording
 from bot.services.members import Actor
 from bot.services.unit import UnitOfWork
 
@@ -25,7 +26,7 @@ def _number_first(rest: str) -> tuple[int | None, str]:
 def _required_number(rest: str, usage: str) -> int:
     number, _ = _number_first(rest)
     if number is None:
-        raise ParseError(wording.oh_number_needed(usage, rest))
+        raise ParseError(oh_wording.oh_number_needed(usage, rest))
     return number
 
 
@@ -63,7 +64,7 @@ async def _rsvp(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
         return await officehours.rsvp(uow, actor, number, going=True)
     if answer in _NOT_GOING:
         return await officehours.rsvp(uow, actor, number, going=False)
-    raise ParseError(wording.oh_rsvp_usage(said))
+    raise ParseError(oh_wording.oh_rsvp_usage(said))
 
 
 async def _ask(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
@@ -90,7 +91,7 @@ async def _answered(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
 async def _recap(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
     number, body = await _series_then_text(uow, actor, rest)
     if not body:
-        raise ParseError(wording.oh_recap_missing())
+        raise ParseError(oh_wording.oh_recap_missing())
     return await officehours.record_recap(uow, actor, number, body)
 
 
@@ -99,7 +100,7 @@ async def _edit(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
     p = split_mentions(body)
     field, _, value = " ".join(p.words).partition(" ")
     if not field or (not value.strip() and field.lower() != "hosts"):
-        raise ParseError(wording.oh_edit_fields(field or "(nothing)"))
+        raise ParseError(oh_wording.oh_edit_fields(field or "(nothing)"))
     return await officehours.edit(uow, actor, number, field.lower(), value.strip(), tuple(p.mentions))
 
 
@@ -118,7 +119,7 @@ async def _stats(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
 async def _create(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
     channel_id, channel_name, remaining = take_channel(rest)
     if channel_id is None:
-        raise ParseError(wording.oh_channel_missing())
+        raise ParseError(oh_wording.oh_channel_missing())
     p = split_mentions(remaining)
     words = p.words
     if words and words[-1].lower() == "hosts":
@@ -129,7 +130,7 @@ async def _create(uow: UnitOfWork, actor: Actor, rest: str) -> Reply:
     words, topic = take_option(words, "topic", max_words=40)
     phrase = " ".join(words)
     if not phrase:
-        raise ParseError(wording.oh_cadence_missing())
+        raise ParseError(oh_wording.oh_cadence_missing())
     if topic is None:
         # "monthly on the first thursday at 17:00 career growth": the words after the cadence are the topic.
         phrase, topic = split_cadence(phrase, "UTC", uow.now)
@@ -189,7 +190,7 @@ async def form(uow: UnitOfWork, actor: Actor, verb: str, ident: int, values: Map
         return await officehours.ask(uow, actor, None, text, session_id=ident)
     if verb == "recap":
         if not text:
-            raise ParseError(wording.oh_recap_missing())
+            raise ParseError(oh_wording.oh_recap_missing())
         return await officehours.record_recap(uow, actor, ident, text)
     return reply(wording.BUTTON_STALE, ok=False)
 

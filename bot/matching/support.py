@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select, update
 
 from bot.domain.matching import DEFAULT_WORK, WAITING_STATES, Candidate, Ranking, RequestState, Seeker, rank
 from bot.domain.states import OPEN_MENTORSHIP_STATES
-from bot.persistence.matching_tables import MentorProfile, MentorRequest
+from bot.matching.tables import MentorProfile, MentorRequest
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services.members import zone_of
 from bot.services.transaction import Tx

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select, update
 
 from bot import payloads as kinds
-from bot import validation, wording
+from bot import validation
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
 from bot.domain.recurrence import Recurrence, parse_recurrence
 from bot.domain.states import (
@@ -21,7 +21,8 @@ from bot.domain.states import (
     SessionState,
 )
 from bot.messages import Message, Reply, reply
-from bot.persistence.officehours_queue import QueuedQuestion
+from bot.officehours import wording as oh_wording
+from bot.officehours.queue import QueuedQuestion
 from bot.persistence.tables import (
     Member,
     OfficeHours,
@@ -96,11 +97,11 @@ async def host_allowlist(uow: UnitOfWork, actor: Actor, verb: str, user_ids: tup
     if verb in ("", "list"):
         ids = allowed_creator_ids(ws)
         people = [m for m in [await uow.session.get(Member, i) for i in ids] if m is not None]
-        return Reply(wording.oh_host_allowlist(people))
+        return Reply(oh_wording.oh_host_allowlist(people))
     if verb not in ("allow", "add", "remove", "deny") or not user_ids:
-        raise ParseError(wording.oh_hosts_usage(" ".join([verb, *user_ids]).strip()))
+        raise ParseError(oh_wording.oh_hosts_usage(" ".join([verb, *user_ids]).strip()))
     if not me.is_admin:
-        raise NotAllowed(wording.oh_hosts_admins_only())
+        raise NotAllowed(oh_wording.oh_hosts_admins_only())
     people = [await ensure_member(uow, ws, uid) for uid in dict.fromkeys(user_ids)]
     ids = allowed_creator_ids(ws)
     if verb in ("allow", "add"):
@@ -109,7 +110,7 @@ async def host_allowlist(uow: UnitOfWork, actor: Actor, verb: str, user_ids: tup
         ids = [i for i in ids if i not in {p.id for p in people}]
     # A new dict, so SQLAlchemy sees the JSON column change.
     ws.settings = {**(ws.settings or {}), ALLOWED_HOSTS_SETTING: ids}
-    return Reply(wording.oh_host_allowlist_changed(people, verb in ("allow", "add")))
+    return Reply(oh_wording.oh_host_allowlist_changed(people, verb in ("allow", "add")))
 
 
 async def invite_cohost(uow: UnitOfWork, ws: Workspace, oh: OfficeHours, member: Member, by: Member) -> None:
@@ -127,12 +128,12 @@ async def answer_invite(uow: UnitOfWork, actor: Actor, ident: int, accept: bool)
     oh = await series_by_id(uow, ws, ident)
     row = await uow.session.get(OfficeHoursHost, (oh.id, me.id))
     if row is None or row.state != HostState.INVITED or oh.state != SeriesState.ACTIVE:
-        raise UserError(wording.oh_host_not_invited(oh))
+        raise UserError(oh_wording.oh_host_not_invited(oh))
     if accept:
         row.state = HostState.ACCEPTED
     else:
         await uow.session.delete(row)
-    return reply(wording.oh_host_answered(oh, accept))
+    return reply(oh_wording.oh_host_answered(oh, accept))
 
 
 async def is_host(tx: Tx, oh: OfficeHours, member: Member) -> bool:
@@ -141,13 +142,13 @@ async def is_host(tx: Tx, oh: OfficeHours, member: Member) -> bool:
 
 async def require_host(tx: Tx, oh: OfficeHours, member: Member, what: str) -> None:
     if not member.is_admin and not await is_host(tx, oh, member):
-        raise NotAllowed(wording.oh_hosts_only(what))
+        raise NotAllowed(oh_wording.oh_hosts_only(what))
 
 
 async def series_by_id(tx: Tx, ws: Workspace, ident: int) -> OfficeHours:
     oh = await tx.session.get(OfficeHours, ident)
     if oh is None or oh.workspace_id != ws.id:
-        raise NotFound(wording.oh_not_found(ident))
+        raise NotFound(oh_wording.oh_not_found(ident))
     return oh
 
 
@@ -179,8 +180,8 @@ async def pick_series(
     if len(series) == 1:
         return series[0]
     if not series:
-        raise NotFound(wording.oh_none())
-    raise UserError(wording.oh_which(series, example))
+        raise NotFound(oh_wording.oh_none())
+    raise UserError(oh_wording.oh_which(series, example))
 
 
 async def next_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
@@ -268,7 +269,7 @@ class CreateRequest:
 async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     ws, me = await actor_member(uow, actor)
     if not may_create(ws, me):
-        raise NotAllowed(wording.oh_create_not_allowed())
+        raise NotAllowed(oh_wording.oh_create_not_allowed())
     named = list({m.id: m for m in [await ensure_member(uow, ws, uid) for uid in req.host_user_ids]}.values())
     # The creator hosts unless an admin set the series up for others; everyone else named is asked.
     hosts = [me] if not named or any(m.id == me.id for m in named) or not me.is_admin else []
@@ -303,9 +304,9 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     for member in invited:
         await invite_cohost(uow, ws, oh, member, me)
     s = await reconcile_series(uow, ws, oh)
-    created = wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s)
+    created = oh_wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s)
     if invited:
-        created = Message((*created.blocks, *wording.oh_cohosts_invited(invited).blocks), created.summary)
+        created = Message((*created.blocks, *oh_wording.oh_cohosts_invited(invited).blocks), created.summary)
     return Reply(created)
 
 
@@ -315,7 +316,7 @@ async def list_series(uow: UnitOfWork, actor: Actor) -> Reply:
     for oh in await active_series(uow, ws):
         s = await next_session(uow, oh)
         rows.append((oh, await hosts_of(uow, oh), s, len(await rsvp_ids(uow, s)) if s else 0))
-    return Reply(wording.oh_list(rows))
+    return Reply(oh_wording.oh_list(rows))
 
 
 async def show_next(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
@@ -323,9 +324,9 @@ async def show_next(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours next")
     s = await next_session(uow, oh)
     if s is None:
-        return Reply(wording.oh_no_upcoming(oh))
+        return Reply(oh_wording.oh_no_upcoming(oh))
     return Reply(
-        wording.oh_session_card(
+        oh_wording.oh_session_card(
             oh, s, await hosts_of(uow, oh), len(await rsvp_ids(uow, s)), await queue(uow, s)
         )
     )
@@ -340,14 +341,14 @@ async def rsvp(
     existing = await uow.session.get(OfficeHoursRsvp, (s.id, me.id))
     wanted = existing is None if going is None else going
     if wanted == (existing is not None):
-        return Reply(wording.oh_rsvp_already(oh, s, wanted))
+        return Reply(oh_wording.oh_rsvp_already(oh, s, wanted))
     if existing is not None:
         await uow.session.delete(existing)
     else:
         uow.session.add(OfficeHoursRsvp(session_id=s.id, member_id=me.id, created_at=uow.now))
     await uow.session.flush()
     await refresh_announcement(uow, ws, s)
-    return Reply(wording.oh_rsvp_ack(oh, s, wanted, len(await rsvp_ids(uow, s))))
+    return Reply(oh_wording.oh_rsvp_ack(oh, s, wanted, len(await rsvp_ids(uow, s))))
 
 
 async def _session_for(
@@ -357,14 +358,14 @@ async def _session_for(
         s = await tx.session.get(OfficeHoursSession, session_id)
         oh = await tx.session.get(OfficeHours, s.office_hours_id) if s else None
         if s is None or oh is None or oh.workspace_id != ws.id:
-            raise NotFound(wording.oh_session_gone())
+            raise NotFound(oh_wording.oh_session_gone())
         if s.state != SessionState.UPCOMING:
-            raise UserError(wording.oh_session_over(s))
+            raise UserError(oh_wording.oh_session_over(s))
         return s, oh
     oh = await pick_series(tx, ws, ident, actor.channel_id, example)
     s = await next_session(tx, oh)
     if s is None:
-        raise UserError(wording.oh_no_upcoming_text(oh))
+        raise UserError(oh_wording.oh_no_upcoming_text(oh))
     return s, oh
 
 
@@ -389,7 +390,7 @@ async def ask(
     ws, me = await actor_member(uow, actor)
     text = validation.user_text(text, "A question", QUESTION_MAX)
     if not text:
-        raise ParseError(wording.oh_ask_empty())
+        raise ParseError(oh_wording.oh_ask_empty())
     await ratelimit.enforce(
         uow,
         ratelimit.OFFICE_HOURS_QUESTIONS,
@@ -403,7 +404,7 @@ async def ask(
         oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours ask")
         found = await _asking_session(uow, oh)
         if found is None:
-            raise UserError(wording.oh_no_upcoming_text(oh))
+            raise UserError(oh_wording.oh_no_upcoming_text(oh))
         s = found
     q = OfficeHoursQuestion(
         session_id=s.id,
@@ -416,7 +417,7 @@ async def ask(
     uow.session.add(q)
     await uow.session.flush()
     position = [x.question.id for x in await queue(uow, s)].index(q.id) + 1
-    return Reply(wording.oh_asked(q, s, position))
+    return Reply(oh_wording.oh_asked(q, s, position))
 
 
 async def _question(
@@ -426,7 +427,7 @@ async def _question(
     s = await tx.session.get(OfficeHoursSession, q.session_id) if q else None
     oh = await tx.session.get(OfficeHours, s.office_hours_id) if s else None
     if q is None or s is None or oh is None or oh.workspace_id != ws.id:
-        raise NotFound(wording.oh_question_not_found(qid))
+        raise NotFound(oh_wording.oh_question_not_found(qid))
     return q, s, oh
 
 
@@ -434,9 +435,9 @@ async def upvote(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
     ws, me = await actor_member(uow, actor)
     q, s, _oh = await _question(uow, ws, qid)
     if q.state != QuestionState.OPEN:
-        return Reply(wording.oh_question_closed(q))
+        return Reply(oh_wording.oh_question_closed(q))
     if q.author_id == me.id:
-        raise UserError(wording.oh_own_question())
+        raise UserError(oh_wording.oh_own_question())
     existing = await uow.session.get(OfficeHoursVote, (q.id, me.id))
     if existing is None:
         uow.session.add(OfficeHoursVote(question_id=q.id, member_id=me.id))
@@ -444,18 +445,18 @@ async def upvote(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
         await uow.session.delete(existing)
     await uow.session.flush()
     votes = next((x.votes for x in await queue(uow, s) if x.question.id == q.id), 0)
-    return Reply(wording.oh_voted(q, existing is None, votes))
+    return Reply(oh_wording.oh_voted(q, existing is None, votes))
 
 
 async def withdraw(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
     ws, me = await actor_member(uow, actor)
     q, _s, oh = await _question(uow, ws, qid)
     if q.author_id != me.id and not await is_host(uow, oh, me) and not me.is_admin:
-        raise NotAllowed(wording.oh_not_your_question(qid))
+        raise NotAllowed(oh_wording.oh_not_your_question(qid))
     if q.state != QuestionState.OPEN:
-        return Reply(wording.oh_question_closed(q))
+        return Reply(oh_wording.oh_question_closed(q))
     q.state = QUESTION.move(q.state, QuestionState.WITHDRAWN)
-    return Reply(wording.oh_withdrawn(q))
+    return Reply(oh_wording.oh_withdrawn(q))
 
 
 async def answered(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
@@ -463,10 +464,10 @@ async def answered(uow: UnitOfWork, actor: Actor, qid: int) -> Reply:
     q, _s, oh = await _question(uow, ws, qid)
     await require_host(uow, oh, me, "mark questions answered")
     if q.state != QuestionState.OPEN:
-        return Reply(wording.oh_question_closed(q))
+        return Reply(oh_wording.oh_question_closed(q))
     q.state = QUESTION.move(q.state, QuestionState.ANSWERED)
     q.answered_at = uow.now
-    return Reply(wording.oh_answered(q))
+    return Reply(oh_wording.oh_answered(q))
 
 
 async def list_questions(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
@@ -474,9 +475,9 @@ async def list_questions(uow: UnitOfWork, actor: Actor, ident: int | None) -> Re
     oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours questions")
     s = await _asking_session(uow, oh)
     if s is None:
-        return Reply(wording.oh_no_upcoming(oh))
+        return Reply(oh_wording.oh_no_upcoming(oh))
     host = me.is_admin or await is_host(uow, oh, me)
-    return Reply(wording.oh_queue(oh, s, await queue(uow, s), host))
+    return Reply(oh_wording.oh_queue(oh, s, await queue(uow, s), host))
 
 
 async def record_recap(uow: UnitOfWork, actor: Actor, ident: int | None, text: str) -> Reply:
@@ -485,17 +486,17 @@ async def record_recap(uow: UnitOfWork, actor: Actor, ident: int | None, text: s
     await require_host(uow, oh, me, "write the recap")
     text = validation.user_text(text, "A recap", RECAP_MAX)
     if not text:
-        raise ParseError(wording.oh_recap_missing())
+        raise ParseError(oh_wording.oh_recap_missing())
     s = await last_session(uow, oh)
     if s is None:
-        raise UserError(wording.oh_no_session_yet(oh))
+        raise UserError(oh_wording.oh_no_session_yet(oh))
     if s.recap:
         s.recap, s.recap_by_id = text.strip(), me.id
-        return Reply(wording.oh_recap_updated())
+        return Reply(oh_wording.oh_recap_updated())
     s.recap, s.recap_by_id = text.strip(), me.id
     await uow.withdraw(topic_session(s), kinds=("oh.recap",))
     await uow.plan(ws, kinds.SessionRecap(oh.id, s.id).plan(f"oh:{s.id}:recap", topic_session(s), uow.now))
-    return Reply(wording.oh_recap_saved())
+    return Reply(oh_wording.oh_recap_saved())
 
 
 async def close_session(
@@ -530,7 +531,7 @@ async def skip(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     await require_host(uow, oh, me, "skip a session")
     s = await next_session(uow, oh)
     if s is None:
-        raise UserError(wording.oh_no_upcoming_text(oh))
+        raise UserError(oh_wording.oh_no_upcoming_text(oh))
     s.state = SESSION.move(s.state, SessionState.SKIPPED)
     told = await notify_rsvps(uow, ws, oh, s, "skipped")
     nxt = await reconcile_series(uow, ws, oh)
@@ -541,7 +542,7 @@ async def skip(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
             .where(OfficeHoursQuestion.session_id == s.id, OfficeHoursQuestion.state == QuestionState.OPEN)
             .values(session_id=nxt.id)
         )
-    return Reply(wording.oh_skipped(s, nxt, told))
+    return Reply(oh_wording.oh_skipped(s, nxt, told))
 
 
 async def cancel(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
@@ -560,7 +561,7 @@ async def cancel(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
         s.state = SESSION.move(s.state, SessionState.CANCELLED)
         told += await notify_rsvps(uow, ws, oh, s, "cancelled")
     await reconcile_series(uow, ws, oh)
-    return Reply(wording.oh_cancelled(oh, told))
+    return Reply(oh_wording.oh_cancelled(oh, told))
 
 
 EDITABLE = ("topic", "cadence", "hosts", "join", "announce", "remind")
@@ -583,7 +584,7 @@ async def edit(
         oh.join_details = validation.user_text(value, "The join details", JOIN_MAX)
     elif field == "hosts":
         if not host_user_ids:
-            raise ParseError(wording.oh_hosts_missing())
+            raise ParseError(oh_wording.oh_hosts_missing())
         named = [await ensure_member(uow, ws, uid) for uid in dict.fromkeys(host_user_ids)]
         keep = {m.id for m in named}
         await uow.session.execute(
@@ -603,9 +604,9 @@ async def edit(
                 await invite_cohost(uow, ws, oh, member, me)
                 invited.append(member)
         if invited:
-            edited = wording.oh_edited(oh, field)
+            edited = oh_wording.oh_edited(oh, field)
             return Reply(
-                Message((*edited.blocks, *wording.oh_cohosts_invited(invited).blocks), edited.summary)
+                Message((*edited.blocks, *oh_wording.oh_cohosts_invited(invited).blocks), edited.summary)
             )
     elif field in ("announce", "remind"):
         from bot.domain.timeparse import parse_duration
@@ -624,9 +625,9 @@ async def edit(
             oh.duration_minutes = int(rec.duration.total_seconds() // 60)
         # A session not announced yet simply moves; an announced one stays (see schedules.reconcile_series).
     else:
-        raise ParseError(wording.oh_edit_fields(field))
+        raise ParseError(oh_wording.oh_edit_fields(field))
     await reconcile_series(uow, ws, oh)
-    return Reply(wording.oh_edited(oh, field))
+    return Reply(oh_wording.oh_edited(oh, field))
 
 
 async def stats(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
@@ -653,7 +654,7 @@ async def stats(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
             )
         )
         rows.append((s, rsvps, int(asked or 0), int(done or 0)))
-    return Reply(wording.oh_stats(oh, rows))
+    return Reply(oh_wording.oh_stats(oh, rows))
 
 
 async def thread_question(uow: UnitOfWork, actor: Actor, text: str, external_id: str) -> Reply | None:

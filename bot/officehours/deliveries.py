@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot import payloads as kinds
-from bot import wording
 from bot.domain.states import SESSION, HostState, OutboxStatus, QuestionState, SeriesState, SessionState
+from bot.officehours import usecases as oh_service
+from bot.officehours import wording as oh_wording
 from bot.persistence.tables import (
     Member,
     OfficeHours,
@@ -15,7 +16,6 @@ from bot.persistence.tables import (
 )
 from bot.ports import ChannelPost, DirectMessage, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Edit, Handler, Send
-from bot.services import officehours as oh_service
 
 GONE = Drop(OutboxStatus.WITHDRAWN, "the office hours or session no longer exist")
 
@@ -61,12 +61,12 @@ class Announce(_Base):
         _ws, oh, s = loaded
         hosts = await oh_service.hosts_of(ctx, oh)
         count = len(await oh_service.rsvp_ids(ctx, s))
-        message = wording.oh_announcement(oh, s, hosts, count)
+        message = oh_wording.oh_announcement(oh, s, hosts, count)
         return Send(
             ChannelPost(oh.channel_id),
             message,
             start_thread=True,
-            thread_title=wording.oh_thread_title(oh, s, oh_service.recurrence(oh).tz),
+            thread_title=oh_wording.oh_thread_title(oh, s, oh_service.recurrence(oh).tz),
         )
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
@@ -89,7 +89,9 @@ class Refresh(_Base):
             return Drop(OutboxStatus.WITHDRAWN, "not announced yet")
         hosts = await oh_service.hosts_of(ctx, oh)
         count = len(await oh_service.rsvp_ids(ctx, s))
-        return Edit(s.announce_channel, s.announce_message_id, wording.oh_announcement(oh, s, hosts, count))
+        return Edit(
+            s.announce_channel, s.announce_message_id, oh_wording.oh_announcement(oh, s, hosts, count)
+        )
 
 
 class RemindAll(_Base):
@@ -106,7 +108,7 @@ class RemindAll(_Base):
         queue = await oh_service.queue(ctx, s)
         return Send(
             DirectMessage(hosts[0].external_id) if hosts else ChannelPost(oh.channel_id),
-            wording.oh_host_brief(oh, s, told, queue),
+            oh_wording.oh_host_brief(oh, s, told, queue),
         )
 
 
@@ -127,11 +129,11 @@ class PersonalDm(_Base):
             if await ctx.session.get(oh_service.OfficeHoursRsvp, (s.id, member.id)) is None:
                 return Drop(OutboxStatus.WITHDRAWN, "no longer RSVP'd")
             mine = [q for q in await oh_service.queue(ctx, s) if q.author.id == member.id]
-            message = wording.oh_reminder(oh, s, mine)
+            message = oh_wording.oh_reminder(oh, s, mine)
         elif event == "carried":
-            message = wording.oh_carried_over(oh, dm.text)
+            message = oh_wording.oh_carried_over(oh, dm.text)
         else:
-            message = wording.oh_rsvp_notice(oh, s, event)
+            message = oh_wording.oh_rsvp_notice(oh, s, event)
         return Send(DirectMessage(member.external_id), message)
 
 
@@ -149,7 +151,7 @@ class HostInvite(_Base):
         if oh.state != SeriesState.ACTIVE or host is None or host.state != HostState.INVITED:
             return Drop(OutboxStatus.WITHDRAWN, "the invitation was answered or withdrawn")
         rec_text = oh_service.recurrence(oh).describe()
-        return Send(DirectMessage(member.external_id), wording.oh_host_invite(oh, by, rec_text))
+        return Send(DirectMessage(member.external_id), oh_wording.oh_host_invite(oh, by, rec_text))
 
 
 class Start(_Base):
@@ -162,7 +164,7 @@ class Start(_Base):
             return Drop(OutboxStatus.MISSED, "the start post is only useful at the start")
         hosts = await oh_service.hosts_of(ctx, oh)
         return Send(
-            ChannelPost(oh.channel_id), wording.oh_starting(oh, s, hosts, await oh_service.queue(ctx, s))
+            ChannelPost(oh.channel_id), oh_wording.oh_starting(oh, s, hosts, await oh_service.queue(ctx, s))
         )
 
 
@@ -183,7 +185,7 @@ class Wrapup(_Base):
         hosts = await oh_service.hosts_of(ctx, oh)
         asked = await oh_service.queue(ctx, s, (QuestionState.OPEN, QuestionState.ANSWERED))
         target = DirectMessage(hosts[0].external_id) if len(hosts) == 1 else _place(oh, s)
-        return Send(target, wording.oh_recap_request(oh, s, hosts, asked))
+        return Send(target, oh_wording.oh_recap_request(oh, s, hosts, asked))
 
 
 class Recap(_Base):
@@ -205,7 +207,7 @@ class Recap(_Base):
             key = f"oh:{s.id}:carried:{item.question.id}"
             await ctx.plan(ws, note.plan(key, oh_service.topic_series(oh), ctx.now))
         recorder = await ctx.session.get(Member, s.recap_by_id) if s.recap_by_id else None
-        return Send(_place(oh, s), wording.oh_recap_post(oh, s, recorder, answered, carried))
+        return Send(_place(oh, s), oh_wording.oh_recap_post(oh, s, recorder, answered, carried))
 
 
 def office_hours_handlers() -> dict[str, Handler]:

@@ -7,23 +7,23 @@ import logging
 from dataclasses import dataclass
 
 from bot import payloads as kinds
-from bot import wording
 from bot.domain.errors import ParseError
 from bot.domain.matching import WAITING_STATES, RequestState
 from bot.domain.recurrence import parse_recurrence
 from bot.domain.states import MentorshipState, OutboxStatus
-from bot.persistence.matching_tables import MentorRequest
-from bot.persistence.tables import Member, OutboxRow, Workspace
-from bot.ports import ChannelPost, DirectMessage, SentRef
-from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
-from bot.services import planning
-from bot.services.matching_support import (
+from bot.matching import wording as matching_wording
+from bot.matching.support import (
     profile_of,
     requests_channel,
     suggestions_for,
     topic_request,
     transition,
 )
+from bot.matching.tables import MentorRequest
+from bot.persistence.tables import Member, OutboxRow, Workspace
+from bot.ports import ChannelPost, DirectMessage, SentRef
+from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
+from bot.services import planning
 from bot.services.pairs import ensure_home, load_pair
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ class RequestToMentor(MatchHandler):
         if lo is None or lo.mentor is None or not _waiting_for_this_mentor(lo, row):
             return ANSWERED
         return Send(
-            DirectMessage(lo.mentor.external_id), wording.request_card(lo.req, lo.mentee, reminder=False)
+            DirectMessage(lo.mentor.external_id),
+            matching_wording.request_card(lo.req, lo.mentee, reminder=False),
         )
 
     async def after_failed(self, ctx: DeliveryContext, row: OutboxRow, reason: str) -> None:
@@ -104,7 +105,9 @@ class PostedToChannel(MatchHandler):
             return Drop(
                 OutboxStatus.WITHDRAWN, "the requests channel was turned off; the request expires on time"
             )
-        return Send(ChannelPost(channel[0]), wording.open_request_post(lo.req, lo.mentee, reminder=False))
+        return Send(
+            ChannelPost(channel[0]), matching_wording.open_request_post(lo.req, lo.mentee, reminder=False)
+        )
 
 
 class Remind(MatchHandler):
@@ -114,12 +117,15 @@ class Remind(MatchHandler):
             return ANSWERED
         if lo.mentor is not None:
             return Send(
-                DirectMessage(lo.mentor.external_id), wording.request_card(lo.req, lo.mentee, reminder=True)
+                DirectMessage(lo.mentor.external_id),
+                matching_wording.request_card(lo.req, lo.mentee, reminder=True),
             )
         channel = requests_channel(lo.ws)
         if channel is None:
             return Drop(OutboxStatus.WITHDRAWN, "no requests channel to remind in")
-        return Send(ChannelPost(channel[0]), wording.open_request_post(lo.req, lo.mentee, reminder=True))
+        return Send(
+            ChannelPost(channel[0]), matching_wording.open_request_post(lo.req, lo.mentee, reminder=True)
+        )
 
 
 class Expire(MatchHandler):
@@ -141,7 +147,7 @@ class Expire(MatchHandler):
         ranking = await suggestions_for(ctx, lo.ws, lo.mentee, lo.req.topic or lo.req.goal, exclude)
         return Send(
             DirectMessage(lo.mentee.external_id),
-            wording.request_expired(lo.req, lo.mentor, ranking, requests_channel(lo.ws) is not None),
+            matching_wording.request_expired(lo.req, lo.mentor, ranking, requests_channel(lo.ws) is not None),
         )
 
 
@@ -168,7 +174,7 @@ class Notice(MatchHandler):
                 suggested = None
         by_id = notice.extra.get("by_id")
         by = await ctx.session.get(Member, int(by_id)) if by_id else None
-        message = wording.request_notice(event, lo.req, lo.mentee, lo.mentor, ranking, suggested, by)
+        message = matching_wording.request_notice(event, lo.req, lo.mentee, lo.mentor, ranking, suggested, by)
         return Send(DirectMessage(to.external_id), message)
 
 
@@ -190,7 +196,7 @@ class Kickoff(MatchHandler):
                 first = parse_recurrence(phrase, planning.zone_of(author), ctx.now).next_after(ctx.now)
             except ParseError:
                 phrase = ""
-        message = wording.kickoff(
+        message = matching_wording.kickoff(
             lo.req, p.mentor, p.mentee, phrase if p.m.cadence_rule is None else "", author, first
         )
         return Send(ChannelPost(await ensure_home(ctx, p)), message)

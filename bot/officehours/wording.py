@@ -13,7 +13,7 @@ from bot.wording.common import counted, joined, relative, when, who
 
 if TYPE_CHECKING:
     from bot.domain.recurrence import Recurrence
-    from bot.persistence.officehours_queue import QueuedQuestion
+    from bot.officehours.queue import QueuedQuestion
     from bot.persistence.tables import Member, OfficeHours, OfficeHoursQuestion, OfficeHoursSession
 
 OH_EXAMPLE = "`/officehours create #help monthly on the first Thursday at 17:00 topic Career Q&A hosts @ann`"

@@ -24,7 +24,7 @@ from bot.wording.common import relative, when, who
 
 if TYPE_CHECKING:
     from bot.domain.matching import Candidate, Ranking, Suggestion
-    from bot.persistence.matching_tables import MentorProfile, MentorRequest
+    from bot.matching.tables import MentorProfile, MentorRequest
     from bot.persistence.tables import Member
 
 

@@ -23,12 +23,8 @@ from bot.domain.matching import (
 )
 from bot.domain.recurrence import parse_recurrence
 from bot.domain.states import MAX_MENTORS_PER_MENTEE, MentorshipState
-from bot.messages import Reply
-from bot.persistence.matching_tables import MentorProfile, MentorRequest, RequestClaim
-from bot.persistence.tables import Member, Mentorship, Workspace
-from bot.services import mentorships, planning, schedules
-from bot.services.access import MentorshipId, mentorships_of
-from bot.services.matching_support import (
+from bot.matching import wording as matching_wording
+from bot.matching.support import (
     EXPIRY_GRACE,
     answer_window,
     is_full,
@@ -43,6 +39,11 @@ from bot.services.matching_support import (
     update_settings,
     waiting_requests,
 )
+from bot.matching.tables import MentorProfile, MentorRequest, RequestClaim
+from bot.messages import Reply
+from bot.persistence.tables import Member, Mentorship, Workspace
+from bot.services import mentorships, planning, schedules
+from bot.services.access import MentorshipId, mentorships_of
 from bot.services.members import Actor, actor_member, ensure_member, find_member, zone_of
 from bot.services.profile import resolve_zone
 from bot.services.unit import UnitOfWork
@@ -62,19 +63,19 @@ async def show_profile(uow: UnitOfWork, actor: Actor, user_id: str | None) -> Re
     ws, me = await actor_member(uow, actor)
     member = me if user_id is None else await find_member(uow, ws, user_id)
     if member is None:
-        raise NotFound(wording.no_profile_of(user_id or ""))
+        raise NotFound(matching_wording.no_profile_of(user_id or ""))
     profile = await profile_of(uow, member)
     if profile is None:
         if member.id == me.id:
-            return Reply(wording.form_message(wording.profile_form(None, me)))
-        raise NotFound(wording.no_profile_of(member.display_name))
+            return Reply(wording.form_message(matching_wording.profile_form(None, me)))
+        raise NotFound(matching_wording.no_profile_of(member.display_name))
     taken = await mentoring_count(uow, member.id)
-    return Reply(wording.profile_card(member, profile, taken, mine=member.id == me.id))
+    return Reply(matching_wording.profile_card(member, profile, taken, mine=member.id == me.id))
 
 
 async def profile_form(uow: UnitOfWork, actor: Actor) -> Reply:
     _ws, me = await actor_member(uow, actor)
-    return Reply(wording.form_message(wording.profile_form(await profile_of(uow, me), me)))
+    return Reply(wording.form_message(matching_wording.profile_form(await profile_of(uow, me), me)))
 
 
 @dataclass(frozen=True)
@@ -91,17 +92,17 @@ def read_profile(values: Mapping[str, str], me: Member, now: datetime) -> Profil
     """Validate the profile form; each bad field gets its own friendly reply."""
     tags = parse_tags(values.get("tags") or "")
     if not tags:
-        raise ParseError(wording.PROFILE_TAGS_MISSING)
+        raise ParseError(matching_wording.PROFILE_TAGS_MISSING)
     if len(tags) > MAX_TAGS:
-        raise ParseError(wording.profile_too_many_tags(MAX_TAGS, len(tags)))
+        raise ParseError(matching_wording.profile_too_many_tags(MAX_TAGS, len(tags)))
     focuses = parse_tags((values.get("focus") or "").replace(" ", ","))
     unknown = [f for f in focuses if f not in FOCUSES]
     if unknown:
-        raise ParseError(wording.profile_focus_bad(unknown[0], FOCUSES))
+        raise ParseError(matching_wording.profile_focus_bad(unknown[0], FOCUSES))
     raw_capacity = (values.get("capacity") or "1").strip()
     capacity = validation.whole_number(raw_capacity)
     if capacity is None or not 1 <= capacity <= CAPACITY_MAX:
-        raise ParseError(wording.profile_capacity_bad(raw_capacity[:20], CAPACITY_MAX))
+        raise ParseError(matching_wording.profile_capacity_bad(raw_capacity[:20], CAPACITY_MAX))
     zone = None
     if (values.get("timezone") or "").strip():
         zone = resolve_zone(values["timezone"])
@@ -128,16 +129,16 @@ async def save_profile(uow: UnitOfWork, actor: Actor, values: Mapping[str, str])
     profile.cadence, profile.note, profile.updated_at = data.cadence, data.note, uow.now
     await uow.session.flush()
     taken = await mentoring_count(uow, me.id)
-    return Reply(wording.profile_saved(me, profile, taken, created))
+    return Reply(matching_wording.profile_saved(me, profile, taken, created))
 
 
 async def set_available(uow: UnitOfWork, actor: Actor, on: bool) -> Reply:
     _ws, me = await actor_member(uow, actor)
     profile = await profile_of(uow, me)
     if profile is None:
-        raise UserError(wording.PROFILE_NEEDED)
+        raise UserError(matching_wording.PROFILE_NEEDED)
     profile.available, profile.updated_at = on, uow.now
-    return Reply(wording.availability_set(on, await is_full(uow, profile)))
+    return Reply(matching_wording.availability_set(on, await is_full(uow, profile)))
 
 
 # ---- finding -----------------------------------------------------------------------------------------
@@ -146,7 +147,7 @@ async def set_available(uow: UnitOfWork, actor: Actor, on: bool) -> Reply:
 async def find(uow: UnitOfWork, actor: Actor, topic: str) -> Reply:
     ws, me = await actor_member(uow, actor)
     ranking = await suggestions_for(uow, ws, me, topic)
-    return Reply(wording.suggestions(topic, ranking, requests_channel(ws) is not None))
+    return Reply(matching_wording.suggestions(topic, ranking, requests_channel(ws) is not None))
 
 
 # ---- requesting ----------------------------------------------------------------------------------
@@ -155,18 +156,18 @@ async def find(uow: UnitOfWork, actor: Actor, topic: str) -> Reply:
 async def _requestable(uow: UnitOfWork, ws: Workspace, me: Member, mentor: Member) -> MentorProfile:
     """The mentor's profile, when a request to them can be made now; else a friendly reason."""
     if mentor.id == me.id:
-        raise UserError(wording.request_self())
+        raise UserError(matching_wording.request_self())
     profile = await profile_of(uow, mentor)
     if profile is None:
-        raise UserError(wording.not_a_mentor(mentor.display_name))
+        raise UserError(matching_wording.not_a_mentor(mentor.display_name))
     if not profile.available:
-        raise UserError(wording.mentor_unavailable(mentor.display_name))
+        raise UserError(matching_wording.mentor_unavailable(mentor.display_name))
     if await is_full(uow, profile):
-        raise UserError(wording.mentor_full(mentor.display_name))
+        raise UserError(matching_wording.mentor_full(mentor.display_name))
     if mentor.id in await taken_mentors(uow, me):
-        raise UserError(wording.already_asked(mentor.display_name))
+        raise UserError(matching_wording.already_asked(mentor.display_name))
     if len(await waiting_requests(uow, me)) >= MAX_WAITING:
-        raise UserError(wording.too_many_waiting(MAX_WAITING))
+        raise UserError(matching_wording.too_many_waiting(MAX_WAITING))
     await _mentee_has_room(uow, me)
     return profile
 
@@ -191,11 +192,11 @@ async def request_form(uow: UnitOfWork, actor: Actor, mentor_user_id: str | None
     if mentor_user_id is None:
         channel = requests_channel(ws)
         if channel is None:
-            raise UserError(wording.NO_REQUESTS_CHANNEL)
-        return Reply(wording.form_message(wording.request_form(None)))
+            raise UserError(matching_wording.NO_REQUESTS_CHANNEL)
+        return Reply(wording.form_message(matching_wording.request_form(None)))
     mentor = await ensure_member(uow, ws, mentor_user_id)
     await _requestable(uow, ws, me, mentor)
-    return Reply(wording.form_message(wording.request_form(mentor)))
+    return Reply(wording.form_message(matching_wording.request_form(mentor)))
 
 
 async def request_form_for(uow: UnitOfWork, actor: Actor, mentor_member_id: int) -> Reply:
@@ -203,7 +204,7 @@ async def request_form_for(uow: UnitOfWork, actor: Actor, mentor_member_id: int)
     ws, me = await actor_member(uow, actor)
     mentor = await _mentor_by_member_id(uow, ws, mentor_member_id)
     await _requestable(uow, ws, me, mentor)
-    return Reply(wording.form_message(wording.request_form(mentor)))
+    return Reply(wording.form_message(matching_wording.request_form(mentor)))
 
 
 @dataclass(frozen=True)
@@ -219,9 +220,9 @@ class Intake:
 def read_intake(values: Mapping[str, str], me: Member, now: datetime) -> Intake:
     goal = validation.user_text(" ".join((values.get("goal") or "").split()), "The goal", GOAL_MAX)
     if not goal:
-        raise ParseError(wording.GOAL_MISSING)
+        raise ParseError(matching_wording.GOAL_MISSING)
     if not goal_is_specific(goal):
-        raise ParseError(wording.goal_too_vague(goal))
+        raise ParseError(matching_wording.goal_too_vague(goal))
     today = now.astimezone(zone_of(me)).date()
     target = None
     by = (values.get("by") or "").strip()
@@ -235,7 +236,9 @@ def read_intake(values: Mapping[str, str], me: Member, now: datetime) -> Intake:
         validation.cadence_within(parse_recurrence(cadence, zone_of(me), now), now, "The first session")
     fields = {}
     for key in ("constraints", "tried"):
-        fields[key] = validation.user_text(values.get(key) or "", wording.INTAKE_LABELS[key], FIELD_MAX)
+        fields[key] = validation.user_text(
+            values.get(key) or "", matching_wording.INTAKE_LABELS[key], FIELD_MAX
+        )
     return Intake(
         goal, target, fields["constraints"], fields["tried"], cadence[:300], values.get("topic", "")[:200]
     )
@@ -253,9 +256,9 @@ async def submit_request(
         await _requestable(uow, ws, me, mentor)
     else:
         if requests_channel(ws) is None:
-            raise UserError(wording.NO_REQUESTS_CHANNEL)
+            raise UserError(matching_wording.NO_REQUESTS_CHANNEL)
         if len(await waiting_requests(uow, me)) >= MAX_WAITING:
-            raise UserError(wording.too_many_waiting(MAX_WAITING))
+            raise UserError(matching_wording.too_many_waiting(MAX_WAITING))
         await _mentee_has_room(uow, me)
     window = answer_window(ws)
     req = MentorRequest(
@@ -277,7 +280,7 @@ async def submit_request(
     uow.session.add(req)
     await uow.session.flush()
     await schedules.reconcile_request(uow, ws, req)
-    return Reply(wording.request_sent(req, mentor, window))
+    return Reply(matching_wording.request_sent(req, mentor, window))
 
 
 async def quick_request(uow: UnitOfWork, actor: Actor, mentor_user_id: str | None, text: str) -> Reply:
@@ -323,7 +326,7 @@ async def _close(
     if not await transition(uow, req, [s.value for s in from_states], **values, **extra):
         if req.state == RequestState.CLAIMED:
             raise UserError(await _claim_lost(uow, req))
-        raise UserError(wording.request_already(req))
+        raise UserError(matching_wording.request_already(req))
     ws = await uow.session.get(Workspace, req.workspace_id)
     assert ws is not None
     await schedules.reconcile_request(uow, ws, req)
@@ -336,7 +339,7 @@ async def get_request(uow: UnitOfWork, me: Member, request_id: int) -> MentorReq
     """By id, within the member's workspace: another workspace's request is "not found"."""
     req = await uow.session.get(MentorRequest, request_id)
     if req is None or req.workspace_id != me.workspace_id:
-        raise NotFound(wording.request_not_found(request_id))
+        raise NotFound(matching_wording.request_not_found(request_id))
     return req
 
 
@@ -348,10 +351,10 @@ async def _for_mentor(
     req = await get_request(uow, me, request_id)
     if req.mentor_id != me.id:
         if req.state == RequestState.OPEN:
-            raise UserError(wording.open_request_claim_instead(req.id))
-        raise NotAllowed(wording.not_your_request())
+            raise UserError(matching_wording.open_request_claim_instead(req.id))
+        raise NotAllowed(matching_wording.not_your_request())
     if req.state != RequestState.REQUESTED:
-        raise UserError(wording.request_already(req))
+        raise UserError(matching_wording.request_already(req))
     return ws, me, req
 
 
@@ -373,7 +376,7 @@ async def _start(
 async def _check_room(uow: UnitOfWork, me: Member) -> MentorProfile | None:
     profile = await profile_of(uow, me)
     if profile is not None and await is_full(uow, profile):
-        raise UserError(wording.you_are_full(profile.capacity))
+        raise UserError(matching_wording.you_are_full(profile.capacity))
     return profile
 
 
@@ -386,12 +389,12 @@ async def accept(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
     await _start(uow, ws, req, me, mentee)
     await _notify(uow, ws, req, "accepted", mentee)
     now_full = profile is not None and await is_full(uow, profile)
-    return Reply(wording.request_accepted(mentee, now_full))
+    return Reply(matching_wording.request_accepted(mentee, now_full))
 
 
 async def decline_form(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
     await _for_mentor(uow, actor, request_id)
-    return Reply(wording.form_message(wording.decline_form(request_id)))
+    return Reply(wording.form_message(matching_wording.decline_form(request_id)))
 
 
 async def decline(uow: UnitOfWork, actor: Actor, request_id: int, note: str) -> Reply:
@@ -401,12 +404,12 @@ async def decline(uow: UnitOfWork, actor: Actor, request_id: int, note: str) -> 
     assert mentee is not None
     await _close(uow, req, (RequestState.REQUESTED,), RequestState.DECLINED, me, note.strip())
     await _notify(uow, ws, req, "declined", mentee)
-    return Reply(wording.request_declined_ack(mentee))
+    return Reply(matching_wording.request_declined_ack(mentee))
 
 
 async def redirect_form(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
     await _for_mentor(uow, actor, request_id)
-    return Reply(wording.form_message(wording.redirect_form(request_id)))
+    return Reply(wording.form_message(matching_wording.redirect_form(request_id)))
 
 
 async def redirect(
@@ -420,9 +423,11 @@ async def redirect(
     if suggested_user_id:
         suggested = await find_member(uow, ws, suggested_user_id)
         if suggested is None or await profile_of(uow, suggested) is None:
-            raise UserError(wording.not_a_mentor(suggested.display_name if suggested else suggested_user_id))
+            raise UserError(
+                matching_wording.not_a_mentor(suggested.display_name if suggested else suggested_user_id)
+            )
         if suggested.id in (me.id, mentee.id):
-            raise UserError(wording.REDIRECT_SELF)
+            raise UserError(matching_wording.REDIRECT_SELF)
     note = validation.user_text(note, "The message", NOTE_MAX)
     suggested_id = suggested.id if suggested else None
     await _close(
@@ -435,22 +440,22 @@ async def redirect(
         suggested_id=suggested_id,
     )
     await _notify(uow, ws, req, "redirected", mentee)
-    return Reply(wording.redirected_ack(mentee, suggested))
+    return Reply(matching_wording.redirected_ack(mentee, suggested))
 
 
 async def withdraw(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
     ws, me = await actor_member(uow, actor)
     req = await get_request(uow, me, request_id)
     if req.mentee_id != me.id and not me.is_admin:
-        raise NotAllowed(wording.not_your_request())
+        raise NotAllowed(matching_wording.not_your_request())
     if req.state not in list(WAITING_STATES):
-        raise UserError(wording.request_already(req))
+        raise UserError(matching_wording.request_already(req))
     await _close(uow, req, WAITING_STATES, RequestState.WITHDRAWN, me)
     if req.mentor_id is not None:
         mentor = await uow.session.get(Member, req.mentor_id)
         assert mentor is not None
         await _notify(uow, ws, req, "withdrawn", mentor)
-    return Reply(wording.request_withdrawn_ack())
+    return Reply(matching_wording.request_withdrawn_ack())
 
 
 async def claim(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
@@ -460,10 +465,10 @@ async def claim(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
     if req.state != RequestState.OPEN:
         raise UserError(await _claim_lost(uow, req))
     if req.mentee_id == me.id:
-        raise UserError(wording.request_self())
+        raise UserError(matching_wording.request_self())
     profile = await profile_of(uow, me)
     if profile is None:
-        raise UserError(wording.PROFILE_NEEDED)
+        raise UserError(matching_wording.PROFILE_NEEDED)
     await _check_room(uow, me)
     # The conditional update is the claim: whoever changes the row from `open` wins.
     await _close(uow, req, (RequestState.OPEN,), RequestState.CLAIMED, me, mentor_id=me.id)
@@ -473,14 +478,14 @@ async def claim(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
     await _start(uow, ws, req, me, mentee)
     await _notify(uow, ws, req, "claimed", mentee)
     now_full = await is_full(uow, profile)
-    return Reply(wording.request_claimed(mentee, now_full))
+    return Reply(matching_wording.request_claimed(mentee, now_full))
 
 
 async def _claim_lost(uow: UnitOfWork, req: MentorRequest) -> str:
     if req.state == RequestState.CLAIMED and req.mentor_id is not None:
         winner = await uow.session.get(Member, req.mentor_id)
-        return wording.claim_lost(winner)
-    return wording.request_already(req)
+        return matching_wording.claim_lost(winner)
+    return matching_wording.request_already(req)
 
 
 async def assign(uow: UnitOfWork, actor: Actor, request_id: int, mentor_user_id: str) -> Reply:
@@ -490,24 +495,24 @@ async def assign(uow: UnitOfWork, actor: Actor, request_id: int, mentor_user_id:
         raise NotAllowed(wording.admins_only("/mentor requests assign"))
     req = await get_request(uow, me, request_id)
     if req.state not in [s.value for s in (*WAITING_STATES, RequestState.EXPIRED, RequestState.DECLINED)]:
-        raise UserError(wording.request_already(req))
+        raise UserError(matching_wording.request_already(req))
     mentor = await ensure_member(uow, ws, mentor_user_id)
     mentee = await uow.session.get(Member, req.mentee_id)
     assert mentee is not None
     if mentor.id == mentee.id:
-        raise UserError(wording.REDIRECT_SELF)
+        raise UserError(matching_wording.REDIRECT_SELF)
     if mentor.id in await taken_mentors(uow, mentee) and mentor.id != req.mentor_id:
-        raise UserError(wording.already_asked(mentor.display_name))
+        raise UserError(matching_wording.already_asked(mentor.display_name))
     profile = await profile_of(uow, mentor)
     if profile is not None and await is_full(uow, profile):
-        raise UserError(wording.mentor_full(mentor.display_name))
+        raise UserError(matching_wording.mentor_full(mentor.display_name))
     window = answer_window(ws)
     req.mentor_id, req.state = mentor.id, RequestState.REQUESTED
     req.remind_at, req.expires_at = uow.now + window, uow.now + window + EXPIRY_GRACE
     req.decided_by_id, req.decided_at, req.decision_note = None, None, ""
     await schedules.reconcile_request(uow, ws, req)
     await _notify(uow, ws, req, "assigned", mentee, by_id=me.id)
-    return Reply(wording.assigned_ack(req, mentor, mentee))
+    return Reply(matching_wording.assigned_ack(req, mentor, mentee))
 
 
 async def confirm_cadence(uow: UnitOfWork, actor: Actor, request_id: int) -> Reply:
@@ -515,11 +520,11 @@ async def confirm_cadence(uow: UnitOfWork, actor: Actor, request_id: int) -> Rep
     ws, me = await actor_member(uow, actor)
     req = await get_request(uow, me, request_id)
     if me.id not in (req.mentee_id, req.mentor_id) or req.mentorship_id is None:
-        raise NotAllowed(wording.not_your_request())
+        raise NotAllowed(matching_wording.not_your_request())
     profile = await profile_of(uow, await _member(uow, req.mentor_id))
     phrase = req.cadence or (profile.cadence if profile else "")
     if not phrase:
-        raise UserError(wording.CADENCE_NOT_PROPOSED)
+        raise UserError(matching_wording.CADENCE_NOT_PROPOSED)
     mentee, mentor = await _member(uow, req.mentee_id), await _member(uow, req.mentor_id)
     # Whoever presses, the phrase was written in the mentee's time (or the mentor's, for their default).
     author = mentee if req.cadence else mentor
@@ -547,7 +552,7 @@ async def list_requests(uow: UnitOfWork, actor: Actor, everyone: bool) -> Reply:
     people = (
         {m.id: m for m in await uow.session.scalars(select(Member).where(Member.id.in_(ids)))} if ids else {}
     )
-    return Reply(wording.request_list(me, reqs, people, everyone or me.is_admin))
+    return Reply(matching_wording.request_list(me, reqs, people, everyone or me.is_admin))
 
 
 async def set_channel(uow: UnitOfWork, actor: Actor, channel: tuple[str, str] | None) -> Reply:
@@ -558,7 +563,7 @@ async def set_channel(uow: UnitOfWork, actor: Actor, channel: tuple[str, str] | 
         update_settings(ws, channel=None, channel_name=None)
     else:
         update_settings(ws, channel=channel[0], channel_name=channel[1])
-    return Reply(wording.channel_set(channel))
+    return Reply(matching_wording.channel_set(channel))
 
 
 async def set_answer_days(uow: UnitOfWork, actor: Actor, days: int) -> Reply:
@@ -566,6 +571,6 @@ async def set_answer_days(uow: UnitOfWork, actor: Actor, days: int) -> Reply:
     if not me.is_admin:
         raise NotAllowed(wording.admins_only("/mentor requests wait"))
     if not 1 <= days <= MAX_ANSWER_DAYS:
-        raise ParseError(wording.wait_bad(str(days), MAX_ANSWER_DAYS))
+        raise ParseError(matching_wording.wait_bad(str(days), MAX_ANSWER_DAYS))
     update_settings(ws, answer_days=days)
-    return Reply(wording.wait_set(days, EXPIRY_GRACE.days))
+    return Reply(matching_wording.wait_set(days, EXPIRY_GRACE.days))
