@@ -20,17 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.states import Stage
 from bot.matching.tables import MentorProfile, MentorRequest
-from bot.persistence.tables import (
-    ActionItem,
-    CheckIn,
-    Member,
-    Mentorship,
-    OfficeHours,
-    OfficeHoursQuestion,
-    OfficeHoursRsvp,
-    OfficeHoursSession,
-    Workspace,
-)
+from bot.officehours.tables import OfficeHours, OfficeHoursQuestion, OfficeHoursRsvp, OfficeHoursSession
+from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, Workspace
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.persistence.tables import ActionItem, AgendaItem, OfficeHoursQuestion, StatusUpdate
+from bot.officehours.tables import OfficeHoursQuestion
+from bot.persistence.tables import ActionItem, AgendaItem, StatusUpdate
 from bot.services import ratelimit
 from bot.validation import shows_something
 from tests.harness import Harness, render

@@ -9,7 +9,8 @@ import re
 from sqlalchemy import select
 
 from bot.domain.states import ActionState, CheckInState
-from bot.persistence.tables import ActionItem, CheckIn, OfficeHoursRsvp, StatusUpdate
+from bot.officehours.tables import OfficeHoursRsvp
+from bot.persistence.tables import ActionItem, CheckIn, StatusUpdate
 from bot.services import zonenames
 from tests.harness import Harness, render
 from tests.test_officehours import create

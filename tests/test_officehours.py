@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.domain.states import OutboxStatus
-from bot.persistence.tables import OfficeHoursQuestion, OutboxRow
+from bot.officehours.tables import OfficeHoursQuestion
+from bot.persistence.tables import OutboxRow
 from tests.harness import Harness, render
 
 CREATE = "/officehours create #help monthly on the first thursday at 17:00 topic Career Q&A hosts @hana"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.persistence.tables import OfficeHoursHost
+from bot.officehours.tables import OfficeHoursHost
 from tests.harness import Harness, render
 
 CREATE = "/officehours create #help every week on friday at 17:00 topic Clinic"

@@ -18,7 +18,8 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 from sqlalchemy import select
 
 from bot.domain.states import CheckInState, MentorshipState, OutboxStatus
-from bot.persistence.tables import ActionItem, CheckIn, Mentorship, OfficeHours, OfficeHoursSession, OutboxRow
+from bot.officehours.tables import OfficeHours, OfficeHoursSession
+from bot.persistence.tables import ActionItem, CheckIn, Mentorship, OutboxRow
 from bot.services import planning, schedules
 from tests.harness import Harness, render
 from tests.model_support import EXAMPLES, ModelOnDatabase

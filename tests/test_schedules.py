@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.domain.states import CheckInState, OutboxStatus
-from bot.persistence.tables import CheckIn, OfficeHoursSession, OutboxRow
+from bot.officehours.tables import OfficeHoursSession
+from bot.persistence.tables import CheckIn, OutboxRow
 from bot.services import schedules
 from tests.harness import Harness, render
 

@@ -9,16 +9,9 @@ from dataclasses import replace
 
 from bot.calendar import events, ics, wording
 from bot.messages import Attachment
+from bot.officehours.tables import OfficeHours, OfficeHoursSession
 from bot.payloads import CheckinAnnounce, SessionAnnounce
-from bot.persistence.tables import (
-    CheckIn,
-    Member,
-    Mentorship,
-    OfficeHours,
-    OfficeHoursSession,
-    OutboxRow,
-    Workspace,
-)
+from bot.persistence.tables import CheckIn, Member, Mentorship, OutboxRow, Workspace
 from bot.ports import SentRef
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Edit, Handler, Send
 

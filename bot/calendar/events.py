@@ -15,15 +15,8 @@ from sqlalchemy import or_, select
 from bot.calendar import wording
 from bot.calendar.tables import CalendarEventVersion
 from bot.domain.states import CheckInState, MentorshipState, SessionState
-from bot.persistence.tables import (
-    CheckIn,
-    Member,
-    Mentorship,
-    OfficeHours,
-    OfficeHoursRsvp,
-    OfficeHoursSession,
-    Workspace,
-)
+from bot.officehours.tables import OfficeHours, OfficeHoursRsvp, OfficeHoursSession
+from bot.persistence.tables import CheckIn, Member, Mentorship, Workspace
 from bot.services import planning, schedules
 from bot.services.members import zone_of
 from bot.services.transaction import Tx

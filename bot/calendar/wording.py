@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from bot.messages import Message, MessageBuilder, Timestamp, TimeStyle
 
 if TYPE_CHECKING:
-    from bot.persistence.tables import Member, Mentorship, OfficeHours, Workspace
+    from bot.officehours.tables import OfficeHours
+    from bot.persistence.tables import Member, Mentorship, Workspace
 
 PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "console": "the console"}
 FEED_NAME = "mentorbot"

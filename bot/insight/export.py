@@ -14,18 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.states import QuestionState
-from bot.persistence.tables import (
-    ActionItem,
-    CheckIn,
-    Member,
-    Mentorship,
-    OfficeHours,
-    OfficeHoursQuestion,
-    OfficeHoursRsvp,
-    OfficeHoursSession,
-    StatusUpdate,
-    Workspace,
-)
+from bot.officehours.tables import OfficeHours, OfficeHoursQuestion, OfficeHoursRsvp, OfficeHoursSession
+from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, StatusUpdate, Workspace
 
 FILES = ("mentorships", "checkins", "action_items", "office_hours_sessions")
 Cell = str | int | bool | date | datetime | None

@@ -27,18 +27,8 @@ from bot.insight.health import (
     SessionStats,
 )
 from bot.matching.tables import MentorProfile, MentorRequest
-from bot.persistence.tables import (
-    ActionItem,
-    CheckIn,
-    Member,
-    Mentorship,
-    OfficeHours,
-    OfficeHoursQuestion,
-    OfficeHoursRsvp,
-    OfficeHoursSession,
-    OutboxRow,
-    Workspace,
-)
+from bot.officehours.tables import OfficeHours, OfficeHoursQuestion, OfficeHoursRsvp, OfficeHoursSession
+from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, OutboxRow, Workspace
 
 # A pair with no activity for this long is "silent" (the bot's own nudge comes at six weeks).
 SILENT_AFTER = timedelta(days=28)

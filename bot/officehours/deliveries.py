@@ -6,14 +6,8 @@ from bot import payloads as kinds
 from bot.domain.states import SESSION, HostState, OutboxStatus, QuestionState, SeriesState, SessionState
 from bot.officehours import usecases as oh_service
 from bot.officehours import wording as oh_wording
-from bot.persistence.tables import (
-    Member,
-    OfficeHours,
-    OfficeHoursHost,
-    OfficeHoursSession,
-    OutboxRow,
-    Workspace,
-)
+from bot.officehours.tables import OfficeHours, OfficeHoursHost, OfficeHoursSession
+from bot.persistence.tables import Member, OutboxRow, Workspace
 from bot.ports import ChannelPost, DirectMessage, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Edit, Handler, Send
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.persistence.tables import Member, OfficeHoursQuestion
+from bot.officehours.tables import OfficeHoursQuestion
+from bot.persistence.tables import Member
 
 
 @dataclass(frozen=True)

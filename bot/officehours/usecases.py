@@ -23,16 +23,15 @@ from bot.domain.states import (
 from bot.messages import Message, Reply, reply
 from bot.officehours import wording as oh_wording
 from bot.officehours.queue import QueuedQuestion
-from bot.persistence.tables import (
-    Member,
+from bot.officehours.tables import (
     OfficeHours,
     OfficeHoursHost,
     OfficeHoursQuestion,
     OfficeHoursRsvp,
     OfficeHoursSession,
     OfficeHoursVote,
-    Workspace,
 )
+from bot.persistence.tables import Member, Workspace
 from bot.services import ratelimit
 from bot.services.members import Actor, actor_member, ensure_member, find_workspace, require_zone, zone_of
 from bot.services.planning import stamp

@@ -14,7 +14,8 @@ from bot.wording.common import counted, joined, relative, when, who
 if TYPE_CHECKING:
     from bot.domain.recurrence import Recurrence
     from bot.officehours.queue import QueuedQuestion
-    from bot.persistence.tables import Member, OfficeHours, OfficeHoursQuestion, OfficeHoursSession
+    from bot.officehours.tables import OfficeHours, OfficeHoursQuestion, OfficeHoursSession
+    from bot.persistence.tables import Member
 
 OH_EXAMPLE = "`/officehours create #help monthly on the first Thursday at 17:00 topic Career Q&A hosts @ann`"
 

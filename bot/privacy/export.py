@@ -14,6 +14,7 @@ from sqlalchemy import inspect, or_, select
 from bot.calendar.tables import CalendarFeed
 from bot.matching.tables import MentorProfile, MentorRequest
 from bot.messages import Attachment
+from bot.officehours.tables import OfficeHoursQuestion, OfficeHoursRsvp
 from bot.persistence.tables import (
     ActionItem,
     AgendaItem,
@@ -21,8 +22,6 @@ from bot.persistence.tables import (
     CheckIn,
     Member,
     Mentorship,
-    OfficeHoursQuestion,
-    OfficeHoursRsvp,
     Reflection,
     StatusUpdate,
     Workspace,

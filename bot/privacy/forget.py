@@ -11,16 +11,13 @@ from bot.domain.states import OPEN_MENTORSHIP_STATES, OutboxStatus
 from bot.insight.tables import DashboardGrant
 from bot.matching.support import topic_request
 from bot.matching.tables import MentorProfile, MentorRequest
+from bot.officehours.tables import OfficeHoursHost, OfficeHoursQuestion, OfficeHoursRsvp, OfficeHoursVote
 from bot.persistence.tables import (
     ActionItem,
     AgendaItem,
     CheckIn,
     Member,
     Mentorship,
-    OfficeHoursHost,
-    OfficeHoursQuestion,
-    OfficeHoursRsvp,
-    OfficeHoursVote,
     OutboxRow,
     Reflection,
     StatusUpdate,

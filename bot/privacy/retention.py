@@ -14,18 +14,20 @@ from sqlalchemy import delete, select, update
 from bot.calendar.tables import CalendarEventVersion, CalendarFeed
 from bot.insight.tables import DashboardGrant, DashboardToken
 from bot.matching.tables import MentorProfile, MentorRequest, RequestClaim
-from bot.persistence.tables import (
-    ActionItem,
-    AgendaItem,
-    CheckIn,
-    Member,
-    Mentorship,
+from bot.officehours.tables import (
     OfficeHours,
     OfficeHoursHost,
     OfficeHoursQuestion,
     OfficeHoursRsvp,
     OfficeHoursSession,
     OfficeHoursVote,
+)
+from bot.persistence.tables import (
+    ActionItem,
+    AgendaItem,
+    CheckIn,
+    Member,
+    Mentorship,
     OutboxRow,
     Reflection,
     StatusUpdate,

@@ -17,14 +17,8 @@ from bot.domain.states import (
     SessionState,
 )
 from bot.matching.tables import MentorRequest
-from bot.persistence.tables import (
-    Member,
-    Mentorship,
-    OfficeHours,
-    OfficeHoursQuestion,
-    OfficeHoursSession,
-    Workspace,
-)
+from bot.officehours.tables import OfficeHours, OfficeHoursQuestion, OfficeHoursSession
+from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.queries.sessions import Sessions
 
 LABEL_MAX = 100

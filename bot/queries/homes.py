@@ -8,7 +8,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from bot.domain.states import OPEN_MENTORSHIP_STATES
-from bot.persistence.tables import CheckIn, Member, Mentorship, OfficeHours, OfficeHoursSession, Workspace
+from bot.officehours.tables import OfficeHours, OfficeHoursSession
+from bot.persistence.tables import CheckIn, Member, Mentorship, Workspace
 from bot.queries.sessions import Sessions
 
 _OPEN = [str(s) for s in OPEN_MENTORSHIP_STATES]

@@ -6,14 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot.persistence.tables import (
-    CheckIn,
-    Mentorship,
-    OfficeHoursQuestion,
-    OutboxRow,
-    StatusUpdate,
-    Workspace,
-)
+from bot.officehours.tables import OfficeHoursQuestion
+from bot.persistence.tables import CheckIn, Mentorship, OutboxRow, StatusUpdate, Workspace
 from bot.queries.sessions import Sessions
 
 

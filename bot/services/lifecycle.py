@@ -15,8 +15,9 @@ from bot import payloads as kinds
 from bot.domain.matching import WAITING_STATES
 from bot.domain.states import MENTORSHIP, MentorshipState, OutboxStatus, SeriesState
 from bot.matching.tables import MentorRequest
+from bot.officehours.tables import OfficeHours
 from bot.outbox import REMOVED_AT, planning_stopped
-from bot.persistence.tables import CheckIn, Mentorship, OfficeHours, OutboxRow, Workspace
+from bot.persistence.tables import CheckIn, Mentorship, OutboxRow, Workspace
 from bot.services import planning, schedules
 from bot.services.members import find_member, find_workspace
 from bot.services.mentorships import _notice

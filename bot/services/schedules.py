@@ -34,17 +34,9 @@ from bot.domain.states import SESSION, CheckInState, MentorshipState, QuestionSt
 from bot.insight.digest import digest_setting, reconcile_digest
 from bot.matching.support import topic_request
 from bot.matching.tables import MentorRequest
+from bot.officehours.tables import OfficeHours, OfficeHoursQuestion, OfficeHoursSession
 from bot.outbox import Planned, SyncResult
-from bot.persistence.tables import (
-    ActionItem,
-    CheckIn,
-    Member,
-    Mentorship,
-    OfficeHours,
-    OfficeHoursQuestion,
-    OfficeHoursSession,
-    Workspace,
-)
+from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, Workspace
 from bot.services import planning
 from bot.services.transaction import Tx
 from bot.services.unit import Core, UnitOfWork

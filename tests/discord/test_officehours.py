@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from adapters.discord import grammar
-from bot.persistence.tables import OfficeHoursQuestion, OfficeHoursSession
+from bot.officehours.tables import OfficeHoursQuestion, OfficeHoursSession
 from tests.discord import payloads as pl
 from tests.discord.conftest import ADMIN, ANA, BEN, CY
 from tests.discord.driver import Driver, text_of

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.domain.states import OutboxStatus
-from bot.persistence.tables import OfficeHoursQuestion, OutboxRow
+from bot.officehours.tables import OfficeHoursQuestion
+from bot.persistence.tables import OutboxRow
 from bot.services.members import Actor
 from tests.slack.driver import SlackWorld
 from tests.slack.fake_slack import TEAM, Posted
