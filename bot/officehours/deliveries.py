@@ -10,6 +10,7 @@ from bot.officehours.tables import OfficeHours, OfficeHoursHost, OfficeHoursSess
 from bot.persistence.tables import Member, OutboxRow, Workspace
 from bot.ports import ChannelPost, DirectMessage, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Edit, Handler, Send
+from bot.services import schedules
 
 GONE = Drop(OutboxStatus.WITHDRAWN, "the office hours or session no longer exist")
 
@@ -60,7 +61,7 @@ class Announce(_Base):
             ChannelPost(oh.channel_id),
             message,
             start_thread=True,
-            thread_title=oh_wording.oh_thread_title(oh, s, oh_service.recurrence(oh).tz),
+            thread_title=oh_wording.oh_thread_title(oh, s, schedules.series_recurrence(oh).tz),
         )
 
     async def after_sent(self, ctx: DeliveryContext, row: OutboxRow, ref: SentRef) -> None:
@@ -144,7 +145,7 @@ class HostInvite(_Base):
         host = await ctx.session.get(OfficeHoursHost, (oh.id, member.id))
         if oh.state != SeriesState.ACTIVE or host is None or host.state != HostState.INVITED:
             return Drop(OutboxStatus.WITHDRAWN, "the invitation was answered or withdrawn")
-        rec_text = oh_service.recurrence(oh).describe()
+        rec_text = schedules.series_recurrence(oh).describe()
         return Send(DirectMessage(member.external_id), oh_wording.oh_host_invite(oh, by, rec_text))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from bot import payloads as kinds
 from bot import validation
 from bot.domain.errors import NotAllowed, NotFound, ParseError, UserError
-from bot.domain.recurrence import Recurrence, parse_recurrence
+from bot.domain.recurrence import parse_recurrence
 from bot.domain.states import (
     QUESTION,
     SESSION,
@@ -37,7 +37,6 @@ from bot.services.members import Actor, actor_member, ensure_member, find_worksp
 from bot.services.planning import stamp
 from bot.services.schedules import (
     reconcile_series,
-    series_recurrence,
     topic_series,
     topic_session,
 )
@@ -51,10 +50,6 @@ RECAP_MAX = 3000
 JOIN_MAX = 1000
 DEFAULT_DURATION = timedelta(minutes=60)
 _HAS_DURATION = re.compile(r"\bfor\b|\(\s*\d", re.IGNORECASE)
-
-
-def recurrence(oh: OfficeHours) -> Recurrence:
-    return series_recurrence(oh)
 
 
 # ---- loading and permissions ----------------------------------------------------------------------
