@@ -3,7 +3,9 @@ typed. Labels are at most 100 characters (Discord's limit for a choice's name)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
@@ -19,9 +21,10 @@ from bot.domain.states import (
 from bot.matching.tables import MentorRequest
 from bot.officehours.tables import OfficeHours, OfficeHoursQuestion, OfficeHoursSession
 from bot.persistence.tables import Member, Mentorship, Workspace
-from bot.queries.sessions import Sessions
+from bot.queries.sessions import Sessions, in_workspace, mentorships_of
 
 LABEL_MAX = 100
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,33 +38,18 @@ async def mentorship_choices(
 ) -> list[Choice]:
     """The user's open and concluded mentorships, most recently active first: the value is the other
     person's platform id."""
-    mentor, mentee = aliased(Member), aliased(Member)
-    states = [str(s) for s in (*OPEN_MENTORSHIP_STATES, MentorshipState.CONCLUDED)]
+    query, _mentor, _mentee = mentorships_of(
+        platform, workspace_id, user_id, (*OPEN_MENTORSHIP_STATES, MentorshipState.CONCLUDED)
+    )
     async with sessions() as session:
-        rows = (
-            await session.execute(
-                select(Mentorship, mentor, mentee)
-                .join(Workspace, Workspace.id == Mentorship.workspace_id)
-                .join(mentor, mentor.id == Mentorship.mentor_id)
-                .join(mentee, mentee.id == Mentorship.mentee_id)
-                .where(
-                    Workspace.platform == platform,
-                    Workspace.external_id == workspace_id,
-                    or_(mentor.external_id == user_id, mentee.external_id == user_id),
-                    Mentorship.state.in_(states),
-                )
-                .order_by(Mentorship.last_activity_at.desc())
-            )
-        ).all()
-    out: list[Choice] = []
-    needle = typed.strip().lower()
+        rows = (await session.execute(query.order_by(Mentorship.last_activity_at.desc()))).all()
+    labelled = []
     for m, mr, me in rows:
         other, role = (me, "mentee") if mr.external_id == user_id else (mr, "mentor")
-        name = f"{other.display_name} ({role}, {m.state})" + (f" — {m.goals}" if m.goals else "")
-        if needle and needle not in name.lower():
-            continue
-        out.append(Choice(name[:LABEL_MAX], other.external_id))
-    return out[:limit]
+        labelled.append(
+            (f"{other.display_name} ({role}, {m.state})" + (f" — {m.goals}" if m.goals else ""), other)
+        )
+    return [Choice(name, other.external_id) for name, other in matching(labelled, typed, limit)]
 
 
 async def series_choices(
@@ -72,22 +60,15 @@ async def series_choices(
         rows = await session.scalars(
             select(OfficeHours)
             .join(Workspace, Workspace.id == OfficeHours.workspace_id)
-            .where(
-                Workspace.platform == platform,
-                Workspace.external_id == workspace_id,
-                OfficeHours.state == SeriesState.ACTIVE,
-            )
+            .where(in_workspace(platform, workspace_id), OfficeHours.state == SeriesState.ACTIVE)
             .order_by(OfficeHours.id)
         )
         series = list(rows)
-    needle = typed.strip().lower().lstrip("#")
-    out = []
-    for oh in series:
-        name = f"#{oh.id} {oh.topic or 'Office hours'} in #{oh.channel_name or oh.channel_id}"
-        if needle and needle not in name.lower():
-            continue
-        out.append((name[:LABEL_MAX], oh.id))
-    return out[:limit]
+    labelled = [
+        (f"#{oh.id} {oh.topic or 'Office hours'} in #{oh.channel_name or oh.channel_id}", oh.id)
+        for oh in series
+    ]
+    return matching(labelled, typed.lstrip("# "), limit)
 
 
 async def question_choices(
@@ -103,22 +84,14 @@ async def question_choices(
                 .join(Workspace, Workspace.id == OfficeHours.workspace_id)
                 .join(Member, Member.id == OfficeHoursQuestion.author_id)
                 .where(
-                    Workspace.platform == platform,
-                    Workspace.external_id == workspace_id,
+                    in_workspace(platform, workspace_id),
                     OfficeHoursQuestion.state == QuestionState.OPEN,
                     OfficeHoursSession.state == SessionState.UPCOMING,
                 )
                 .order_by(OfficeHoursQuestion.id.desc())
             )
         ).all()
-    needle = typed.strip().lower()
-    out = []
-    for q, author in rows:
-        name = f"Q{q.id} {q.text} — {author.display_name}"
-        if needle and needle not in name.lower():
-            continue
-        out.append((name[:LABEL_MAX], q.id))
-    return out[:limit]
+    return matching([(f"Q{q.id} {q.text} — {author.display_name}", q.id) for q, author in rows], typed, limit)
 
 
 async def request_choices(
@@ -138,11 +111,7 @@ async def request_choices(
         .join(Workspace, Workspace.id == MentorRequest.workspace_id)
         .join(mentee, mentee.id == MentorRequest.mentee_id)
         .outerjoin(mentor, mentor.id == MentorRequest.mentor_id)
-        .where(
-            Workspace.platform == platform,
-            Workspace.external_id == workspace_id,
-            MentorRequest.state.in_(list(WAITING_STATES)),
-        )
+        .where(in_workspace(platform, workspace_id), MentorRequest.state.in_(list(WAITING_STATES)))
         .order_by(MentorRequest.id.desc())
         .limit(100)
     )
@@ -156,11 +125,17 @@ async def request_choices(
         )
     async with sessions() as session:
         rows = (await session.execute(query)).all()
-    needle = typed.strip().lower().lstrip("#")
-    out = []
-    for req, who, to in rows:
-        name = f"#{req.id} {who.display_name} → {to.display_name if to else 'anyone'}: {req.goal}"
-        if needle and needle not in name.lower():
-            continue
-        out.append((name[:LABEL_MAX], req.id))
-    return out[:limit]
+    labelled = [
+        (f"#{req.id} {who.display_name} → {to.display_name if to else 'anyone'}: {req.goal}", req.id)
+        for req, who, to in rows
+    ]
+    return matching(labelled, typed.lstrip("# "), limit)
+
+
+def matching(labelled: Iterable[tuple[str, T]], typed: str, limit: int) -> list[tuple[str, T]]:
+    """The (label, value) pairs whose label contains what was typed (any case), labels cut to Discord's
+    100 characters, at most `limit`."""
+    needle = typed.strip().lower()
+    return [(name[:LABEL_MAX], value) for name, value in labelled if not needle or needle in name.lower()][
+        :limit
+    ]

@@ -4,33 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from bot.domain.states import OPEN_MENTORSHIP_STATES
 from bot.officehours.tables import OfficeHours, OfficeHoursSession
 from bot.persistence.tables import CheckIn, Member, Mentorship, Workspace
-from bot.queries.sessions import Sessions
+from bot.queries.sessions import Sessions, mentorships_of
 
 _OPEN = [str(s) for s in OPEN_MENTORSHIP_STATES]
 
 
 async def recent_home(sessions: Sessions, platform: str, workspace_id: str, user_id: str) -> str | None:
     """The home channel of the user's most recently active open mentorship; None without one."""
-    mentor, mentee = aliased(Member), aliased(Member)
+    query, _mentor, _mentee = mentorships_of(platform, workspace_id, user_id, OPEN_MENTORSHIP_STATES)
     async with sessions() as session:
         return await session.scalar(
-            select(Mentorship.home_channel)
-            .join(Workspace, Workspace.id == Mentorship.workspace_id)
-            .join(mentor, mentor.id == Mentorship.mentor_id)
-            .join(mentee, mentee.id == Mentorship.mentee_id)
-            .where(
-                Workspace.platform == platform,
-                Workspace.external_id == workspace_id,
-                or_(mentor.external_id == user_id, mentee.external_id == user_id),
-                Mentorship.state.in_(_OPEN),
-                Mentorship.home_channel.is_not(None),
-            )
+            query.with_only_columns(Mentorship.home_channel)
+            .where(Mentorship.home_channel.is_not(None))
             .order_by(Mentorship.last_activity_at.desc())
             .limit(1)
         )
