@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from bot.domain.states import OutboxStatus
@@ -178,3 +180,48 @@ async def test_a_leading_number_is_text_unless_it_names_a_series(h: Harness) -> 
     assert reply.ok, render(reply.message)
     queue = render((await h.say("ann", "/officehours questions 1")).message)
     assert "2 quick questions about on-call" in queue
+
+
+# ---- a skipped session takes no recap and no RSVPs (tester's report) ---------------------------------
+
+
+async def test_a_recap_after_a_skipped_session_goes_to_the_last_one_that_took_place(h: Harness) -> None:
+    await create(h)
+    await h.advance("4d")  # Thu 3 Dec 17:00 to 18:00: held
+    await h.advance("2d")
+    assert (await h.say("hana", "/officehours skip")).ok  # Thu 7 Jan
+    await h.advance_to(datetime(2027, 1, 8, 12, 0, tzinfo=UTC))
+    h.chat.clear()
+    saved = await h.text("hana", "/officehours recap here is the recap")
+    assert "the recap of the session on Thu 3 Dec" in saved, saved
+    post = h.chat.with_text("Recap: Career Q&A")
+    assert len(post) == 1 and "here is the recap" in post[0].text
+
+
+async def test_a_recap_with_only_skipped_sessions_says_there_is_none(h: Harness) -> None:
+    await create(h)
+    assert (await h.say("hana", "/officehours skip")).ok  # Thu 3 Dec
+    await h.advance("4d")
+    refused = await h.say("hana", "/officehours recap here is the recap")
+    assert not refused.ok and "hasn't had a session yet" in render(refused.message)
+    again = await h.say("hana", "/officehours recap here is the recap")
+    assert not again.ok and "Recap updated" not in render(again.message)
+
+
+async def test_a_skipped_or_cancelled_sessions_announcement_loses_its_rsvp_button(h: Harness) -> None:
+    await create(h)
+    await h.advance("10h")  # announced
+    await h.press("ann", "oh:rsvp:1")
+    await h.advance("1m")
+    _channel, rsvp_edited, text = h.chat.edits[-1]
+    assert "RSVP (1 going)" in text
+    assert (await h.say("hana", "/officehours skip")).ok
+    await h.advance("1m")
+    _channel, skipped, text = h.chat.edits[-1]
+    assert skipped == rsvp_edited and "skipped" in text and "RSVP" not in text, text
+    # The next one, announced and then the whole series cancelled: the same.
+    await h.advance("36d")  # Mon 4 Jan 17:00: the Thu 7 Jan one is announced
+    assert "RSVP (0 going)" in h.chat.with_text("Office hours: Career Q&A")[-1].text
+    assert (await h.say("hana", "/officehours cancel 1")).ok
+    _channel, cancelled, text = h.chat.edits[-1]
+    assert cancelled != skipped and "cancelled" in text and "RSVP" not in text, text

@@ -188,10 +188,15 @@ async def next_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
 
 
 async def last_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
-    """The latest session that has started: questions asked now go to it only while it runs."""
+    """The latest session that has started and was not skipped or cancelled (one that took place, or is
+    taking place): questions asked now go to it only while it runs, and a recap goes to it."""
     return await tx.session.scalar(
         select(OfficeHoursSession)
-        .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.scheduled_at <= tx.now)
+        .where(
+            OfficeHoursSession.office_hours_id == oh.id,
+            OfficeHoursSession.scheduled_at <= tx.now,
+            OfficeHoursSession.state.in_((SessionState.UPCOMING, SessionState.HELD)),
+        )
         .order_by(OfficeHoursSession.scheduled_at.desc())
         .limit(1)
     )
@@ -237,6 +242,15 @@ async def notify_rsvps(tx: Tx, ws: Workspace, oh: OfficeHours, s: OfficeHoursSes
         topic = topic_session(s) if event == "remind" else topic_series(oh)
         await tx.plan(ws, note.plan(f"oh:{s.id}:{event}:{member_id}", topic, tx.now))
     return len(ids)
+
+
+async def mark_announcement_off(tx: Tx, ws: Workspace, s: OfficeHoursSession) -> None:
+    """A skipped or cancelled session's announcement is edited to say so, without its RSVP button
+    (the `oh.refresh` handler renders it from the session's state)."""
+    if not s.announce_message_id:
+        return
+    off = kinds.SessionRefresh(s.office_hours_id, s.id)
+    await tx.plan(ws, off.plan(f"oh:{s.id}:off:{s.state}", f"oh:{s.office_hours_id}", tx.now))
 
 
 async def refresh_announcement(tx: Tx, ws: Workspace, s: OfficeHoursSession) -> None:
@@ -490,7 +504,7 @@ async def record_recap(uow: UnitOfWork, actor: Actor, ident: int | None, text: s
     s.recap, s.recap_by_id = text.strip(), me.id
     await uow.withdraw(topic_session(s), kinds=("oh.recap",))
     await uow.plan(ws, kinds.SessionRecap(oh.id, s.id).plan(f"oh:{s.id}:recap", topic_session(s), uow.now))
-    return Reply(oh_wording.oh_recap_saved())
+    return Reply(oh_wording.oh_recap_saved(s))
 
 
 async def close_session(
@@ -528,6 +542,7 @@ async def skip(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
         raise UserError(oh_wording.oh_no_upcoming_text(oh))
     s.state = SESSION.move(s.state, SessionState.SKIPPED)
     told = await notify_rsvps(uow, ws, oh, s, "skipped")
+    await mark_announcement_off(uow, ws, s)
     nxt = await reconcile_series(uow, ws, oh)
     if nxt is not None:
         # Questions already asked for the skipped session wait for the next one.
@@ -554,6 +569,7 @@ async def cancel(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     ):
         s.state = SESSION.move(s.state, SessionState.CANCELLED)
         told += await notify_rsvps(uow, ws, oh, s, "cancelled")
+        await mark_announcement_off(uow, ws, s)
     await reconcile_series(uow, ws, oh)
     return Reply(oh_wording.oh_cancelled(oh, told))
 

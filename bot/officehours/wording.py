@@ -330,9 +330,11 @@ def oh_queue(oh: OfficeHours, s: OfficeHoursSession, queue: Sequence[QueuedQuest
     return b.build(summary="Question queue")
 
 
-def oh_recap_saved() -> Message:
+def oh_recap_saved(s: OfficeHoursSession) -> Message:
     return simple(
-        "Thanks — the recap is posted in the session's thread, and open questions carry over to next time."
+        "Thanks — the recap of the session on ",
+        when(s.scheduled_at),
+        " is posted in the session's thread, and open questions carry over to next time.",
     )
 
 
@@ -407,6 +409,15 @@ def oh_announcement(oh: OfficeHours, s: OfficeHoursSession, hosts: Sequence[Memb
     )
     b.buttons(*_rsvp_buttons(s, count))
     return b.build(summary=f"Office hours {format_date(s.scheduled_at.date())}")
+
+
+def oh_announcement_off(oh: OfficeHours, s: OfficeHoursSession, state: str) -> Message:
+    """The announcement of a session that will not take place ("skipped" or "cancelled"): no RSVP."""
+    b = MessageBuilder().heading(f"Office hours: {oh.topic or 'open questions'} ({state})")
+    b.para("The session on ", when(s.scheduled_at), f" is {state}: it will not take place.")
+    if state == "skipped":
+        b.para("Questions queued for it wait for the next session; `/officehours next` shows when.")
+    return b.build(summary=f"Office hours {format_date(s.scheduled_at.date())} {state}")
 
 
 def oh_reminder(oh: OfficeHours, s: OfficeHoursSession, mine: Sequence[QueuedQuestion]) -> Message:

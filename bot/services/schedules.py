@@ -428,7 +428,8 @@ async def _reconcile_series(
                 .execution_options(synchronize_session=False)
             )
         desired = _session_rows(oh, current, now) if current is not None else []
-        # Sessions that are over finish on their own rows (recap request, recap): left as they are.
+        # Sessions that are over finish on their own rows (recap request, recap): left as they are. So
+        # is the last one held, however long ago: a late recap from its hosts still goes out.
         held = await tx.session.scalars(
             select(OfficeHoursSession.id).where(
                 OfficeHoursSession.office_hours_id == oh.id,
@@ -436,9 +437,15 @@ async def _reconcile_series(
                 OfficeHoursSession.scheduled_at > now - FINISHING,
             )
         )
+        last_held = await tx.session.scalar(
+            select(OfficeHoursSession.id)
+            .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.state == "held")
+            .order_by(OfficeHoursSession.scheduled_at.desc())
+            .limit(1)
+        )
         finishing = frozenset(
             [topic_session(s) for s in t.ended + [s for s in t.in_progress if s is not current]]
-            + [f"oh:{oh.id}/s:{sid}" for sid in held]
+            + [f"oh:{oh.id}/s:{sid}" for sid in [*held, *([last_held] if last_held else [])]]
         )
         done.rows = await tx.sync_rows(ws, topic_series(oh), SERIES_KINDS, desired, keep_topics=finishing)
         await tx.session.flush()
