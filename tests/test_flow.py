@@ -259,3 +259,16 @@ async def test_two_mentors_of_one_mentee_need_different_focuses(h: Harness) -> N
     clash = await h.say("m2", "/mentor pair @bo focus career")
     text = render(clash.message)
     assert not clash.ok and "focus technical" in text and "`focus career`" not in text
+
+
+async def test_a_command_for_another_state_says_which_state_it_is_in(h: Harness) -> None:
+    await h.pair("ann", "bo")
+    assert "It isn't paused. Set a rhythm" in await h.text("ann", "/mentor resume")
+    await h.say("ann", "/mentor cadence weekly on tuesday at 16:00")
+    assert "It isn't paused — the next check-in is Tue 1 Dec, 16:00" in await h.text("bo", "/mentor resume")
+    await h.say("bo", "/mentor pause")
+    assert "is paused. `/mentor resume`" in await h.text("ann", "/mentor skip")
+    assert (await h.say("ann", "/mentor end thanks")).ok
+    for line in ("/mentor end", "/mentor end @bo", "/mentor resume", "/mentor next"):
+        text = await h.text("ann", line)
+        assert "has ended" in text and "yet" not in text, (line, text)

@@ -225,3 +225,38 @@ async def test_a_skipped_or_cancelled_sessions_announcement_loses_its_rsvp_butto
     assert (await h.say("hana", "/officehours cancel 1")).ok
     _channel, cancelled, text = h.chat.edits[-1]
     assert cancelled != skipped and "cancelled" in text and "RSVP" not in text, text
+
+
+async def test_the_same_create_twice_is_refused_naming_the_series(h: Harness) -> None:
+    await create(h)
+    again = await h.say("hana", CREATE)
+    text = render(again.message)
+    assert not again.ok and "#1 Career Q&A already runs in #help" in text and "/officehours edit 1" in text
+    listed = render((await h.say("hana", "/officehours list")).message)
+    assert "#2" not in listed
+    # Another channel, or another time, is another series.
+    assert (await h.say("hana", CREATE.replace("#help", "#career"))).ok
+
+
+async def test_invited_co_hosts_are_named_apart_until_they_accept(h: Harness) -> None:
+    h.admins.add("hana")
+    created = await h.text("hana", CREATE + " @cy")
+    assert "hosted by @hana (invited: @cy)" in created, created
+    listed = await h.text("ann", "/officehours list")
+    assert "@hana (invited: @cy)" in listed, listed
+    await h.advance("10h")
+    [announcement] = h.chat.with_text("Office hours: Career Q&A")
+    assert "with @hana." in announcement.text and "@cy" not in announcement.text
+    assert (await h.press("cy", "oh:hostyes:1")).ok
+    assert "@cy & @hana ·" in await h.text("ann", "/officehours list")
+
+
+async def test_cancelling_or_changing_the_allowlist_twice_says_it_was_already_so(h: Harness) -> None:
+    await create(h)
+    assert (await h.say("hana", "/officehours cancel 1")).ok
+    again = await h.say("hana", "/officehours cancel 1")
+    assert not again.ok and "already cancelled" in render(again.message)
+    assert "may now create" in await h.text("hana", "/officehours hosts allow @cy")
+    assert "may already create" in await h.text("hana", "/officehours hosts allow @cy")
+    assert "may no longer create" in await h.text("hana", "/officehours hosts remove @cy")
+    assert "wasn't on the list" in await h.text("hana", "/officehours hosts remove @cy")

@@ -85,12 +85,13 @@ class Refresh(_Base):
         _ws, oh, s = loaded
         if not (s.announce_channel and s.announce_message_id):
             return Drop(OutboxStatus.WITHDRAWN, "not announced yet")
-        off = s.state if s.state in ("skipped", "cancelled") else None
-        if off is None and oh.state != "active":
-            off = "cancelled"
+        off: str | None = s.state if s.state in (SessionState.SKIPPED, SessionState.CANCELLED) else None
+        if off is None and oh.state != SeriesState.ACTIVE:
+            off = SessionState.CANCELLED
         if off is not None:
-            return Edit(s.announce_channel, s.announce_message_id, wording.oh_announcement_off(oh, s, off))
-        if s.state != "upcoming":
+            message = oh_wording.oh_announcement_off(oh, s, str(off))
+            return Edit(s.announce_channel, s.announce_message_id, message)
+        if s.state != SessionState.UPCOMING:
             return Drop(OutboxStatus.WITHDRAWN, f"session is {s.state}")
         hosts = await oh_service.hosts_of(ctx, oh)
         count = len(await oh_service.rsvp_ids(ctx, s))

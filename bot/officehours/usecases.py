@@ -98,13 +98,16 @@ async def host_allowlist(uow: UnitOfWork, actor: Actor, verb: str, user_ids: tup
         raise NotAllowed(oh_wording.oh_hosts_admins_only())
     people = [await ensure_member(uow, ws, uid) for uid in dict.fromkeys(user_ids)]
     ids = allowed_creator_ids(ws)
-    if verb in ("allow", "add"):
+    adding = verb in ("allow", "add")
+    if all((p.id in ids) == adding for p in people):
+        return Reply(oh_wording.oh_host_allowlist_unchanged(people, adding))
+    if adding:
         ids = list(dict.fromkeys([*ids, *(p.id for p in people)]))
     else:
         ids = [i for i in ids if i not in {p.id for p in people}]
     # A new dict, so SQLAlchemy sees the JSON column change.
     ws.settings = {**(ws.settings or {}), ALLOWED_HOSTS_SETTING: ids}
-    return Reply(oh_wording.oh_host_allowlist_changed(people, verb in ("allow", "add")))
+    return Reply(oh_wording.oh_host_allowlist_changed(people, adding))
 
 
 async def invite_cohost(uow: UnitOfWork, ws: Workspace, oh: OfficeHours, member: Member, by: Member) -> None:
@@ -128,6 +131,17 @@ async def answer_invite(uow: UnitOfWork, actor: Actor, ident: int, accept: bool)
     else:
         await uow.session.delete(row)
     return reply(oh_wording.oh_host_answered(oh, accept))
+
+
+async def invited_of(tx: Tx, oh: OfficeHours) -> list[Member]:
+    """Co-hosts asked who have not accepted yet."""
+    rows = await tx.session.scalars(
+        select(Member)
+        .join(OfficeHoursHost, OfficeHoursHost.member_id == Member.id)
+        .where(OfficeHoursHost.office_hours_id == oh.id, OfficeHoursHost.state == HostState.INVITED)
+        .order_by(Member.display_name)
+    )
+    return list(rows)
 
 
 async def is_host(tx: Tx, oh: OfficeHours, member: Member) -> bool:
@@ -289,6 +303,17 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     )
     if not _HAS_DURATION.search(req.phrase):
         rec = replace(rec, duration=DEFAULT_DURATION)
+    twin = next(
+        (
+            o
+            for o in await active_series(uow, ws)
+            if o.channel_id == req.channel_id and o.cadence_rule == rec.rule
+        ),
+        None,
+    )
+    if twin is not None:
+        # The same command sent twice (a retry, a double paste) must not start a second series.
+        raise UserError(oh_wording.oh_already_exists(twin))
     duration = rec.duration
     oh = OfficeHours(
         workspace_id=ws.id,
@@ -312,7 +337,7 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     for member in invited:
         await invite_cohost(uow, ws, oh, member, me)
     s = await reconcile_series(uow, ws, oh)
-    created = oh_wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s)
+    created = oh_wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s, invited)
     if invited:
         created = Message((*created.blocks, *oh_wording.oh_cohosts_invited(invited).blocks), created.summary)
     return Reply(created)
@@ -321,10 +346,12 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
 async def list_series(uow: UnitOfWork, actor: Actor) -> Reply:
     ws, _me = await actor_member(uow, actor)
     rows = []
+    invited = {}
     for oh in await active_series(uow, ws):
         s = await next_session(uow, oh)
         rows.append((oh, await hosts_of(uow, oh), s, len(await rsvp_ids(uow, s)) if s else 0))
-    return Reply(oh_wording.oh_list(rows))
+        invited[oh.id] = await invited_of(uow, oh)
+    return Reply(oh_wording.oh_list(rows, invited))
 
 
 async def show_next(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
@@ -558,6 +585,8 @@ async def cancel(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     ws, me = await actor_member(uow, actor)
     oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours cancel")
     await require_host(uow, oh, me, "cancel office hours")
+    if oh.state == SeriesState.CANCELLED:
+        raise UserError(oh_wording.oh_already_cancelled(oh))
     oh.state = SeriesState.CANCELLED
     told = 0
     for s in list(

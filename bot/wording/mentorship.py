@@ -98,6 +98,30 @@ def no_mentorships(active: bool) -> str:
     return "There's no mentorship here that this applies to. `/mentor list` shows yours."
 
 
+def mentorship_in_state(partner: str, state: MentorshipState) -> str:
+    """A command that needs another state: what state the mentorship is in, and what works now."""
+    if state in (MentorshipState.CONCLUDED, MentorshipState.DECLINED):
+        what = "has ended" if state == MentorshipState.CONCLUDED else "was declined"
+        return (
+            f"Your mentorship with {partner} {what}, so there's nothing to change. `/mentor reflect <text>` "
+            "or `/mentor keep-in-touch` still work; `/mentor pair @someone` starts a new one."
+        )
+    if state == MentorshipState.PAUSED:
+        return f"Your mentorship with {partner} is paused. `/mentor resume` picks it up again."
+    if state == MentorshipState.PROPOSED:
+        return (
+            f"Your mentorship with {partner} hasn't been accepted yet (`/mentor accept`). "
+            "`/mentor list` shows yours."
+        )
+    return f"Your mentorship with {partner} is already {state.value}. `/mentor next` shows the next check-in."
+
+
+def not_paused(c: CheckIn | None) -> Message:
+    if c is not None:
+        return simple("It isn't paused — the next check-in is ", when(c.scheduled_at), ".")
+    return simple("It isn't paused. Set a rhythm with `/mentor cadence every 2 weeks on Tuesday at 10:00`.")
+
+
 def pair_others_admin_only() -> str:
     return (
         "Only workspace admins can pair two other people. To mentor someone yourself: `/mentor pair @mentee`."
