@@ -272,3 +272,22 @@ async def test_a_command_for_another_state_says_which_state_it_is_in(h: Harness)
     for line in ("/mentor end", "/mentor end @bo", "/mentor resume", "/mentor next"):
         text = await h.text("ann", line)
         assert "has ended" in text and "yet" not in text, (line, text)
+
+
+async def test_with_two_mentorships_the_command_as_typed_is_asked_back_with_a_button_each(h: Harness) -> None:
+    await h.pair("ann", "bo")
+    await h.pair("ann", "cy", "focus career")
+    asked = await h.say("ann", "/mentor cadence every 2 weeks on Tuesday at 16:00")
+    text = render(asked.message)
+    assert not asked.ok and "`/mentor cadence every 2 weeks on Tuesday at 16:00 with @bo`" in text, text
+    assert "[bo → :press ask:a:1]" in text and "[cy (career) → :press ask:b:1]" in text, text
+    done = render((await h.press("ann", "ask:b:1")).message)
+    assert "Cadence with @cy set: every 2 weeks on Tuesday at 16:00" in done, done
+    asked = await h.text("ann", "/actions add read the book")
+    assert "`/actions add read the book with @bo`" in asked, asked
+    added = render((await h.press("ann", "ask:a:2")).message)
+    assert "Added #1: read the book." in added, added
+    asked = await h.text("ann", "/mentor reschedule friday")
+    assert "`/mentor reschedule friday with @bo`" in asked, asked
+    moved = render((await h.press("ann", "ask:b:3")).message)
+    assert "Moved this one check-in from Tue 1 Dec, 16:00 UTC to Fri 4 Dec, 16:00" in moved, moved

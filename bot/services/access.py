@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from bot import wording
-from bot.domain.errors import NotAllowed, NotFound, UserError
+from bot.domain.errors import AskWhich, NotAllowed, NotFound, UserError
 from bot.domain.states import OPEN_MENTORSHIP_STATES, MentorshipState
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services.members import find_member
@@ -111,7 +111,11 @@ async def pick(
         raise NotFound(wording.no_mentorships(bool(states) and MentorshipState.ACTIVE in states))
     if len(mine) > 1:
         names = await _names(uow, mine, me)
-        raise UserError(wording.which_mentorship(names, example))
+        # Asked back with a button per mentorship, each running the command as typed `with @them`.
+        choices = tuple(
+            (wording.mentorship_choice(name, focus), f"with <@{uid}>") for uid, name, focus in names
+        )
+        raise AskWhich(wording.which_mentorship(names, "{typed}"), choices, example)
     return mine[0]
 
 

@@ -70,12 +70,17 @@ def no_mentorship_with(name: str) -> str:
 
 
 def which_mentorship(names: Sequence[tuple[str, str, str]], example: str) -> str:
-    options = ", ".join(f"{name}{f' ({focus})' if focus else ''}" for _uid, name, focus in names)
+    """Which of several: `example` is the command (as typed), shown with `with @first` appended."""
+    options = ", ".join(mentorship_choice(name, focus) for _uid, name, focus in names)
     first = names[0][1] if names else "someone"
     return (
-        f"You have {len(names)} mentorships ({options}). Say which one by mentioning the other person, "
-        f"e.g. `{example} @{first}`."
+        f"You have {len(names)} mentorships ({options}). Which one? Say it by mentioning the other person, "
+        f"e.g. `{example} with @{first}`."
     )
+
+
+def mentorship_choice(name: str, focus: str) -> str:
+    return f"{name}{f' ({focus})' if focus else ''}"
 
 
 def which_direction(name: str, roles: Sequence[tuple[int, bool, str]]) -> str:
