@@ -123,7 +123,7 @@ async def _refuse_if_other_state(
     uow: UnitOfWork, me: Member, other: Member | None, states: Sequence[MentorshipState]
 ) -> None:
     """None of `me`'s mentorships (with `other`) is in `states`, but one is in another: say which state
-    it is in ("it has ended", "it is paused") rather than that there is none. Raises UserError."""
+    it is in ("it has ended", "it is paused") rather than that there is none. Raises NotFound."""
     theirs = [
         m
         for m in await mentorships_of(uow, me, tuple(MentorshipState))
@@ -135,7 +135,8 @@ async def _refuse_if_other_state(
     m = max(theirs, key=lambda x: x.id)
     partner = await uow.session.get(Member, other_party_id(me, m))
     assert partner is not None
-    raise UserError(wording.mentorship_in_state(partner.display_name, MentorshipState(m.state)))
+    # NotFound still: callers that look elsewhere when none fits (accept → mentor requests) keep doing so.
+    raise NotFound(wording.mentorship_in_state(partner.display_name, MentorshipState(m.state)))
 
 
 async def _names(uow: UnitOfWork, ms: list[Mentorship], me: Member) -> list[tuple[str, str, str]]:
