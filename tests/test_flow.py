@@ -291,3 +291,10 @@ async def test_with_two_mentorships_the_command_as_typed_is_asked_back_with_a_bu
     assert "`/mentor reschedule friday with @bo`" in asked, asked
     moved = render((await h.press("ann", "ask:b:3")).message)
     assert "Moved this one check-in from Tue 1 Dec, 16:00 UTC to Fri 4 Dec, 16:00" in moved, moved
+    # /checkin and /agenda take the appended `with @x` too, and a mention inside the text stays there.
+    asked = await h.text("ann", "/checkin paired with @dan on it")
+    assert "`/checkin paired with @dan on it with @bo`" in asked, asked
+    posted = render((await h.press("ann", "ask:b:4")).message)
+    assert "Posted your update" in posted, posted
+    assert "`/agenda with @bo`" in await h.text("ann", "/agenda")
+    assert "Agenda for" in render((await h.press("ann", "ask:b:5")).message)
