@@ -238,7 +238,7 @@ async def test_a_mentee_has_at_most_three_mentors_told_apart_by_focus(h: Harness
     assert not fourth.ok and "3 mentors" in render(fourth.message)
     ambiguous = await h.say("bo", "/mentor next")
     text = render(ambiguous.message)
-    assert not ambiguous.ok and "m1 (technical)" in text and "/mentor next @m1" in text
+    assert not ambiguous.ok and "m1 (technical)" in text and "/mentor next with @m1" in text
     chosen = await h.say("bo", "/mentor next @m2")
     assert chosen.ok
 
