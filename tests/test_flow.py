@@ -238,7 +238,7 @@ async def test_a_mentee_has_at_most_three_mentors_told_apart_by_focus(h: Harness
     assert not fourth.ok and "3 mentors" in render(fourth.message)
     ambiguous = await h.say("bo", "/mentor next")
     text = render(ambiguous.message)
-    assert not ambiguous.ok and "m1 (technical)" in text and "/mentor next @m1" in text
+    assert not ambiguous.ok and "m1 (technical)" in text and "/mentor next with @m1" in text
     chosen = await h.say("bo", "/mentor next @m2")
     assert chosen.ok
 
@@ -259,3 +259,42 @@ async def test_two_mentors_of_one_mentee_need_different_focuses(h: Harness) -> N
     clash = await h.say("m2", "/mentor pair @bo focus career")
     text = render(clash.message)
     assert not clash.ok and "focus technical" in text and "`focus career`" not in text
+
+
+async def test_a_command_for_another_state_says_which_state_it_is_in(h: Harness) -> None:
+    await h.pair("ann", "bo")
+    assert "It isn't paused. Set a rhythm" in await h.text("ann", "/mentor resume")
+    await h.say("ann", "/mentor cadence weekly on tuesday at 16:00")
+    assert "It isn't paused — the next check-in is Tue 1 Dec, 16:00" in await h.text("bo", "/mentor resume")
+    await h.say("bo", "/mentor pause")
+    assert "is paused. `/mentor resume`" in await h.text("ann", "/mentor skip")
+    assert (await h.say("ann", "/mentor end thanks")).ok
+    for line in ("/mentor end", "/mentor end @bo", "/mentor resume", "/mentor next"):
+        text = await h.text("ann", line)
+        assert "has ended" in text and "yet" not in text, (line, text)
+
+
+async def test_with_two_mentorships_the_command_as_typed_is_asked_back_with_a_button_each(h: Harness) -> None:
+    await h.pair("ann", "bo")
+    await h.pair("ann", "cy", "focus career")
+    asked = await h.say("ann", "/mentor cadence every 2 weeks on Tuesday at 16:00")
+    text = render(asked.message)
+    assert not asked.ok and "`/mentor cadence every 2 weeks on Tuesday at 16:00 with @bo`" in text, text
+    assert "[bo → :press ask:a:1]" in text and "[cy (career) → :press ask:b:1]" in text, text
+    done = render((await h.press("ann", "ask:b:1")).message)
+    assert "Cadence with @cy set: every 2 weeks on Tuesday at 16:00" in done, done
+    asked = await h.text("ann", "/actions add read the book")
+    assert "`/actions add read the book with @bo`" in asked, asked
+    added = render((await h.press("ann", "ask:a:2")).message)
+    assert "Added #1: read the book." in added, added
+    asked = await h.text("ann", "/mentor reschedule friday")
+    assert "`/mentor reschedule friday with @bo`" in asked, asked
+    moved = render((await h.press("ann", "ask:b:3")).message)
+    assert "Moved this one check-in from Tue 1 Dec, 16:00 UTC to Fri 4 Dec, 16:00" in moved, moved
+    # /checkin and /agenda take the appended `with @x` too, and a mention inside the text stays there.
+    asked = await h.text("ann", "/checkin paired with @dan on it")
+    assert "`/checkin paired with @dan on it with @bo`" in asked, asked
+    posted = render((await h.press("ann", "ask:b:4")).message)
+    assert "Posted your update" in posted, posted
+    assert "`/agenda with @bo`" in await h.text("ann", "/agenda")
+    assert "Agenda for" in render((await h.press("ann", "ask:b:5")).message)

@@ -217,3 +217,16 @@ async def test_profile_and_capacity_edges(h: Harness) -> None:
     async with h.app.core.sessions() as s:
         (p,) = (await s.scalars(select(MentorProfile))).all()
     assert p.available is False and p.capacity == 2
+
+
+async def test_typed_accept_finds_the_request_when_the_mentor_already_has_a_running_mentorship(
+    h: Harness,
+) -> None:
+    await profile(h, "ann", "rust, system design", capacity=2)
+    await h.pair("ann", "cy")
+    ann = await member_id(h, "ann")
+    sent = await submit(h, "bo", ann, goal=GOAL, by="2027-03-31", cadence="every 2 weeks on tue 10am")
+    assert sent.ok, render(sent.message)
+    accepted = await h.say("ann", "/mentor accept")
+    assert accepted.ok, render(accepted.message)
+    assert [m.state for m in await mentorships(h)] == ["active", "active"]

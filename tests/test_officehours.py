@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from bot.domain.states import OutboxStatus
@@ -178,3 +180,83 @@ async def test_a_leading_number_is_text_unless_it_names_a_series(h: Harness) -> 
     assert reply.ok, render(reply.message)
     queue = render((await h.say("ann", "/officehours questions 1")).message)
     assert "2 quick questions about on-call" in queue
+
+
+# ---- a skipped session takes no recap and no RSVPs (tester's report) ---------------------------------
+
+
+async def test_a_recap_after_a_skipped_session_goes_to_the_last_one_that_took_place(h: Harness) -> None:
+    await create(h)
+    await h.advance("4d")  # Thu 3 Dec 17:00 to 18:00: held
+    await h.advance("2d")
+    assert (await h.say("hana", "/officehours skip")).ok  # Thu 7 Jan
+    await h.advance_to(datetime(2027, 1, 8, 12, 0, tzinfo=UTC))
+    h.chat.clear()
+    saved = await h.text("hana", "/officehours recap here is the recap")
+    assert "the recap of the session on Thu 3 Dec" in saved, saved
+    post = h.chat.with_text("Recap: Career Q&A")
+    assert len(post) == 1 and "here is the recap" in post[0].text
+
+
+async def test_a_recap_with_only_skipped_sessions_says_there_is_none(h: Harness) -> None:
+    await create(h)
+    assert (await h.say("hana", "/officehours skip")).ok  # Thu 3 Dec
+    await h.advance("4d")
+    refused = await h.say("hana", "/officehours recap here is the recap")
+    assert not refused.ok and "hasn't had a session yet" in render(refused.message)
+    again = await h.say("hana", "/officehours recap here is the recap")
+    assert not again.ok and "Recap updated" not in render(again.message)
+
+
+async def test_a_skipped_or_cancelled_sessions_announcement_loses_its_rsvp_button(h: Harness) -> None:
+    await create(h)
+    await h.advance("10h")  # announced
+    await h.press("ann", "oh:rsvp:1")
+    await h.advance("1m")
+    _channel, rsvp_edited, text = h.chat.edits[-1]
+    assert "RSVP (1 going)" in text
+    assert (await h.say("hana", "/officehours skip")).ok
+    await h.advance("1m")
+    _channel, skipped, text = h.chat.edits[-1]
+    assert skipped == rsvp_edited and "skipped" in text and "RSVP" not in text, text
+    # The next one, announced and then the whole series cancelled: the same.
+    await h.advance("36d")  # Mon 4 Jan 17:00: the Thu 7 Jan one is announced
+    assert "RSVP (0 going)" in h.chat.with_text("Office hours: Career Q&A")[-1].text
+    assert (await h.say("hana", "/officehours cancel 1")).ok
+    _channel, cancelled, text = h.chat.edits[-1]
+    assert cancelled != skipped and "cancelled" in text and "RSVP" not in text, text
+
+
+async def test_the_same_create_twice_is_refused_naming_the_series(h: Harness) -> None:
+    await create(h)
+    again = await h.say("hana", CREATE)
+    text = render(again.message)
+    assert not again.ok and "#1 Career Q&A already runs in #help" in text and "/officehours edit 1" in text
+    listed = render((await h.say("hana", "/officehours list")).message)
+    assert "#2" not in listed
+    # Another channel, or another time, is another series.
+    assert (await h.say("hana", CREATE.replace("#help", "#career"))).ok
+
+
+async def test_invited_co_hosts_are_named_apart_until_they_accept(h: Harness) -> None:
+    h.admins.add("hana")
+    created = await h.text("hana", CREATE + " @cy")
+    assert "hosted by @hana (invited: @cy)" in created, created
+    listed = await h.text("ann", "/officehours list")
+    assert "@hana (invited: @cy)" in listed, listed
+    await h.advance("10h")
+    [announcement] = h.chat.with_text("Office hours: Career Q&A")
+    assert "with @hana." in announcement.text and "@cy" not in announcement.text
+    assert (await h.press("cy", "oh:hostyes:1")).ok
+    assert "@cy & @hana ·" in await h.text("ann", "/officehours list")
+
+
+async def test_cancelling_or_changing_the_allowlist_twice_says_it_was_already_so(h: Harness) -> None:
+    await create(h)
+    assert (await h.say("hana", "/officehours cancel 1")).ok
+    again = await h.say("hana", "/officehours cancel 1")
+    assert not again.ok and "already cancelled" in render(again.message)
+    assert "may now create" in await h.text("hana", "/officehours hosts allow @cy")
+    assert "may already create" in await h.text("hana", "/officehours hosts allow @cy")
+    assert "may no longer create" in await h.text("hana", "/officehours hosts remove @cy")
+    assert "wasn't on the list" in await h.text("hana", "/officehours hosts remove @cy")

@@ -53,6 +53,8 @@ class Schedules(ModelOnDatabase):
         self.ended = False
         # Slots people skipped: they stay skipped whatever happens next.
         self.skipped: set[datetime] = set()
+        # Check-ins people moved (id → the time they agreed on): a pause must not throw that away.
+        self.moved: dict[int, datetime] = {}
 
     @initialize()
     def start(self) -> None:
@@ -110,7 +112,15 @@ class Schedules(ModelOnDatabase):
     @precondition(lambda self: not self.ended)
     @rule(to=st.sampled_from(MOVES), verb=st.sampled_from(["reschedule", "move"]))
     def reschedule(self, to: str, verb: str) -> None:
-        self.do("ana", f"/mentor {verb} {to}")
+        async def times() -> dict[int, datetime]:
+            async with self.h.app.core.sessions() as s:
+                rows = await s.scalars(select(CheckIn).where(CheckIn.state == CheckInState.UPCOMING.value))
+                return {c.id: c.scheduled_at for c in rows}
+
+        before = self.run(times())
+        if (self.run(self.h.say("ana", f"/mentor {verb} {to}"))).ok:
+            after = self.run(times())
+            self.moved.update({i: at for i, at in after.items() if before.get(i) != at})
 
     @precondition(lambda self: not self.ended)
     @rule(
@@ -126,6 +136,13 @@ class Schedules(ModelOnDatabase):
     @precondition(lambda self: not self.ended)
     @rule()
     def resume(self) -> None:
+        self.do("ana", "/mentor resume")
+
+    @precondition(lambda self: not self.ended)
+    @rule(verb=st.sampled_from(["pause", "take a break for 2 days"]))
+    def pause_and_resume(self, verb: str) -> None:
+        # A break over at once: what was on the calendar (a move, a skip) is on it again.
+        self.do("bo", f"/mentor {verb}")
         self.do("ana", "/mentor resume")
 
     @precondition(lambda self: not self.ended)
@@ -262,6 +279,17 @@ class Schedules(ModelOnDatabase):
             assert schedules.is_slot(rec, c.slot_at), "the next check-in is on one of the cadence's dates"
             first_free = rec.next_after(max(now, last_used) if last_used else now)
             assert first_free is not None and c.slot_at <= first_free, "no date of the cadence is passed over"
+            for cid, agreed in self.moved.items():
+                x = await s.get(CheckIn, cid)
+                assert x is not None
+                if (
+                    agreed > now
+                    and x.state in ("upcoming", "cancelled")
+                    and (last_used is None or x.slot_at > last_used)
+                    and schedules.is_slot(rec, x.slot_at)
+                    and x.slot_at <= first_free
+                ):
+                    assert (x.id, x.scheduled_at) == (c.id, agreed), "a moved check-in keeps its time"
             for lead in m.reminder_leads:
                 due = c.scheduled_at - timedelta(minutes=lead)
                 if due > now:

@@ -305,3 +305,56 @@ async def test_a_zone_change_moves_a_due_follow_up_rather_than_keeping_a_second_
     assert [d for d in h.chat.dms("bo") if "write the test plan" in d.text]
     ahead = [r for r in await pending(h, "action.followup") if r.due_at > h.clock.now()]
     assert [r.due_at for r in ahead] == [at("2027-03-03T00:00")]  # 2 days on, 09:00 in Tokyo
+
+
+# ---- a moved check-in survives a pause (tester's report: pause then resume threw the move away) ------
+
+
+@pytest.fixture
+async def moved(database_url: str) -> AsyncIterator[Harness]:
+    """ann mentors bo weekly on Tuesday at 16:00 (UTC); the first one, Tue 1 Dec, moved to Fri 4 Dec 15:00."""
+    h = await Harness.create(database_url)
+    await h.pair("ann", "bo")
+    assert (await h.say("ann", "/mentor cadence weekly on tuesday at 16:00")).ok
+    moved = await h.text("ann", "/mentor reschedule friday 3pm")
+    assert "Fri 4 Dec" in moved, moved
+    yield h
+    await h.close()
+
+
+@pytest.mark.parametrize(
+    "pauses", [["/mentor pause"], ["/mentor take a break for 2 days"], ["/mentor pause", "/mentor pause"]]
+)
+async def test_pause_and_resume_keep_a_moved_check_in_still_ahead(moved: Harness, pauses: list[str]) -> None:
+    h = moved
+    for line in pauses:
+        assert (await h.say("bo", line)).ok
+    resumed = await h.text("ann", "/mentor resume")
+    assert "Next check-in: Fri 4 Dec, 15:00" in resumed, resumed
+    assert [c.scheduled_at for c in await upcoming(h)] == [at("2026-12-04T15:00")]
+    assert "Fri 4 Dec, 15:00" in await h.text("bo", "/mentor next")
+    # Again: a second pause and resume keep it too, and a resume twice changes nothing.
+    await h.say("bo", "/mentor pause")
+    assert "Fri 4 Dec, 15:00" in await h.text("bo", "/mentor resume")
+    await h.say("bo", "/mentor resume")
+    assert [c.scheduled_at for c in await upcoming(h)] == [at("2026-12-04T15:00")]
+    # Held at the moved time, the cadence goes on from the slot after it.
+    await h.advance_to(at("2026-12-04T15:10"))
+    assert (await h.say("ann", "/checkin notes good talk")).ok
+    assert [c.scheduled_at for c in await upcoming(h)][-1] == at("2026-12-08T16:00")
+
+
+async def test_a_pause_ending_before_the_moved_time_keeps_it(moved: Harness) -> None:
+    h = moved
+    assert (await h.say("bo", "/mentor pause until dec 3")).ok
+    await h.advance_to(at("2026-12-03T12:00"))  # back on Thu 3 Dec at 09:00
+    assert "Fri 4 Dec, 15:00" in await h.text("ann", "/mentor next")
+    assert [c.scheduled_at for c in await upcoming(h)] == [at("2026-12-04T15:00")]
+
+
+async def test_a_pause_past_the_moved_time_goes_on_with_the_cadence(moved: Harness) -> None:
+    h = moved
+    assert (await h.say("bo", "/mentor vacation for 10 days")).ok
+    await h.advance_to(at("2026-12-10T12:00"))
+    assert "Tue 15 Dec, 16:00" in await h.text("ann", "/mentor next")
+    assert [c.scheduled_at for c in await upcoming(h)] == [at("2026-12-15T16:00")]

@@ -30,6 +30,23 @@ class AskBack(ParseError):
         self.choices = choices
 
 
+class AskWhich(AskBack):
+    """A command that fits several things (a person's mentorships): ask which, keeping what was typed.
+
+    Each choice is (label, addition): the addition (`with <@U2>`) is appended to the command as typed.
+    `question` may hold `{typed}`, replaced by the command as typed for the reply's example; the
+    message alone (no command known, e.g. a button) shows `fallback` there."""
+
+    def __init__(self, question: str, choices: tuple[tuple[str, str], ...], fallback: str) -> None:
+        ParseError.__init__(self, question.replace("{typed}", fallback))
+        self.question = question
+        self.fragment = ""
+        self.choices = choices
+
+    def for_typed(self, typed: str) -> str:
+        return self.question.replace("{typed}", typed)
+
+
 class ZoneNeeded(AskBack):
     """A time-bearing command from someone whose zone nobody knows yet: ask for it before applying it."""
 

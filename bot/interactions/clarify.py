@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot import wording
 from bot.domain.dates import to_local
-from bot.domain.errors import AskBack, UserError, ZoneNeeded
+from bot.domain.errors import AskBack, AskWhich, UserError, ZoneNeeded
 from bot.domain.matching import RequestState
 from bot.domain.recurrence import with_time
 from bot.domain.states import MentorshipState
@@ -51,6 +51,10 @@ async def ask(uow: UnitOfWork, actor: Actor, command: str, text: str, question: 
         for zone in await likely_zones(uow, me):
             options.append([["timezone", zone], [command, text]])
             labels.append(zone)
+    elif isinstance(question, AskWhich):
+        for label, addition in question.choices[:MAX_CHOICES]:
+            options.append([[command, f"{text} {addition}".strip()]])
+            labels.append(label)
     else:
         for label, replacement in question.choices[:MAX_CHOICES]:
             new_text = replace_fragment(text, question.fragment, replacement)
@@ -63,6 +67,8 @@ async def ask(uow: UnitOfWork, actor: Actor, command: str, text: str, question: 
     uow.session.add(row)
     await uow.session.flush()
     body = wording.zone_needed() if isinstance(question, ZoneNeeded) else question.message
+    if isinstance(question, AskWhich):
+        body = question.for_typed(f"/{command} {text}".strip())
     return Reply(wording.asked_back(body, labels, row.id), ok=False)
 
 

@@ -51,12 +51,18 @@ def split_mentions(text: str) -> Parsed:
 
 
 def leading_mention(text: str) -> tuple[str | None, str]:
-    """A mention at the very start picks the mentorship (`/checkin @sam shipped it`); the rest is text."""
+    """A mention at the very start picks the mentorship (`/checkin @sam shipped it`), and so does `with
+    @sam` at the very end (what a "which one?" button appends); the rest is text. A mention after "with"
+    elsewhere (`paired with @dan on it`) stays in the text."""
     stripped = text.lstrip()
     match = MENTION.match(stripped)
-    if not match:
-        return None, text.strip()
-    return platform_id(match["id"] or match["name"].lower()), stripped[match.end() :].strip()
+    if match:
+        return platform_id(match["id"] or match["name"].lower()), stripped[match.end() :].strip()
+    for found in MENTION.finditer(text):
+        if found.end() == len(text.rstrip()) and re.search(r"(?i)(?:^|\s)with\s+$", text[: found.start()]):
+            head = re.sub(r"(?i)(?:^|\s)with\s+$", "", text[: found.start()])
+            return platform_id(found["id"] or found["name"].lower()), head.strip()
+    return None, text.strip()
 
 
 def parse_number(word: str) -> int | None:

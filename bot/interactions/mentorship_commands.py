@@ -293,7 +293,7 @@ async def agenda_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
         return await checkins.add_question(uow, actor, question, other)
     if sub == "":
         return await checkins.show_agenda(uow, actor, None)
-    other, remaining = leading_mention(text)
+    other, remaining = leading_mention(text)  # `/agenda @sam` or `/agenda with @sam`
     if other and not remaining:
         return await checkins.show_agenda(uow, actor, other)
     raise ParseError(wording.unknown_sub("agenda", sub, hint=AGENDA_HINT))

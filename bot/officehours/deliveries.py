@@ -75,13 +75,24 @@ class Announce(_Base):
 
 
 class Refresh(_Base):
+    """The announcement as it is now: the live RSVP count, or, once the session is skipped or
+    cancelled, a note saying so in place of the RSVP button."""
+
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
-        loaded = await _load(ctx, row)
+        loaded = await _load(ctx, row, upcoming=False)
         if isinstance(loaded, Drop):
             return loaded
         _ws, oh, s = loaded
         if not (s.announce_channel and s.announce_message_id):
             return Drop(OutboxStatus.WITHDRAWN, "not announced yet")
+        off: str | None = s.state if s.state in (SessionState.SKIPPED, SessionState.CANCELLED) else None
+        if off is None and oh.state != SeriesState.ACTIVE:
+            off = SessionState.CANCELLED
+        if off is not None:
+            message = oh_wording.oh_announcement_off(oh, s, str(off))
+            return Edit(s.announce_channel, s.announce_message_id, message)
+        if s.state != SessionState.UPCOMING:
+            return Drop(OutboxStatus.WITHDRAWN, f"session is {s.state}")
         hosts = await oh_service.hosts_of(ctx, oh)
         count = len(await oh_service.rsvp_ids(ctx, s))
         return Edit(

@@ -98,13 +98,16 @@ async def host_allowlist(uow: UnitOfWork, actor: Actor, verb: str, user_ids: tup
         raise NotAllowed(oh_wording.oh_hosts_admins_only())
     people = [await ensure_member(uow, ws, uid) for uid in dict.fromkeys(user_ids)]
     ids = allowed_creator_ids(ws)
-    if verb in ("allow", "add"):
+    adding = verb in ("allow", "add")
+    if all((p.id in ids) == adding for p in people):
+        return Reply(oh_wording.oh_host_allowlist_unchanged(people, adding))
+    if adding:
         ids = list(dict.fromkeys([*ids, *(p.id for p in people)]))
     else:
         ids = [i for i in ids if i not in {p.id for p in people}]
     # A new dict, so SQLAlchemy sees the JSON column change.
     ws.settings = {**(ws.settings or {}), ALLOWED_HOSTS_SETTING: ids}
-    return Reply(oh_wording.oh_host_allowlist_changed(people, verb in ("allow", "add")))
+    return Reply(oh_wording.oh_host_allowlist_changed(people, adding))
 
 
 async def invite_cohost(uow: UnitOfWork, ws: Workspace, oh: OfficeHours, member: Member, by: Member) -> None:
@@ -128,6 +131,17 @@ async def answer_invite(uow: UnitOfWork, actor: Actor, ident: int, accept: bool)
     else:
         await uow.session.delete(row)
     return reply(oh_wording.oh_host_answered(oh, accept))
+
+
+async def invited_of(tx: Tx, oh: OfficeHours) -> list[Member]:
+    """Co-hosts asked who have not accepted yet."""
+    rows = await tx.session.scalars(
+        select(Member)
+        .join(OfficeHoursHost, OfficeHoursHost.member_id == Member.id)
+        .where(OfficeHoursHost.office_hours_id == oh.id, OfficeHoursHost.state == HostState.INVITED)
+        .order_by(Member.display_name)
+    )
+    return list(rows)
 
 
 async def is_host(tx: Tx, oh: OfficeHours, member: Member) -> bool:
@@ -188,10 +202,15 @@ async def next_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
 
 
 async def last_session(tx: Tx, oh: OfficeHours) -> OfficeHoursSession | None:
-    """The latest session that has started: questions asked now go to it only while it runs."""
+    """The latest session that has started and was not skipped or cancelled (one that took place, or is
+    taking place): questions asked now go to it only while it runs, and a recap goes to it."""
     return await tx.session.scalar(
         select(OfficeHoursSession)
-        .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.scheduled_at <= tx.now)
+        .where(
+            OfficeHoursSession.office_hours_id == oh.id,
+            OfficeHoursSession.scheduled_at <= tx.now,
+            OfficeHoursSession.state.in_((SessionState.UPCOMING, SessionState.HELD)),
+        )
         .order_by(OfficeHoursSession.scheduled_at.desc())
         .limit(1)
     )
@@ -239,6 +258,15 @@ async def notify_rsvps(tx: Tx, ws: Workspace, oh: OfficeHours, s: OfficeHoursSes
     return len(ids)
 
 
+async def mark_announcement_off(tx: Tx, ws: Workspace, s: OfficeHoursSession) -> None:
+    """A skipped or cancelled session's announcement is edited to say so, without its RSVP button
+    (the `oh.refresh` handler renders it from the session's state)."""
+    if not s.announce_message_id:
+        return
+    off = kinds.SessionRefresh(s.office_hours_id, s.id)
+    await tx.plan(ws, off.plan(f"oh:{s.id}:off:{s.state}", f"oh:{s.office_hours_id}", tx.now))
+
+
 async def refresh_announcement(tx: Tx, ws: Workspace, s: OfficeHoursSession) -> None:
     """Keep the announcement's RSVP count live; edits within one minute collapse into one."""
     if not s.announce_message_id:
@@ -275,6 +303,17 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     )
     if not _HAS_DURATION.search(req.phrase):
         rec = replace(rec, duration=DEFAULT_DURATION)
+    twin = next(
+        (
+            o
+            for o in await active_series(uow, ws)
+            if o.channel_id == req.channel_id and o.cadence_rule == rec.rule
+        ),
+        None,
+    )
+    if twin is not None:
+        # The same command sent twice (a retry, a double paste) must not start a second series.
+        raise UserError(oh_wording.oh_already_exists(twin))
     duration = rec.duration
     oh = OfficeHours(
         workspace_id=ws.id,
@@ -298,7 +337,7 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
     for member in invited:
         await invite_cohost(uow, ws, oh, member, me)
     s = await reconcile_series(uow, ws, oh)
-    created = oh_wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s)
+    created = oh_wording.oh_created(oh, hosts, rec, rec.occurrences_after(uow.now, 3), s, invited)
     if invited:
         created = Message((*created.blocks, *oh_wording.oh_cohosts_invited(invited).blocks), created.summary)
     return Reply(created)
@@ -307,10 +346,12 @@ async def create(uow: UnitOfWork, actor: Actor, req: CreateRequest) -> Reply:
 async def list_series(uow: UnitOfWork, actor: Actor) -> Reply:
     ws, _me = await actor_member(uow, actor)
     rows = []
+    invited = {}
     for oh in await active_series(uow, ws):
         s = await next_session(uow, oh)
         rows.append((oh, await hosts_of(uow, oh), s, len(await rsvp_ids(uow, s)) if s else 0))
-    return Reply(oh_wording.oh_list(rows))
+        invited[oh.id] = await invited_of(uow, oh)
+    return Reply(oh_wording.oh_list(rows, invited))
 
 
 async def show_next(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
@@ -490,7 +531,7 @@ async def record_recap(uow: UnitOfWork, actor: Actor, ident: int | None, text: s
     s.recap, s.recap_by_id = text.strip(), me.id
     await uow.withdraw(topic_session(s), kinds=("oh.recap",))
     await uow.plan(ws, kinds.SessionRecap(oh.id, s.id).plan(f"oh:{s.id}:recap", topic_session(s), uow.now))
-    return Reply(oh_wording.oh_recap_saved())
+    return Reply(oh_wording.oh_recap_saved(s))
 
 
 async def close_session(
@@ -528,6 +569,7 @@ async def skip(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
         raise UserError(oh_wording.oh_no_upcoming_text(oh))
     s.state = SESSION.move(s.state, SessionState.SKIPPED)
     told = await notify_rsvps(uow, ws, oh, s, "skipped")
+    await mark_announcement_off(uow, ws, s)
     nxt = await reconcile_series(uow, ws, oh)
     if nxt is not None:
         # Questions already asked for the skipped session wait for the next one.
@@ -543,6 +585,8 @@ async def cancel(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     ws, me = await actor_member(uow, actor)
     oh = await pick_series(uow, ws, ident, actor.channel_id, "/officehours cancel")
     await require_host(uow, oh, me, "cancel office hours")
+    if oh.state == SeriesState.CANCELLED:
+        raise UserError(oh_wording.oh_already_cancelled(oh))
     oh.state = SeriesState.CANCELLED
     told = 0
     for s in list(
@@ -554,6 +598,7 @@ async def cancel(uow: UnitOfWork, actor: Actor, ident: int | None) -> Reply:
     ):
         s.state = SESSION.move(s.state, SessionState.CANCELLED)
         told += await notify_rsvps(uow, ws, oh, s, "cancelled")
+        await mark_announcement_off(uow, ws, s)
     await reconcile_series(uow, ws, oh)
     return Reply(oh_wording.oh_cancelled(oh, told))
 

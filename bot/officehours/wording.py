@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +24,12 @@ def _name(oh: OfficeHours) -> str:
     return f"#{oh.id} {oh.topic or 'Office hours'}"
 
 
-def _hosts(hosts: Sequence[Member]) -> list[Any]:
-    return joined([who(h) for h in hosts], " & ") if hosts else ["the hosts"]
+def _hosts(hosts: Sequence[Member], invited: Sequence[Member] = ()) -> list[Any]:
+    """The accepted hosts; co-hosts still invited are named apart (they host once they accept)."""
+    named = joined([who(h) for h in hosts], " & ") if hosts else ["no one yet" if invited else "the hosts"]
+    if invited:
+        named += [" (invited: ", *joined([who(h) for h in invited], " & "), ")"]
+    return named
 
 
 def _count(n: int, noun: str) -> str:
@@ -83,6 +87,17 @@ def oh_host_allowlist_changed(people: Sequence[Member], allowed: bool) -> Messag
     verb = "may now create office hours" if allowed else "may no longer create office hours"
     return simple(
         *joined([who(p) for p in people], " & "), f" {verb}. Series they already host are unchanged."
+    )
+
+
+def oh_host_allowlist_unchanged(people: Sequence[Member], allowed: bool) -> Message:
+    if allowed:
+        state = "may already create office hours"
+    else:
+        state = f"{'was' if len(people) == 1 else 'were'}n't on the list of who may create them"
+    return simple(
+        *joined([who(p) for p in people], " & "),
+        f" {state}: nothing changed. `/officehours hosts` lists them.",
     )
 
 
@@ -161,6 +176,14 @@ def oh_not_your_question(qid: int) -> str:
     return f"Only the person who asked Q{qid} (or a host) can withdraw it."
 
 
+def oh_already_exists(oh: OfficeHours) -> str:
+    return (
+        f"{_name(oh)} already runs in #{oh.channel_name or oh.channel_id} {oh.cadence_phrase}, so I didn't "
+        f"create a second one. Change it with `/officehours edit {oh.id} topic …` (or `cadence`, `hosts`, "
+        "`join`), or pick another channel or time for a new series."
+    )
+
+
 def oh_hosts_missing() -> str:
     return "Mention the new hosts, e.g. `/officehours edit 1 hosts @ann @bo`."
 
@@ -185,9 +208,12 @@ def oh_created(
     rec: Recurrence,
     upcoming: Sequence[datetime],
     s: OfficeHoursSession | None,
+    invited: Sequence[Member] = (),
 ) -> Message:
     b = MessageBuilder().para(
-        f"Office hours {_name(oh)} in #{oh.channel_name}: {rec.describe()}, hosted by ", *_hosts(hosts), "."
+        f"Office hours {_name(oh)} in #{oh.channel_name}: {rec.describe()}, hosted by ",
+        *_hosts(hosts, invited),
+        ".",
     )
     b.para("The next three, in your time:")
     b.bullets([line(when(at)) for at in upcoming])
@@ -199,7 +225,11 @@ def oh_created(
     return b.build(summary="Office hours created")
 
 
-def oh_list(rows: Sequence[tuple[OfficeHours, Sequence[Member], OfficeHoursSession | None, int]]) -> Message:
+def oh_list(
+    rows: Sequence[tuple[OfficeHours, Sequence[Member], OfficeHoursSession | None, int]],
+    invited: Mapping[int, Sequence[Member]] | None = None,
+) -> Message:
+    """One line per series; `invited` holds, by series id, co-hosts who have not accepted yet."""
     if not rows:
         return simple(oh_none())
     b = MessageBuilder().heading("Office hours")
@@ -208,7 +238,7 @@ def oh_list(rows: Sequence[tuple[OfficeHours, Sequence[Member], OfficeHoursSessi
         parts: list[Any] = [
             Strong(_name(oh)),
             f" in #{oh.channel_name or oh.channel_id} · {oh.cadence_phrase} · ",
-            *_hosts(hosts),
+            *_hosts(hosts, (invited or {}).get(oh.id, ())),
         ]
         if s is not None:
             parts += [" · next ", when(s.scheduled_at), f" ({rsvps} going)"]
@@ -330,9 +360,11 @@ def oh_queue(oh: OfficeHours, s: OfficeHoursSession, queue: Sequence[QueuedQuest
     return b.build(summary="Question queue")
 
 
-def oh_recap_saved() -> Message:
+def oh_recap_saved(s: OfficeHoursSession) -> Message:
     return simple(
-        "Thanks — the recap is posted in the session's thread, and open questions carry over to next time."
+        "Thanks — the recap of the session on ",
+        when(s.scheduled_at),
+        " is posted in the session's thread, and open questions carry over to next time.",
     )
 
 
@@ -354,6 +386,13 @@ def oh_skipped(s: OfficeHoursSession, nxt: OfficeHoursSession | None, told: int)
 def oh_cancelled(oh: OfficeHours, told: int) -> Message:
     return simple(
         f"Cancelled {_name(oh)}. I've told the {told} who had RSVP'd; pending reminders are withdrawn."
+    )
+
+
+def oh_already_cancelled(oh: OfficeHours) -> str:
+    return (
+        f"{_name(oh)} was already cancelled: nothing changed. Start it again with `/officehours create …`; "
+        "`/officehours list` shows the ones running."
     )
 
 
@@ -407,6 +446,15 @@ def oh_announcement(oh: OfficeHours, s: OfficeHoursSession, hosts: Sequence[Memb
     )
     b.buttons(*_rsvp_buttons(s, count))
     return b.build(summary=f"Office hours {format_date(s.scheduled_at.date())}")
+
+
+def oh_announcement_off(oh: OfficeHours, s: OfficeHoursSession, state: str) -> Message:
+    """The announcement of a session that will not take place ("skipped" or "cancelled"): no RSVP."""
+    b = MessageBuilder().heading(f"Office hours: {oh.topic or 'open questions'} ({state})")
+    b.para("The session on ", when(s.scheduled_at), f" is {state}: it will not take place.")
+    if state == "skipped":
+        b.para("Questions queued for it wait for the next session; `/officehours next` shows when.")
+    return b.build(summary=f"Office hours {format_date(s.scheduled_at.date())} {state}")
 
 
 def oh_reminder(oh: OfficeHours, s: OfficeHoursSession, mine: Sequence[QueuedQuestion]) -> Message:

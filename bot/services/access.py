@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from bot import wording
-from bot.domain.errors import NotAllowed, NotFound, UserError
+from bot.domain.errors import AskWhich, NotAllowed, NotFound, UserError
 from bot.domain.states import OPEN_MENTORSHIP_STATES, MentorshipState
 from bot.persistence.tables import Member, Mentorship, Workspace
 from bot.services.members import find_member
@@ -97,6 +97,7 @@ async def pick(
             raise UserError(wording.which_direction(other.display_name, roles))
         if with_other:
             return with_other[0]
+        await _refuse_if_other_state(uow, me, other, states)
         if me.is_admin:
             theirs = await mentorships_of(uow, other, states)
             if len(theirs) == 1:
@@ -106,11 +107,36 @@ async def pick(
                 raise UserError(wording.which_mentorship(names, example))
         raise NotFound(wording.no_mentorship_with(other.display_name))
     if not mine:
+        await _refuse_if_other_state(uow, me, None, states)
         raise NotFound(wording.no_mentorships(bool(states) and MentorshipState.ACTIVE in states))
     if len(mine) > 1:
         names = await _names(uow, mine, me)
-        raise UserError(wording.which_mentorship(names, example))
+        # Asked back with a button per mentorship, each running the command as typed `with @them`.
+        choices = tuple(
+            (wording.mentorship_choice(name, focus), f"with <@{uid}>") for uid, name, focus in names
+        )
+        raise AskWhich(wording.which_mentorship(names, "{typed}"), choices, example)
     return mine[0]
+
+
+async def _refuse_if_other_state(
+    uow: UnitOfWork, me: Member, other: Member | None, states: Sequence[MentorshipState]
+) -> None:
+    """None of `me`'s mentorships (with `other`) is in `states`, but one is in another: say which state
+    it is in ("it has ended", "it is paused") rather than that there is none. Raises NotFound."""
+    theirs = [
+        m
+        for m in await mentorships_of(uow, me, tuple(MentorshipState))
+        if other is None or (other.id in (m.mentor_id, m.mentee_id) and other.id != me.id)
+    ]
+    if not theirs:
+        return
+    # The most recent one (ids grow with time) is what a person means after ending or pausing it.
+    m = max(theirs, key=lambda x: x.id)
+    partner = await uow.session.get(Member, other_party_id(me, m))
+    assert partner is not None
+    # NotFound still: callers that look elsewhere when none fits (accept → mentor requests) keep doing so.
+    raise NotFound(wording.mentorship_in_state(partner.display_name, MentorshipState(m.state)))
 
 
 async def _names(uow: UnitOfWork, ms: list[Mentorship], me: Member) -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot import payloads as kinds
 from bot import validation, wording
-from bot.domain.errors import NotAllowed, UserError
+from bot.domain.errors import NotAllowed, NotFound, UserError
 from bot.domain.phrases import read_reschedule
 from bot.domain.recurrence import parse_recurrence
 from bot.domain.states import (
@@ -242,7 +242,20 @@ async def resume_mentorship(uow: Tx, ws: Workspace, m: Mentorship) -> CheckIn | 
 
 async def resume(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
-    m = await pick(uow, ws, me, other, (MentorshipState.PAUSED,), "/mentor resume")
+    try:
+        m = await pick(uow, ws, me, other, (MentorshipState.PAUSED,), "/mentor resume")
+    except (NotFound, UserError):
+        # Nothing of theirs is paused: when the one meant is running, say so and when it meets next.
+        if await mentorships_of(uow, me, (MentorshipState.PAUSED,)):
+            raise
+        try:
+            running = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor resume")
+        except (NotFound, UserError):
+            running = None
+        if running is None:
+            raise
+        require_access(me, running)
+        return Reply(wording.not_paused(await schedules.reconcile_mentorship(uow, ws, running)))
     require_access(me, m)
     c = await resume_mentorship(uow, ws, m)
     await _notice(uow, ws, m, "resumed", "home", by_id=me.id)

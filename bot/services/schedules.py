@@ -196,7 +196,16 @@ async def _next_checkin(tx: Tx, m: Mentorship, rec: Recurrence, t: Timeline) -> 
             CheckIn.state.in_([CheckInState.HELD, CheckInState.MISSED, CheckInState.SKIPPED]),
         )
     )
-    kept, fresh = choose_next(rec, tx.now, used_up(used, t.ended + t.in_progress), t.future)
+    anchor = used_up(used, t.ended + t.in_progress)
+    kept, fresh = choose_next(rec, tx.now, anchor, [*t.future, *await _called_off_moves(tx, m)])
+    if kept is not None and kept.state != CheckInState.UPCOMING.value:
+        # A moved one called off by a pause comes back at the time people agreed on.
+        kept.state = CheckInState.UPCOMING.value
+        kept.revision += 1
+        kept.created_at = tx.now
+        kept.duration_minutes = m.duration_minutes
+        await tx.session.flush()
+        return kept, 1
     if kept is not None or fresh is None:
         return kept, 0
     # A slot used before (cancelled by a pause or a cadence change) comes back rather than being duplicated.
@@ -215,6 +224,21 @@ async def _next_checkin(tx: Tx, m: Mentorship, rec: Recurrence, t: Timeline) -> 
     c.state = CheckInState.UPCOMING
     await tx.session.flush()
     return c, 1
+
+
+async def _called_off_moves(tx: Tx, m: Mentorship) -> list[CheckIn]:
+    """Check-ins that were moved and then called off (a pause, a cadence change) while the moved time
+    is still ahead: `choose_next` may bring them back, moved, when their slot is the cadence's again."""
+    return list(
+        await tx.session.scalars(
+            select(CheckIn).where(
+                CheckIn.mentorship_id == m.id,
+                CheckIn.state == CheckInState.CANCELLED.value,
+                CheckIn.scheduled_at != CheckIn.slot_at,
+                CheckIn.scheduled_at > tx.now,
+            )
+        )
+    )
 
 
 async def _checkin_rows(tx: Tx, m: Mentorship, c: CheckIn) -> list[Planned]:
@@ -404,7 +428,8 @@ async def _reconcile_series(
                 .execution_options(synchronize_session=False)
             )
         desired = _session_rows(oh, current, now) if current is not None else []
-        # Sessions that are over finish on their own rows (recap request, recap): left as they are.
+        # Sessions that are over finish on their own rows (recap request, recap): left as they are. So
+        # is the last one held, however long ago: a late recap from its hosts still goes out.
         held = await tx.session.scalars(
             select(OfficeHoursSession.id).where(
                 OfficeHoursSession.office_hours_id == oh.id,
@@ -412,9 +437,15 @@ async def _reconcile_series(
                 OfficeHoursSession.scheduled_at > now - FINISHING,
             )
         )
+        last_held = await tx.session.scalar(
+            select(OfficeHoursSession.id)
+            .where(OfficeHoursSession.office_hours_id == oh.id, OfficeHoursSession.state == "held")
+            .order_by(OfficeHoursSession.scheduled_at.desc())
+            .limit(1)
+        )
         finishing = frozenset(
             [topic_session(s) for s in t.ended + [s for s in t.in_progress if s is not current]]
-            + [f"oh:{oh.id}/s:{sid}" for sid in held]
+            + [f"oh:{oh.id}/s:{sid}" for sid in [*held, *([last_held] if last_held else [])]]
         )
         done.rows = await tx.sync_rows(ws, topic_series(oh), SERIES_KINDS, desired, keep_topics=finishing)
         await tx.session.flush()

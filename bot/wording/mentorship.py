@@ -70,12 +70,17 @@ def no_mentorship_with(name: str) -> str:
 
 
 def which_mentorship(names: Sequence[tuple[str, str, str]], example: str) -> str:
-    options = ", ".join(f"{name}{f' ({focus})' if focus else ''}" for _uid, name, focus in names)
+    """Which of several: `example` is the command (as typed), shown with `with @first` appended."""
+    options = ", ".join(mentorship_choice(name, focus) for _uid, name, focus in names)
     first = names[0][1] if names else "someone"
     return (
-        f"You have {len(names)} mentorships ({options}). Say which one by mentioning the other person, "
-        f"e.g. `{example} @{first}`."
+        f"You have {len(names)} mentorships ({options}). Which one? Say it by mentioning the other person, "
+        f"e.g. `{example} with @{first}`."
     )
+
+
+def mentorship_choice(name: str, focus: str) -> str:
+    return f"{name}{f' ({focus})' if focus else ''}"
 
 
 def which_direction(name: str, roles: Sequence[tuple[int, bool, str]]) -> str:
@@ -96,6 +101,30 @@ def no_mentorships(active: bool) -> str:
             "e.g. `/mentor pair @sam ready for promotion by June focus career`."
         )
     return "There's no mentorship here that this applies to. `/mentor list` shows yours."
+
+
+def mentorship_in_state(partner: str, state: MentorshipState) -> str:
+    """A command that needs another state: what state the mentorship is in, and what works now."""
+    if state in (MentorshipState.CONCLUDED, MentorshipState.DECLINED):
+        what = "has ended" if state == MentorshipState.CONCLUDED else "was declined"
+        return (
+            f"Your mentorship with {partner} {what}, so there's nothing to change. `/mentor reflect <text>` "
+            "or `/mentor keep-in-touch` still work; `/mentor pair @someone` starts a new one."
+        )
+    if state == MentorshipState.PAUSED:
+        return f"Your mentorship with {partner} is paused. `/mentor resume` picks it up again."
+    if state == MentorshipState.PROPOSED:
+        return (
+            f"Your mentorship with {partner} hasn't been accepted yet (`/mentor accept`). "
+            "`/mentor list` shows yours."
+        )
+    return f"Your mentorship with {partner} is already {state.value}. `/mentor next` shows the next check-in."
+
+
+def not_paused(c: CheckIn | None) -> Message:
+    if c is not None:
+        return simple("It isn't paused — the next check-in is ", when(c.scheduled_at), ".")
+    return simple("It isn't paused. Set a rhythm with `/mentor cadence every 2 weeks on Tuesday at 10:00`.")
 
 
 def pair_others_admin_only() -> str:

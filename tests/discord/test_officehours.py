@@ -112,7 +112,7 @@ async def test_the_whole_cycle(dc: Driver) -> None:
     saved = await dc.submit(
         ADMIN, recap_modal["data"]["custom_id"], {"text": "Packets and staff work."}, in_dm=True
     )
-    assert "the recap is posted" in saved
+    assert "is posted in the session's thread" in saved
     [recap] = [m for m in dc.api.in_channel(thread["id"]) if "Recap: Career Q&A" in text_of(m)]
     assert "Answered (1)" in text_of(recap) and "Carried over to next time (2)" in text_of(recap)
     for person in (CY, BEN):
