@@ -194,3 +194,29 @@ def test_zone_autocomplete_offers_zones_and_cities_from_the_one_list() -> None:
     assert zonenames.suggestions("zzzz") == []
     zones = [zone for _label, zone in zonenames.suggestions("a")]
     assert len(zones) == len(set(zones)) <= 25  # one entry per zone, within Discord's 25
+
+
+async def test_the_agenda_moves_on_when_its_check_in_is_skipped_or_called_off(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", WEEKLY)
+    await h.say("bo", "/agenda add question one")
+    await h.say("ann", "/mentor cadence weekly on thursday at 10:00")  # Tuesday's is called off
+    assert "question one" in await h.text("bo", "/agenda")
+    await h.say("bo", "/agenda add question two")
+    await h.say("ann", "/mentor skip")
+    agenda = await h.text("bo", "/agenda")
+    assert "question one" in agenda and "question two" in agenda
+
+
+async def test_the_pair_hears_what_a_setting_means_and_who_changed_it(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", "/mentor cadence weekly on Sunday at 2:30")
+    [posted] = h.chat.with_text("set the cadence")
+    assert "at 14:30" in posted.text and "2:30." not in posted.text
+    await h.say("bo", "/mentor reminders off")
+    [told] = h.chat.with_text("turned reminders off for both of you")
+    assert told.where.startswith("channel:")
+    await h.say("ann", "/mentor reminders 1 day")
+    assert h.chat.with_text("set reminders for both of you: 1 day before")
+    await h.say("ann", "/mentor reminders 1 day")  # the same again: nothing new to tell
+    assert len(h.chat.with_text("set reminders for both of you")) == 1

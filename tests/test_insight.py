@@ -15,7 +15,7 @@ from bot.insight.export import export_tables, to_csv
 from bot.insight.nudge import nudge_both
 from bot.insight.queries import period_starts, workspace_health
 from bot.persistence.tables import OutboxRow, Workspace
-from tests.harness import START, Harness
+from tests.harness import START, Harness, render
 from tests.program import nudges, seed_program
 
 
@@ -204,3 +204,16 @@ async def test_dashboard_answers_with_its_address_when_the_web_process_has_one(d
         assert "can now see" in await h.text("ann", "/mentor dashboard grant @newcomer")
     finally:
         await h.close()
+
+
+async def test_a_digest_set_over_another_says_what_it_replaces_and_a_bare_digest_shows_it(h: Harness) -> None:
+    h.admins.update({"ann", "cy"})
+    assert "is off" in await h.text("ann", "/mentor digest")
+    await h.say("ann", "/mentor digest #general weekly")
+    assert "weekly program digest goes to #general" in await h.text("cy", "/mentor digest")
+    replaced = await h.text("cy", "/mentor digest #ops monthly")
+    assert "This replaces the weekly digest in #general." in replaced
+    again = await h.text("cy", "/mentor digest #ops monthly")
+    assert "replaces" not in again
+    asked = await h.say("cy", "/mentor digest #ops")
+    assert not asked.ok and "How often?" in render(asked.message)

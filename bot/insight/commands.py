@@ -26,15 +26,23 @@ async def digest_command(uow: UnitOfWork, actor: Actor, text: str) -> Reply:
         raise NotAllowed(wording.admins_only("/mentor digest"))
     channel_id, channel_name, rest = take_channel(text)
     word = rest.strip().lower()
+    before = digest.digest_setting(ws)
+    if channel_id is None and word in ("", "status", "show"):
+        return Reply(say.digest_status(before))
     if channel_id is None and word == "off":
-        was_on = digest.digest_setting(ws) is not None
         await digest.configure(uow, ws, None, "", None)
-        return Reply(say.digest_off(was_on))
+        return Reply(say.digest_off(before is not None))
+    if channel_id is not None and not word:
+        raise ParseError(say.digest_how_often(channel_name))
     if channel_id is None or word not in say.DIGEST_EVERY:
         raise ParseError(say.digest_usage(text.strip()))
     first = await digest.configure(uow, ws, (channel_id, channel_name), word, me.tz)
     assert first is not None
-    return Reply(say.digest_set(channel_name, word, first))
+    # Another admin may have set it: say what this replaces, so nobody loses a digest unawares.
+    replaced = (
+        before if before and (before.get("channel"), before.get("every")) != (channel_id, word) else None
+    )
+    return Reply(say.digest_set(channel_name, word, first, replaced))
 
 
 def dashboard_command(public_url: str | None) -> CommandHandler:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.messages import Message, MessageBuilder, line, simple
 from bot.wording.common import relative, who
@@ -139,14 +140,38 @@ def digest_usage(got: str) -> str:
     )
 
 
-def digest_set(channel_name: str, every: str, first: datetime) -> Message:
+def digest_set(
+    channel_name: str, every: str, first: datetime, replaced: Mapping[str, Any] | None = None
+) -> Message:
+    instead = (
+        f" This replaces the {replaced.get('every')} digest in #{replaced.get('channel_name') or replaced.get('channel')}."
+        if replaced
+        else ""
+    )
     return simple(
         f"The {every} program digest will be posted in #{channel_name}, first ",
         relative(first),
         " (Mondays at 09:00 in your time zone"
         + (", the first Monday of each month" if every == "monthly" else "")
-        + ").",
+        + ")."
+        + instead,
     )
+
+
+def digest_status(setting: Mapping[str, Any] | None) -> Message:
+    if not setting:
+        return simple(
+            "The program digest is off. `/mentor digest #channel weekly` (or `monthly`) turns it on."
+        )
+    where = setting.get("channel_name") or setting.get("channel")
+    return simple(
+        f"The {setting.get('every')} program digest goes to #{where} on Mondays at 09:00 "
+        f"({setting.get('tz') or 'UTC'}). `/mentor digest off` stops it."
+    )
+
+
+def digest_how_often(channel_name: str) -> str:
+    return f"How often? `/mentor digest #{channel_name} weekly` or `/mentor digest #{channel_name} monthly`."
 
 
 def digest_off(was_on: bool) -> Message:

@@ -403,8 +403,12 @@ async def set_reminders(uow: UnitOfWork, actor: Actor, leads: list[timedelta], o
     minutes = sorted({int(d.total_seconds() // 60) for d in leads}, reverse=True)
     if any(x < 5 or x > 14 * 1440 for x in minutes) or len(minutes) > 4:
         raise UserError(wording.reminders_bad())
+    changed = list(m.reminder_leads or []) != minutes
     m.reminder_leads = minutes
     await schedules.reconcile_mentorship(uow, ws, m)
+    if changed:
+        # The setting is the pair's: the other person hears that it changed.
+        await _notice(uow, ws, m, "reminders", "home", by_id=me.id, minutes=minutes)
     return Reply(wording.reminders_set(minutes))
 
 

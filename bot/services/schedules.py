@@ -36,7 +36,7 @@ from bot.matching.support import topic_request
 from bot.matching.tables import MentorRequest
 from bot.officehours.tables import OfficeHours, OfficeHoursQuestion, OfficeHoursSession
 from bot.outbox import Planned, SyncResult
-from bot.persistence.tables import ActionItem, CheckIn, Member, Mentorship, Workspace
+from bot.persistence.tables import ActionItem, AgendaItem, CheckIn, Member, Mentorship, Workspace
 from bot.services import planning
 from bot.services.transaction import Tx
 from bot.services.unit import Core, UnitOfWork
@@ -172,6 +172,8 @@ async def _reconcile_mentorship(tx: Tx, ws: Workspace, m: Mentorship) -> tuple[C
                     off = kinds.CheckinCalledOff(m.id, c.id, c.scheduled_at)
                     key = f"checkin:{c.id}:{planning.stamp(c.scheduled_at)}:called-off:{c.revision}"
                     await tx.plan(ws, off.plan(key, planning.topic_checkin(c), now))
+        if current is not None and done.occurrences:
+            await _carry_agenda(tx, m, current)
         desired: list[Planned] = []
         if active:
             if current is not None:
@@ -187,6 +189,17 @@ async def _reconcile_mentorship(tx: Tx, ws: Workspace, m: Mentorship) -> tuple[C
         done.rows = await tx.sync_rows(ws, planning.topic_mentorship(m), MENTORSHIP_KINDS, desired)
         await tx.session.flush()
     return current, done
+
+
+async def _carry_agenda(tx: Tx, m: Mentorship, current: CheckIn) -> None:
+    """Questions put on a check-in that will not happen (skipped, or called off by a cadence change or a
+    pause) belong to the next one, as office hours carry open questions over."""
+    gone = select(CheckIn.id).where(
+        CheckIn.mentorship_id == m.id, CheckIn.state.in_([CheckInState.SKIPPED, CheckInState.CANCELLED])
+    )
+    await tx.session.execute(
+        update(AgendaItem).where(AgendaItem.checkin_id.in_(gone)).values(checkin_id=current.id)
+    )
 
 
 async def _next_checkin(tx: Tx, m: Mentorship, rec: Recurrence, t: Timeline) -> tuple[CheckIn | None, int]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from bot.domain.recurrence import recurrence_from_rule
 from bot.domain.states import ActionState, MentorshipState
 from bot.domain.timefmt import format_date, format_local
 from bot.messages import (
@@ -517,9 +518,14 @@ def stage_set(stage: Stage) -> Message:
 
 def reminders_set(minutes: Sequence[int]) -> Message:
     if not minutes:
-        return simple("Reminders are off for this mentorship. `/mentor reminders 24h 1h` turns them back on.")
+        return simple(
+            "Reminders are off for both of you in this mentorship (I've told them in your shared space). "
+            "`/mentor reminders 24h 1h` turns them back on."
+        )
     return simple(
-        "Reminders will come " + " and ".join(duration_text(n) for n in minutes) + " before each check-in."
+        "Reminders will come to both of you "
+        + " and ".join(duration_text(n) for n in minutes)
+        + " before each check-in (I've told them in your shared space)."
     )
 
 
@@ -959,11 +965,27 @@ def notice(
     if event == "withdrawn":
         return simple(*actor, " withdrew the mentorship proposal.", summary="Proposal withdrawn")
     if event == "cadence":
+        # What it means, not what was typed: "at 2:30" was read as 14:30.
+        rhythm = (
+            recurrence_from_rule(m.cadence_rule, m.duration_minutes, m.cadence_phrase or "").describe()
+            if m.cadence_rule
+            else m.cadence_phrase
+        )
         return simple(
             *actor,
-            f" set the cadence: {m.cadence_phrase}. Each check-in is posted here; replies to it are its status updates.",
+            f" set the cadence: {rhythm}. Each check-in is posted here; replies to it are its status updates.",
             summary="Cadence set",
         )
+    if event == "reminders":
+        minutes = [int(n) for n in payload.get("minutes") or []]
+        said = (
+            "turned reminders off for both of you"
+            if not minutes
+            else "set reminders for both of you: "
+            + " and ".join(duration_text(n) for n in minutes)
+            + " before"
+        )
+        return simple(*actor, f" {said} each check-in.", summary="Reminders changed")
     if event == "paused":
         until = payload.get("until")
         tail = (
