@@ -64,6 +64,11 @@ class Preloaded:
     so a missing preload costs queries, never correctness."""
 
     lists: dict[tuple[str, int], list[Any]] = field(default_factory=dict)
+    # Strong references to the preloaded records: the identity map holds them only weakly.
+    records: list[Any] = field(default_factory=list)
+
+    def keep(self, records: Sequence[Any]) -> None:
+        self.records.extend(records)
 
     def get(self, what: str, ident: int) -> list[Any] | None:
         return self.lists.get((what, ident))
@@ -272,7 +277,7 @@ class Dispatcher:
         together, alone = self._split(rows)
         if together:
             try:
-                items = await self._render_batch(together)
+                items, deadline = await self._render_batch(together)
             except Exception as exc:  # one bad row must not hold up the rest: take them one by one
                 if not isinstance(exc, DATABASE_UNREACHABLE):
                     log.info(
@@ -281,7 +286,7 @@ class Dispatcher:
                 alone = sorted(together + alone, key=lambda r: (r.available_at, r.id))
             else:
                 if items:
-                    results = await self._send_batch(items)
+                    results = await self._send_batch(items, deadline)
                     await self._record_batch(items, results)
         for row in alone:
             await self._process(row)
@@ -303,14 +308,16 @@ class Dispatcher:
             (together if first_kind.setdefault(owner, row.kind) == row.kind else alone).append(row)
         return together, alone
 
-    async def _render_batch(self, rows: list[OutboxRow]) -> list[_Item]:
-        """Render a batch in one transaction; settle what is not to be sent, renew the rest's leases."""
+    async def _render_batch(self, rows: list[OutboxRow]) -> tuple[list[_Item], float]:
+        """Render a batch in one transaction; settle what is not to be sent, renew the rest's leases.
+        Returns what to send and the event-loop time by which every send must have ended."""
         items: list[_Item] = []
         dropped: dict[OutboxStatus, dict[int, str]] = {}
         given_up: list[tuple[OutboxRow, Handler, str]] = []
         taken: list[_Item] = []
         async with self.sessions.begin() as session:
             now = await self.time.now(session)
+            deadline = asyncio.get_running_loop().time() + self.send_timeout.total_seconds()
             preloaded = Preloaded()
             groups: dict[str, list[OutboxRow]] = {}
             for row in rows:
@@ -343,8 +350,8 @@ class Dispatcher:
             if ctx is not None:
                 await self._before_commit(ctx)
             if items:
-                # The leases of what is about to be sent, renewed last, right before the commit.
-                now = await self.time.now(session)
+                # The leases of what is about to be sent, from the time this transaction began: the sends
+                # are cut off `send_timeout` after that instant (see `_send_batch`), inside the lease.
                 ours = await outbox.renew_many(
                     session, [i.row.id for i in items], self.worker, now, self.lease
                 )
@@ -355,7 +362,7 @@ class Dispatcher:
         self.stats.dropped += sum(len(r) for r in dropped.values())
         self.stats.failed += len(given_up)
         self.stats.yielded += len(taken)
-        return items
+        return items, deadline
 
     async def _give_up_many(
         self, session: AsyncSession, now: datetime, rows: list[tuple[OutboxRow, Handler, str]]
@@ -383,9 +390,8 @@ class Dispatcher:
             gate = self._gates[platform] = SendGate(limits)
         return gate
 
-    async def _send_batch(self, items: list[_Item]) -> list[_Result]:
-        """Send a rendered batch concurrently; every send ends (or is cut off) within `send_timeout`."""
-        deadline = asyncio.get_running_loop().time() + self.send_timeout.total_seconds()
+    async def _send_batch(self, items: list[_Item], deadline: float) -> list[_Result]:
+        """Send a rendered batch concurrently; every send ends (or is cut off) by `deadline` (loop time)."""
         results = await asyncio.gather(*(self._deliver(item, deadline) for item in items))
         for gate in self._gates.values():
             gate.forget_idle()
