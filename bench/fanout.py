@@ -127,3 +127,69 @@ async def fanout(
         round_trips=sum(r.get("round_trips", 0) for r in reports),
         code=label,
     )
+
+
+@dataclass
+class PeerResult:
+    """The naive APScheduler peer (bench.peer) on the same seeded database and platform."""
+
+    backend: str
+    n: int
+    seconds: float
+    cpu_seconds: float
+    delivered: int
+    dropped: int
+    duplicated: int
+    peak_rss_mib: float
+    # What adding one job per reminder cost in resident memory, per job, in KiB.
+    kib_per_job: float
+    grace: bool = True
+
+    @property
+    def rate(self) -> float:
+        return self.delivered / self.seconds if self.seconds else 0.0
+
+    @property
+    def per_cpu_second(self) -> float:
+        return self.delivered / self.cpu_seconds if self.cpu_seconds else 0.0
+
+
+async def peer(backend: str, n: int, limit: float = 1800, *, grace: bool = True) -> PeerResult:
+    """`grace`: APScheduler's default misfire grace (1 s); without it, late jobs run late instead."""
+    async with fresh_database(backend) as url:
+        await seed_mentorships(url, n, due_at=datetime.now(UTC))
+        with tempfile.TemporaryDirectory(prefix="mentorbot-peer-") as tmp:
+            log = Path(tmp) / "delivered.log"
+            log.touch()
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bench.peer",
+                url,
+                str(log),
+                "--n",
+                str(n),
+                "--limit",
+                str(limit),
+                *(() if grace else ("--no-grace",)),
+                cwd=ROOT,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            out, err = await proc.communicate()
+            if proc.returncode != 0:
+                raise RuntimeError(f"peer failed: {err.decode()[-2000:]}")
+            report = json.loads(out.decode().strip().splitlines()[-1])
+            counts = Counter(log.read_text().split())
+    return PeerResult(
+        backend=backend,
+        n=n,
+        seconds=report["end"] - report["start"],
+        cpu_seconds=report["cpu"],
+        delivered=len(counts),
+        dropped=n - len(counts),
+        duplicated=sum(c - 1 for c in counts.values()),
+        peak_rss_mib=report["peak_rss_kb"] / 1024,
+        kib_per_job=(report["rss_jobs_kb"] - report["rss_before_kb"]) / n if n else 0.0,
+        grace=grace,
+    )
