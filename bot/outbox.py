@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import and_, case, func, literal, or_, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.states import OutboxStatus
@@ -85,7 +84,12 @@ async def enqueue(
         "created_at": now,
     }
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # Imported here: a process loads only the dialect it runs on (the engine has loaded it already).
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql as chosen
+    else:
+        from sqlalchemy.dialects import sqlite as chosen  # type: ignore[no-redef]
+    insert = chosen.insert
     stmt = insert(OutboxRow).values(**values).on_conflict_do_nothing(index_elements=["key"])
     result = await session.execute(stmt.returning(OutboxRow.id))
     return result.first() is not None
