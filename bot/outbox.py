@@ -226,7 +226,7 @@ def _due_ids(now: datetime, platforms: tuple[str, ...], limit: int) -> Any:
     the index, so every claim would sort all due rows. Instead each platform's pending rows are read in
     index order (status and platform fixed, available_at ascending) and stop after `limit`; rows whose
     lease ran out are few (at most what dispatchers held when they died) and read apart. Only those
-    (platforms + 1) × `limit` candidates are merged. Rows with the same due time go in index order."""
+    (platforms + 1) × `limit` candidates are merged, by (available_at, id)."""
     parts = [
         select(OutboxRow.id, OutboxRow.available_at)
         .where(
@@ -255,7 +255,7 @@ def _due_ids(now: datetime, platforms: tuple[str, ...], limit: int) -> Any:
         .prefix_with("MATERIALIZED")
     )
     candidates = union_all(*(select(c.c.id, c.c.available_at) for c in parts)).subquery("candidates")
-    return select(candidates.c.id).order_by(candidates.c.available_at).limit(limit)
+    return select(candidates.c.id).order_by(candidates.c.available_at, candidates.c.id).limit(limit)
 
 
 async def claim(

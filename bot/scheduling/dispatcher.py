@@ -393,8 +393,9 @@ class Dispatcher:
     async def _send_batch(self, items: list[_Item], deadline: float) -> list[_Result]:
         """Send a rendered batch concurrently; every send ends (or is cut off) by `deadline` (loop time)."""
         results = await asyncio.gather(*(self._deliver(item, deadline) for item in items))
+        now = self.clock.now()
         for gate in self._gates.values():
-            gate.forget_idle()
+            gate.forget_idle(now)
         return list(results)
 
     async def _deliver(self, item: _Item, deadline: float) -> _Result:

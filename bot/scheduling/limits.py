@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.ports import ChannelPost, Destination, DirectMessage, ThreadReply
 
@@ -52,6 +52,9 @@ class TokenBucket:
         self.at = now
         self.tokens -= 1.0
         return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+    def full(self, now: float) -> bool:
+        return self.tokens + (now - self.at) * self.rate >= self.burst
 
     def cancel(self) -> None:
         """Give back a reserved token that was not used (the send was deferred)."""
@@ -105,12 +108,11 @@ class SendGate:
             taken.append(self.overall)
         return wait, taken
 
-    def forget_idle(self) -> None:
-        """Drop per-channel state nobody waits on (a fan-out over 100,000 DMs must not keep 100,000 locks)."""
+    def forget_idle(self, now: datetime) -> None:
+        """Drop per-channel state that no longer matters: locks nobody holds, buckets that have filled up
+        again, pauses that are over (a fan-out to 100,000 DMs must not keep 100,000 of each)."""
         self.locks = {k: v for k, v in self.locks.items() if v.locked()}
-        if len(self.buckets) > 10_000:
-            self.buckets.clear()
-
-
-def defer_for(wait: float) -> timedelta:
-    return timedelta(seconds=max(wait, 0.0))
+        self.paused_until = {k: v for k, v in self.paused_until.items() if v > now}
+        if self.buckets:
+            at = asyncio.get_running_loop().time()
+            self.buckets = {k: b for k, b in self.buckets.items() if not b.full(at)}
