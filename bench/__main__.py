@@ -62,7 +62,14 @@ async def run(args: argparse.Namespace) -> list[str]:
     if "1" in only:
         say("1. command round trip …")
         plan = [(1, args.rt_requests_1), (16, args.rt_requests_16)]
-        results = await roundtrip.roundtrips(backends, args.rt_mentorships, plan)
+        tree = baseline_tree(args.baseline) if args.baseline else None
+        try:
+            results = await roundtrip.roundtrips(
+                backends, args.rt_mentorships, plan, (f"`{args.baseline}` (before)", tree) if tree else None
+            )
+        finally:
+            if tree is not None:
+                shutil.rmtree(tree, ignore_errors=True)
         bare = {rt.concurrency: rt for rt in results if rt.target.startswith("bare")}
         rows = []
         for rt in results:
@@ -226,10 +233,12 @@ async def run(args: argparse.Namespace) -> list[str]:
 
 
 def baseline_tree(ref: str) -> Path:
-    """`ref`'s `bot` package beside this branch's `bench`, in a temporary folder: the baseline's
-    dispatcher measured by the same harness (the worker imports `bot` from its working directory)."""
+    """`ref`'s packages beside this branch's `bench`, in a temporary folder: the baseline measured by the
+    same harness (the worker and the Slack server import `bot` from their working directory)."""
     tree = Path(tempfile.mkdtemp(prefix="mentorbot-baseline-"))
-    archive = subprocess.run(["git", "archive", ref, "bot"], cwd=ROOT, check=True, capture_output=True)
+    archive = subprocess.run(
+        ["git", "archive", ref, "bot", "adapters", "migrations"], cwd=ROOT, check=True, capture_output=True
+    )
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
     (tree / "bench").symlink_to(ROOT / "bench")
     return tree
