@@ -180,8 +180,9 @@ class Dispatcher:
     rest; concurrent sends (in claim order within a channel, within the platform's `SendLimits`, a 429
     pausing only its own channel); and one transaction that marks the results, one statement per
     outcome. Rows about one mentorship go in one batch only when they are of one kind (a check-in's
-    announcement may give its wrap-up a thread to post in); the others, a batch whose rendering failed,
-    and rows of unknown kinds are handled one by one, each in transactions of its own, as before.
+    announcement may give its wrap-up a thread to post in), so a claim is cut into runs in due order
+    (`_segments`); a run whose rendering failed, and rows of unknown kinds, are handled one by one, each
+    in transactions of its own, as before.
 
     A row is only ever sent by the holder of a live lease: the lease is renewed (with the shared
     clock, see `bot.scheduling.timesource`) right before the sends, and every send is cut off at
@@ -274,39 +275,48 @@ class Dispatcher:
         return handled
 
     async def _dispatch(self, rows: list[OutboxRow]) -> None:
-        together, alone = self._split(rows)
-        if together:
+        for segment in self._segments(rows):
+            if len(segment) == 1 and segment[0].kind not in self.handlers:
+                await self._process(segment[0])
+                continue
             try:
-                items, deadline = await self._render_batch(together)
+                items, deadline = await self._render_batch(segment)
             except Exception as exc:  # one bad row must not hold up the rest: take them one by one
                 if not isinstance(exc, DATABASE_UNREACHABLE):
                     log.info(
-                        "rendering a batch of %s failed (%r); handling its rows one by one", len(rows), exc
+                        "rendering a batch of %s failed (%r); handling its rows one by one", len(segment), exc
                     )
-                alone = sorted(together + alone, key=lambda r: (r.available_at, r.id))
-            else:
-                if items:
-                    results = await self._send_batch(items, deadline)
-                    await self._record_batch(items, results)
-        for row in alone:
-            await self._process(row)
-
-    def _split(self, rows: list[OutboxRow]) -> tuple[list[OutboxRow], list[OutboxRow]]:
-        """The rows a batch may render together, and those to handle one by one after it.
-
-        Within a batch every row is rendered before any is sent, so a row whose rendering depends on
-        what sending another row changes (a check-in's thread, made by its announcement) must not share
-        the batch: per mentorship ("m:7" of topic "m:7/c:42"), only the first kind seen goes together."""
-        together: list[OutboxRow] = []
-        alone: list[OutboxRow] = []
-        first_kind: dict[str, str] = {}
-        for row in rows:
-            if row.kind not in self.handlers:
-                alone.append(row)
+                for row in segment:
+                    await self._process(row)
                 continue
+            if items:
+                results = await self._send_batch(items, deadline)
+                await self._record_batch(items, results)
+
+    def _segments(self, rows: list[OutboxRow]) -> list[list[OutboxRow]]:
+        """The claimed rows (in due order) cut into runs that may be rendered together.
+
+        Within a batch every row is rendered before any is sent, so a row whose rendering depends on what
+        sending an earlier one changes (a check-in's thread, made by its announcement) must start a new
+        run: per mentorship ("m:7" of topic "m:7/c:42"), a run holds one kind. A row of unknown kind is a
+        run of its own. A fan-out (one kind) is one run; what is due together otherwise keeps its order."""
+        runs: list[list[OutboxRow]] = []
+        current: list[OutboxRow] = []
+        kinds: dict[str, str] = {}
+        for row in rows:
             owner = row.topic.split("/", 1)[0]
-            (together if first_kind.setdefault(owner, row.kind) == row.kind else alone).append(row)
-        return together, alone
+            if row.kind not in self.handlers or kinds.get(owner, row.kind) != row.kind:
+                if current:
+                    runs.append(current)
+                current, kinds = [], {}
+                if row.kind not in self.handlers:
+                    runs.append([row])
+                    continue
+            kinds[owner] = row.kind
+            current.append(row)
+        if current:
+            runs.append(current)
+        return runs
 
     async def _render_batch(self, rows: list[OutboxRow]) -> tuple[list[_Item], float]:
         """Render a batch in one transaction; settle what is not to be sent, renew the rest's leases.
