@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all, update
+from sqlalchemy import case, func, literal, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.states import OutboxStatus
@@ -208,17 +208,6 @@ async def sync(
     return SyncResult(created, revived, moved, withdrawn, earliest)
 
 
-def _claimable(now: datetime, platforms: tuple[str, ...]) -> Any:
-    return and_(
-        OutboxRow.platform.in_(platforms),
-        or_(
-            and_(OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.available_at <= now),
-            # A claimer that crashed or hung: its lease ran out, so the row is up for grabs again.
-            and_(OutboxRow.status == OutboxStatus.CLAIMED.value, OutboxRow.claimed_until <= now),
-        ),
-    )
-
-
 def _due_ids(now: datetime, platforms: tuple[str, ...], limit: int) -> Any:
     """The ids of up to `limit` claimable rows, earliest first, read through `ix_outbox_due` only.
 
@@ -273,9 +262,12 @@ async def claim(
         return []
     # Materialized CTEs run each LIMIT-ed, locking SELECT exactly once; as a plain IN (subquery)
     # PostgreSQL may evaluate it again per row and claim more than `limit`.
+    # The outer UPDATE names rows by id alone: each was checked and locked by its CTE (PostgreSQL
+    # re-checks a locked row's conditions; SQLite runs the statement as the only writer), and a second
+    # copy of the conditions here would let the planner read every due row to evaluate them.
     stmt = (
         update(OutboxRow)
-        .where(OutboxRow.id.in_(_due_ids(now, platforms, limit)), _claimable(now, platforms))
+        .where(OutboxRow.id.in_(_due_ids(now, platforms, limit)))
         .values(
             status=OutboxStatus.CLAIMED.value,
             claimed_by=worker,
