@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# e.g. BENCH_ARGS='--baseline main' to measure main's dispatcher and adapter in the same run
+BENCH_ARGS ?=
 
 .PHONY: run demo test test-postgres lint typecheck check bench browser-deps clean
 
@@ -46,8 +48,8 @@ browser-deps:  ## Debian's chromium and chromium-driver for tests/web/test_brows
 	  || ($$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver); \
 	fi
 
-bench: $(STAMP)  ## the benchmarks of issue #6 (about ten minutes); writes bench/results.md
-	$(BIN)/python -m bench
+bench: $(STAMP)  ## the benchmarks (fan-out of 100,000; half an hour on a busy 2-core machine); writes bench/results.md
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -69,7 +69,9 @@ def signed(body: str) -> dict[str, str]:
     }
 
 
-async def start_server(url: str, api: str, bare: bool) -> tuple[asyncio.subprocess.Process, int]:
+async def start_server(
+    url: str, api: str, bare: bool, code: Path = ROOT
+) -> tuple[asyncio.subprocess.Process, int]:
     port_file = Path(tempfile.mkdtemp(prefix="mentorbot-rt-")) / "port"
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -79,7 +81,7 @@ async def start_server(url: str, api: str, bare: bool) -> tuple[asyncio.subproce
         api,
         str(port_file),
         *(["--bare"] if bare else []),
-        cwd=ROOT,
+        cwd=code,
     )
     async with asyncio.timeout(60):
         while not port_file.exists() or not port_file.read_text():
@@ -152,17 +154,28 @@ async def load(
     return seconds, acks, fulls, errors
 
 
-async def roundtrips(backends: list[str], n_mentorships: int, plan: list[tuple[int, int]]) -> list[RoundTrip]:
-    """`plan`: (concurrency, requests) pairs, run against the bare app and each backend."""
+async def roundtrips(
+    backends: list[str],
+    n_mentorships: int,
+    plan: list[tuple[int, int]],
+    baseline: tuple[str, Path] | None = None,
+) -> list[RoundTrip]:
+    """`plan`: (concurrency, requests) pairs, run against the bare app and each backend; `baseline`: a
+    label and a tree whose adapter to run against each backend too (before/after in one run)."""
     slack = TimedSlack()
     api = await slack.start()
     for i in range(1, 2 * n_mentorships + 1):
         slack.add_user(user_id(i), f"person{i}", "Europe/Berlin")
     results: list[RoundTrip] = []
     try:
-        for target in ["bare bolt app (ack only)", *backends]:
+        targets: list[tuple[str, str, Path]] = [("bare bolt app (ack only)", "sqlite", ROOT)]
+        for backend in backends:
+            if baseline is not None:
+                targets.append((f"{backend}, {baseline[0]}", backend, baseline[1]))
+            targets.append((backend, backend, ROOT))
+        for target, backend, code in targets:
             bare = target.startswith("bare")
-            async with fresh_database("sqlite" if bare else target) as url:
+            async with fresh_database(backend) as url:
                 if not bare:
                     await seed_mentorships(
                         url,
@@ -172,7 +185,7 @@ async def roundtrips(backends: list[str], n_mentorships: int, plan: list[tuple[i
                         due_at=datetime.now(UTC),
                         reminders=False,
                     )
-                proc, port = await start_server(url, api, bare)
+                proc, port = await start_server(url, api, bare, code)
                 try:
                     await load(slack, port, n_mentorships, 2, 20, wait_full=not bare)  # warm-up
                     for concurrency, requests in plan:

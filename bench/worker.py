@@ -11,12 +11,13 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.clock import SystemClock
 from bot.domain.states import OutboxStatus
@@ -25,6 +26,7 @@ from bot.persistence.db import create_engine, session_factory
 from bot.persistence.tables import OutboxRow
 from bot.ports import ChannelPost, SentRef, ThreadReply, UserInfo
 from bot.scheduling.dispatcher import DATABASE_UNREACHABLE, Dispatcher
+from bot.services import schedules
 from bot.services.deliveries import handlers
 
 
@@ -97,12 +99,42 @@ async def open_rows(sessions: Any) -> int:
         return int(n or 0)
 
 
+class Counted:
+    """Statements and round trips the dispatcher's engine made: each statement is one, and so are the
+    BEGIN, COMMIT and ROLLBACK of a transaction (asyncpg sends each on its own; on SQLite they are hops
+    to aiosqlite's thread instead). Prepared-statement set-up, cached after a statement's first use, is
+    not counted."""
+
+    def __init__(self, engine: Any) -> None:
+        self.statements = 0
+        self.transactions = 0
+        sync = engine.sync_engine
+        event.listen(sync, "before_cursor_execute", self._statement)
+        event.listen(sync, "begin", self._begin)
+
+    def _statement(self, *args: Any) -> None:
+        self.statements += 1
+
+    def _begin(self, *args: Any) -> None:
+        self.transactions += 1
+
+    @property
+    def round_trips(self) -> int:
+        return self.statements + 2 * self.transactions
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time, every thread (aiosqlite's too), user and system."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
     p.add_argument("url")
     p.add_argument("log", type=Path)
     p.add_argument("--platform", default="console")
-    p.add_argument("--batch", type=int, default=50)
+    p.add_argument("--batch", type=int, default=0, help="rows per claim (0: the dispatcher's default)")
     p.add_argument("--start-at", type=float, default=0.0, help="epoch seconds: start together")
     p.add_argument("--worker", default=None)
     p.add_argument("--lease", type=float, default=300.0, help="seconds")
@@ -113,21 +145,27 @@ async def main(argv: list[str] | None = None) -> int:
     engine = create_engine(args.url)
     sessions = session_factory(engine)
     gateway = (LookupGateway if args.lookup else AppendGateway)(args.log, args.delay)
+    # As production wires it: every delivery transaction reconciles the schedules it touched.
+    schedules.install()
+    options: dict[str, Any] = {"batch": args.batch} if args.batch else {}
     dispatcher = Dispatcher(
         sessions,
         {args.platform: gateway},  # type: ignore[dict-item]
         handlers(),
         SkewedClock(args.skew),
         worker=args.worker,
-        batch=args.batch,
         lease=timedelta(seconds=args.lease),
+        before_commit=schedules.reconcile_touched,
+        **options,
     )
     async with sessions() as session:  # warm the pool and the imports before the clock starts
         await session.scalar(select(func.count()).select_from(OutboxRow))
     rss_before = status_kb("VmRSS")
     if args.start_at:
         await asyncio.sleep(max(0.0, args.start_at - time.time()))
+    counted = Counted(engine)
     start = time.time()
+    cpu_start = cpu_seconds()
     try:
         while True:
             try:
@@ -139,6 +177,7 @@ async def main(argv: list[str] | None = None) -> int:
                 continue
             await asyncio.sleep(0.02)  # another worker holds the last rows; wait for it to finish them
         end = time.time()
+        cpu = cpu_seconds() - cpu_start
     finally:
         await engine.dispose()
         os.close(gateway.fd)
@@ -155,6 +194,9 @@ async def main(argv: list[str] | None = None) -> int:
                 "failed": stats.failed,
                 "start": start,
                 "end": end,
+                "cpu": cpu,
+                "statements": counted.statements,
+                "round_trips": counted.round_trips,
                 "rss_before_kb": rss_before,
                 "peak_rss_kb": peak,
             }

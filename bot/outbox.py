@@ -8,12 +8,12 @@ send (`renew`), and times passed in are the database's clock in production (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import case, func, literal, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.states import OutboxStatus
@@ -84,7 +84,12 @@ async def enqueue(
         "created_at": now,
     }
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # Imported here: a process loads only the dialect it runs on (the engine has loaded it already).
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql as chosen
+    else:
+        from sqlalchemy.dialects import sqlite as chosen  # type: ignore[no-redef]
+    insert = chosen.insert
     stmt = insert(OutboxRow).values(**values).on_conflict_do_nothing(index_elements=["key"])
     result = await session.execute(stmt.returning(OutboxRow.id))
     return result.first() is not None
@@ -203,15 +208,43 @@ async def sync(
     return SyncResult(created, revived, moved, withdrawn, earliest)
 
 
-def _claimable(now: datetime, platforms: tuple[str, ...]) -> Any:
-    return and_(
-        OutboxRow.platform.in_(platforms),
-        or_(
-            and_(OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.available_at <= now),
-            # A claimer that crashed or hung: its lease ran out, so the row is up for grabs again.
-            and_(OutboxRow.status == OutboxStatus.CLAIMED.value, OutboxRow.claimed_until <= now),
-        ),
+def _due_ids(now: datetime, platforms: tuple[str, ...], limit: int) -> Any:
+    """The ids of up to `limit` claimable rows, earliest first, read through `ix_outbox_due` only.
+
+    One ORDER BY over both kinds of claimable row (pending and due, or leased and run out) cannot use
+    the index, so every claim would sort all due rows. Instead each platform's pending rows are read in
+    index order (status and platform fixed, available_at ascending) and stop after `limit`; rows whose
+    lease ran out are few (at most what dispatchers held when they died) and read apart. Only those
+    (platforms + 1) × `limit` candidates are merged, by (available_at, id)."""
+    parts = [
+        select(OutboxRow.id, OutboxRow.available_at)
+        .where(
+            OutboxRow.status == OutboxStatus.PENDING.value,
+            OutboxRow.platform == platform,
+            OutboxRow.available_at <= now,
+        )
+        .order_by(OutboxRow.available_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte(f"due_{i}")
+        .prefix_with("MATERIALIZED")
+        for i, platform in enumerate(platforms)
+    ]
+    parts.append(
+        select(OutboxRow.id, OutboxRow.available_at)
+        .where(
+            OutboxRow.status == OutboxStatus.CLAIMED.value,
+            OutboxRow.platform.in_(platforms),
+            OutboxRow.claimed_until <= now,
+        )
+        .order_by(OutboxRow.claimed_until)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("lapsed")
+        .prefix_with("MATERIALIZED")
     )
+    candidates = union_all(*(select(c.c.id, c.c.available_at) for c in parts)).subquery("candidates")
+    return select(candidates.c.id).order_by(candidates.c.available_at, candidates.c.id).limit(limit)
 
 
 async def claim(
@@ -223,21 +256,18 @@ async def claim(
     lease: timedelta,
     limit: int,
 ) -> list[OutboxRow]:
-    """Atomically take up to `limit` due rows for this worker (SKIP LOCKED on PostgreSQL)."""
-    # A materialized CTE runs the LIMIT-ed, locking SELECT exactly once; as a plain IN (subquery)
+    """Atomically take up to `limit` due rows for this worker (SKIP LOCKED on PostgreSQL), ordered by
+    (available_at, id). It reads only the rows it takes (see `_due_ids`): no sort of every due row."""
+    if not platforms or limit <= 0:
+        return []
+    # Materialized CTEs run each LIMIT-ed, locking SELECT exactly once; as a plain IN (subquery)
     # PostgreSQL may evaluate it again per row and claim more than `limit`.
-    due = (
-        select(OutboxRow.id)
-        .where(_claimable(now, platforms))
-        .order_by(OutboxRow.available_at, OutboxRow.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .cte("due")
-        .prefix_with("MATERIALIZED")
-    )
+    # The outer UPDATE names rows by id alone: each was checked and locked by its CTE (PostgreSQL
+    # re-checks a locked row's conditions; SQLite runs the statement as the only writer), and a second
+    # copy of the conditions here would let the planner read every due row to evaluate them.
     stmt = (
         update(OutboxRow)
-        .where(OutboxRow.id.in_(select(due.c.id)), _claimable(now, platforms))
+        .where(OutboxRow.id.in_(_due_ids(now, platforms, limit)))
         .values(
             status=OutboxStatus.CLAIMED.value,
             claimed_by=worker,
@@ -250,6 +280,110 @@ async def claim(
     rows = list((await session.execute(stmt)).scalars().all())
     rows.sort(key=lambda r: (r.available_at, r.id))
     return rows
+
+
+async def renew_many(
+    session: AsyncSession, row_ids: list[int], worker: str, now: datetime, lease: timedelta
+) -> set[int]:
+    """`renew` for a whole batch in one statement; returns the ids that are still this worker's."""
+    if not row_ids:
+        return set()
+    result = await session.execute(
+        update(OutboxRow)
+        .where(
+            OutboxRow.id.in_(row_ids),
+            OutboxRow.claimed_by == worker,
+            OutboxRow.status == OutboxStatus.CLAIMED.value,
+        )
+        .values(claimed_until=now + lease)
+        .returning(OutboxRow.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(result.scalars().all())
+
+
+async def mark_sent_many(
+    session: AsyncSession, refs: Mapping[int, str], worker: str, now: datetime
+) -> set[int]:
+    """`mark_sent` for a batch in one statement (each row its own platform reference); returns the ids
+    recorded (a row already settled elsewhere is left alone and missing from the answer)."""
+    if not refs:
+        return set()
+    result = await session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(list(refs)), OutboxRow.status.in_(ACTIVE))
+        .values(
+            status=OutboxStatus.SENT.value,
+            sent_at=now,
+            sent_ref=case(dict(refs), value=OutboxRow.id),
+            claimed_by=worker,
+            claimed_until=None,
+            last_error=None,
+        )
+        .returning(OutboxRow.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(result.scalars().all())
+
+
+async def settle_many(
+    session: AsyncSession, worker: str, status: OutboxStatus, reasons: Mapping[int, str]
+) -> None:
+    """`settle` for a batch with one outcome (each row its own reason), in one statement."""
+    if not reasons:
+        return
+    await session.execute(
+        update(OutboxRow)
+        .where(
+            OutboxRow.id.in_(list(reasons)),
+            OutboxRow.claimed_by == worker,
+            OutboxRow.status == OutboxStatus.CLAIMED.value,
+        )
+        .values(
+            status=status.value,
+            last_error=case({k: v[:2000] for k, v in reasons.items()}, value=OutboxRow.id),
+            claimed_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class Later:
+    """A row to release until `when` (UTC) with `reason`; `refund`: a rate limit, not a failed attempt."""
+
+    when: datetime
+    reason: str
+    refund: bool = False
+
+
+async def retry_later_many(session: AsyncSession, worker: str, rows: Mapping[int, Later]) -> None:
+    """`retry_later` for a batch, each row with its own time and reason, in one statement."""
+    if not rows:
+        return
+    ids = list(rows)
+    refunds = {k: 1 for k, v in rows.items() if v.refund}
+    await session.execute(
+        update(OutboxRow)
+        .where(
+            OutboxRow.id.in_(ids),
+            OutboxRow.claimed_by == worker,
+            OutboxRow.status == OutboxStatus.CLAIMED.value,
+        )
+        .values(
+            attempts=OutboxRow.attempts - case(refunds, value=OutboxRow.id, else_=0)
+            if refunds
+            else OutboxRow.attempts,
+            status=OutboxStatus.PENDING.value,
+            available_at=case(
+                {k: literal(v.when, OutboxRow.available_at.type) for k, v in rows.items()}, value=OutboxRow.id
+            ),
+            claimed_by=None,
+            claimed_until=None,
+            last_error=case({k: v.reason[:2000] for k, v in rows.items()}, value=OutboxRow.id),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def renew(session: AsyncSession, row_id: int, worker: str, now: datetime, lease: timedelta) -> bool:

@@ -44,7 +44,7 @@ class Payload:
         data = row.payload if hasattr(row, "payload") else row
         if not isinstance(data, dict):
             raise BadPayload(f"{cls.kind}: payload is not an object")
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         values: dict[str, Any] = {}
         names = set()
         for f in dataclasses.fields(cls):
@@ -73,6 +73,17 @@ class Payload:
             stale_if_late=stale_if_late or reminder,
             keep_time_if_late=reminder,
         )
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    # Resolving the annotations compiles each one: once per kind, not once per row the dispatcher reads.
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
 
 
 def _coerce(kind: str, name: str, hint: Any, value: Any) -> Any:

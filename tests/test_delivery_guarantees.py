@@ -70,7 +70,7 @@ async def test_a_failed_first_attempt_to_record_a_send_is_retried(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both databases: the first attempt to mark the row sent dies with the connection."""
-    real_mark = outbox.mark_sent
+    real_mark, real_many = outbox.mark_sent, outbox.mark_sent_many
     failures = iter([OperationalError("UPDATE outbox", {}, ConnectionResetError("server closed"))])
 
     async def failing_mark(*args: Any, **kw: Any) -> bool:
@@ -78,8 +78,15 @@ async def test_a_failed_first_attempt_to_record_a_send_is_retried(
             raise exc
         return await real_mark(*args, **kw)
 
+    async def failing_many(*args: Any, **kw: Any) -> set[int]:
+        if (exc := next(failures, None)) is not None:
+            raise exc
+        return await real_many(*args, **kw)
+
     async def cut() -> None:
+        # One row is marked alone, a batch in one statement: whichever records this send fails once.
         monkeypatch.setattr(outbox, "mark_sent", failing_mark)
+        monkeypatch.setattr(outbox, "mark_sent_many", failing_many)
 
     await record_through_a_cut(database_url, cut)
 
@@ -111,13 +118,18 @@ async def test_a_send_recorded_nowhere_is_found_on_the_platform_instead_of_sent_
 ) -> None:
     """The database stays away longer than the dispatcher waits to record the send: after the lease,
     the row is claimed again, and the platform is asked before the second attempt."""
-    real_mark = outbox.mark_sent
+    real_mark, real_many = outbox.mark_sent, outbox.mark_sent_many
     down = {"on": False}
 
     async def mark(*args: Any, **kw: Any) -> bool:
         if down["on"]:
             raise OperationalError("UPDATE outbox", {}, ConnectionRefusedError("database restarting"))
         return await real_mark(*args, **kw)
+
+    async def mark_many(*args: Any, **kw: Any) -> set[int]:
+        if down["on"]:
+            raise OperationalError("UPDATE outbox", {}, ConnectionRefusedError("database restarting"))
+        return await real_many(*args, **kw)
 
     class Chat(FakeChat):
         async def send(self, *args: Any, **kw: Any) -> SentRef:
@@ -130,6 +142,7 @@ async def test_a_send_recorded_nowhere_is_found_on_the_platform_instead_of_sent_
     h.chat = chat
     h.app.dispatcher.record_patience = timedelta(0)
     monkeypatch.setattr(outbox, "mark_sent", mark)
+    monkeypatch.setattr(outbox, "mark_sent_many", mark_many)
     await h.pair()
     await h.say("ann", "/mentor cadence every week on Tuesday at 10:00")
     down["on"] = False  # the database is back

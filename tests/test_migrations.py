@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -60,3 +62,19 @@ async def test_start_migrates_an_empty_database_and_refuses_one_that_is_behind(
             await migrate.prepare(engine)
     finally:
         await engine.dispose()
+
+
+def test_the_head_read_from_the_revision_files_is_alembics() -> None:
+    """Start-up reads the head without importing Alembic; it must name the revision Alembic would."""
+    from alembic.script import ScriptDirectory
+
+    alembic_head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    assert migrate.head_revision() == alembic_head
+
+
+def test_a_revision_file_that_is_not_a_plain_chain_leaves_the_head_to_alembic(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('revision = "a"\ndown_revision = None\n')
+    (tmp_path / "b.py").write_text('revision = "b"\ndown_revision = ("a", "c")\n')
+    assert migrate._chain_head(tmp_path) is None
+    (tmp_path / "b.py").write_text('revision: str = "b"\ndown_revision: str | None = "a"\n')
+    assert migrate._chain_head(tmp_path) == "b"

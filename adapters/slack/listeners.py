@@ -7,6 +7,7 @@ outage makes Slack deliver them again instead of losing them."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -183,9 +184,12 @@ async def guard(body: JsonDict, next: Callable[[], Awaitable[BoltResponse]]) -> 
     return await next()
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
+def register(app: AsyncApp, deps: Deps, *, commands_only: bool = False) -> None:
+    """Every listener on `app`; `commands_only`: the slash commands alone, acked before their work is
+    even scheduled (for an app built with process_before_response=True, see `register_commands`)."""
     app.middleware(guard)
-    app.middleware(stored_before_ack(deps))
+    if not commands_only:
+        app.middleware(stored_before_ack(deps))
     installations = deps.installations
     if installations is not None:
 
@@ -204,23 +208,45 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return await next()
 
         app.middleware(remember_org)
-    register_commands(app, deps)
+    register_commands(app, deps, ack_first=commands_only)
+    if commands_only:
+        return
     register_interactivity(app, deps)
     register_events(app, deps)
+
+
+def is_command(body: object) -> bool:
+    """A slash command's payload (form fields with `command`, no event or interaction `type`)."""
+    return isinstance(body, dict) and "command" in body and "type" not in body
 
 
 # ---- slash commands -----------------------------------------------------------------------------
 
 
-def register_commands(app: AsyncApp, deps: Deps) -> None:
-    async def on_command(
-        ack: AsyncAck,
-        body: JsonDict,
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
+# Work started after an ack, held here so that no task is garbage-collected while it runs.
+_running: set[asyncio.Task[None]] = set()
+
+
+async def after_ack(work: Awaitable[None]) -> None:
+    """The work of a request that was answered already (tests wait for tasks of this name)."""
+    await work
+
+
+def start_after_ack(work: Awaitable[None]) -> None:
+    task = asyncio.ensure_future(after_ack(work))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+
+
+def register_commands(app: AsyncApp, deps: Deps, *, ack_first: bool = False) -> None:
+    """`ack_first`: the listener acks and only then starts the command as a task of its own, so on an
+    app built with process_before_response=True the HTTP answer leaves as soon as the listener returns
+    (otherwise bolt runs the listener as a task and notices its ack by polling every 10 ms, on the same
+    event loop the work of other commands keeps busy)."""
+
+    async def run_command(
+        body: JsonDict, context: AsyncBoltContext, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await ack()
         user_id = _s(body.get("user_id"))
         outlet = Outlet(
             client,
@@ -243,10 +269,35 @@ def register_commands(app: AsyncApp, deps: Deps) -> None:
 
         await _safely(f"command {body.get('command')!r}", outlet, work)
 
+    async def on_command(
+        ack: AsyncAck,
+        body: JsonDict,
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        await run_command(body, context, client, respond)
+
+    async def on_command_ack_first(
+        ack: AsyncAck,
+        body: JsonDict,
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        start_after_ack(run_command(body, context, client, respond))
+
+    listener = on_command_ack_first if ack_first else on_command
+
+    def listen(matcher: str | re.Pattern[str]) -> None:
+        app.command(matcher)(listener)
+
     for name in deps.router.registry.names():
-        app.command(f"/{name}")(on_command)
+        listen(f"/{name}")
     # A command the manifest gained but this version lacks: the core answers it politely.
-    app.command(re.compile(".*"))(on_command)
+    listen(re.compile(".*"))
 
 
 # ---- buttons and modals -------------------------------------------------------------------------

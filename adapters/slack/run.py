@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.health import PATH, health_handler, serve_health
 from adapters.slack.chat import SlackChat, TokenSource, fixed_token, make_client
 from adapters.slack.installation import InstallationStore, SqlOAuthStateStore
-from adapters.slack.listeners import PLATFORM, Deps, register
+from adapters.slack.listeners import PLATFORM, Deps, is_command, register
 from adapters.slack.manifest import EVENTS_PATH
 from adapters.slack.tables import erase_workspace
 from adapters.web.auth import DashboardConfig
@@ -102,6 +102,8 @@ class SlackRuntime:
     clock: Clock
     installations: InstallationStore | None = None
     extra_cleanup: list[AsyncEngine] = field(default_factory=list)
+    # Slash commands over HTTP: the same listeners on an app that answers as soon as they ack.
+    commands: AsyncApp | None = None
 
     async def close(self) -> None:
         await self.core.close()
@@ -155,7 +157,7 @@ async def build_slack(
 
         # Told once the router exists; nothing is installed before the app serves requests.
         installations.on_installed = installed
-        bolt = AsyncApp(
+        options: dict[str, Any] = dict(
             signing_secret=config.signing_secret,
             client=client,
             installation_store=installations,
@@ -170,14 +172,22 @@ async def build_slack(
             ),
         )
     else:
-        bolt = AsyncApp(
+        options = dict(
             client=client,  # carries the bot token
             # Socket Mode frames are authenticated by the app-level token, not signed.
             signing_secret=config.signing_secret or ("" if config.socket_mode else None),
             request_verification_enabled=not config.socket_mode,
         )
-    register(bolt, Deps(router=core.router, sessions=sessions, clock=clock, installations=installations))
-    return SlackRuntime(core=core, bolt=bolt, chat=chat, clock=clock, installations=installations)
+    bolt = AsyncApp(**options)
+    deps = Deps(router=core.router, sessions=sessions, clock=clock, installations=installations)
+    register(bolt, deps)
+    commands: AsyncApp | None = None
+    if not config.socket_mode:
+        commands = AsyncApp(**options, process_before_response=True)
+        register(commands, deps, commands_only=True)
+    return SlackRuntime(
+        core=core, bolt=bolt, chat=chat, clock=clock, installations=installations, commands=commands
+    )
 
 
 def web_app(
@@ -195,8 +205,10 @@ def web_app(
             # Bolt cannot even read it (garbled JSON, odd types): log it and answer without crashing.
             log.warning("unreadable request to %s", request.path, exc_info=True)
             return web.Response(status=400, text="unreadable request\n")
+        # A slash command goes to the app that answers on its ack (see `register_commands`).
+        app = runtime.commands if runtime.commands is not None and is_command(bolt_request.body) else bolt
         try:
-            response = await bolt.async_dispatch(bolt_request)
+            response = await app.async_dispatch(bolt_request)
         except Exception:
             log.exception("dispatching a Slack request failed")
             return web.Response(status=500, text="sorry, something went wrong\n")

@@ -4,7 +4,7 @@ never make two events)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from bot.calendar import events, ics, wording
@@ -24,6 +24,12 @@ class WithCalendarFile:
     def __init__(self, inner: Handler, build: Build) -> None:
         self.inner = inner
         self.build = build
+
+    async def preload(self, ctx: DeliveryContext, rows: Sequence[OutboxRow]) -> None:
+        """The wrapped handler's batch preload, when it has one (see `Preloading`)."""
+        preload = getattr(self.inner, "preload", None)
+        if preload is not None:
+            await preload(ctx, rows)
 
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Edit | Drop:
         out = await self.inner.render(ctx, row)

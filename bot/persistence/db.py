@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -49,7 +51,6 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     parsed, from_url = postgres_connect_options(url)
     if from_url:
         # Merged into the caller's connect_args (server_settings too: an application_name given by the
@@ -60,7 +61,38 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if settings:
             connect_args["server_settings"] = settings
         kwargs["connect_args"] = connect_args
-    return create_async_engine(parsed, **kwargs)
+    engine = create_async_engine(parsed, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        ping_after_idle(engine)
+    return engine
+
+
+# A connection that sat in the pool this long is pinged before use (one that was just used is not).
+IDLE_BEFORE_PING = 10.0
+
+
+def ping_after_idle(engine: AsyncEngine, idle: float = IDLE_BEFORE_PING) -> None:
+    """Ping a pooled connection at check-out only when it has been idle for `idle` seconds (monotonic):
+    a server restarted while the pool slept is noticed before a query fails, and a busy dispatcher or
+    web process, whose connections go straight back into use, pays no round trip per check-out (what
+    pool_pre_ping costs). A connection the server dropped mid-burst fails its query instead; SQLAlchemy
+    then discards the pool, and the dispatcher and the command path already retry database errors."""
+    dialect = engine.sync_engine.dialect
+
+    def checked_in(dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < idle:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool retries the check-out with a fresh connection
+            raise DisconnectionError(f"a pooled connection did not answer a ping: {exc!r}") from exc
+
+    event.listen(engine.sync_engine.pool, "checkin", checked_in)
+    event.listen(engine.sync_engine.pool, "checkout", checked_out)
 
 
 def postgres_connect_options(url: str) -> tuple[URL, dict[str, Any]]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,13 +13,21 @@ from bot import payloads as kinds
 from bot import wording
 from bot.domain.states import ActionState, CheckInState, MentorshipState, OutboxStatus
 from bot.matching.deliveries import matching_handlers
-from bot.persistence.tables import ActionItem, CheckIn, Member, OutboxRow, StatusUpdate
+from bot.persistence.tables import (
+    ActionItem,
+    AgendaItem,
+    CheckIn,
+    Member,
+    Mentorship,
+    OutboxRow,
+    StatusUpdate,
+)
 from bot.ports import ChannelPost, SentRef, ThreadReply
 from bot.scheduling.dispatcher import DeliveryContext, Drop, Handler, Send
 from bot.services import planning, schedules
 from bot.services.checkins import agenda_of, missed, updates_of
 from bot.services.mentorships import auto_resume
-from bot.services.pairs import Pair, checkin_place, dm, ensure_home, load_pair
+from bot.services.pairs import Pair, checkin_place, dm, ensure_home, get, load_pair, preload_pairs
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +35,46 @@ log = logging.getLogger(__name__)
 GONE = Drop(OutboxStatus.WITHDRAWN, "the mentorship or check-in no longer exists")
 
 
+def _ids(rows: Sequence[OutboxRow], field: str) -> list[int]:
+    """The ids a batch's payloads name under `field` (a payload without it is left to its render)."""
+    found = set()
+    for row in rows:
+        value = row.payload.get(field) if isinstance(row.payload, dict) else None
+        if isinstance(value, int):
+            found.add(value)
+    return sorted(found)
+
+
+async def preload_lists(ctx: DeliveryContext, what: str, owners: list[int], stmt: Any, owner_of: Any) -> None:
+    """Every owner's list from one query, empty lists included (so a render never asks again)."""
+    lists: dict[int, list[Any]] = {owner: [] for owner in owners}
+    if owners:
+        for item in await ctx.session.scalars(stmt):
+            lists[owner_of(item)].append(item)
+    for owner, items in lists.items():
+        ctx.preloaded.put(what, owner, items)
+
+
+async def agenda(ctx: DeliveryContext, c: CheckIn) -> list[AgendaItem]:
+    found = ctx.preloaded.get("agenda", c.id)
+    return found if found is not None else await agenda_of(ctx, c)
+
+
+async def updates(ctx: DeliveryContext, c: CheckIn) -> list[StatusUpdate]:
+    found = ctx.preloaded.get("updates", c.id)
+    return found if found is not None else await updates_of(ctx, c)
+
+
+async def open_actions(ctx: DeliveryContext, m: Mentorship) -> list[ActionItem]:
+    found = ctx.preloaded.get("open_actions", m.id)
+    return found if found is not None else await planning.open_actions(ctx, m)
+
+
 class BaseHandler:
+    async def preload(self, ctx: DeliveryContext, rows: Sequence[OutboxRow]) -> None:
+        """A batch's pairs in one query (every kind of a pair's row names its mentorship)."""
+        await preload_pairs(ctx, _ids(rows, "mentorship_id"))
+
     async def render(self, ctx: DeliveryContext, row: OutboxRow) -> Send | Drop:
         raise NotImplementedError
 
@@ -51,11 +100,17 @@ class CheckinHandler(BaseHandler):
 
     needs_upcoming = True
 
+    async def preload(self, ctx: DeliveryContext, rows: Sequence[OutboxRow]) -> None:
+        await super().preload(ctx, rows)
+        ids = _ids(rows, "checkin_id")
+        if ids:
+            ctx.preloaded.keep(list(await ctx.session.scalars(select(CheckIn).where(CheckIn.id.in_(ids)))))
+
     async def load(self, ctx: DeliveryContext, row: OutboxRow) -> tuple[Pair, CheckIn] | Drop:
         ref = kinds.KINDS[row.kind].of(row)
         assert isinstance(ref, kinds.CheckinRef | kinds.CheckinSummary | kinds.CheckinUpdate)
         p = await load_pair(ctx, ref.mentorship_id)
-        c = await ctx.session.get(CheckIn, ref.checkin_id)
+        c = await get(ctx, CheckIn, ref.checkin_id)
         if p is None or c is None:
             return GONE
         if self.needs_upcoming:
@@ -124,20 +179,52 @@ def series_zone(p: Pair) -> tzinfo:
 
 
 class Remind(CheckinHandler):
+    async def preload(self, ctx: DeliveryContext, rows: Sequence[OutboxRow]) -> None:
+        """The pairs and check-ins, then the agendas, updates and open actions of the whole batch: five
+        queries for any number of reminders (the same ones `agenda_of`, `updates_of` and
+        `planning.open_actions` make, keyed by the batch's ids)."""
+        await super().preload(ctx, rows)
+        checkins, ships = _ids(rows, "checkin_id"), _ids(rows, "mentorship_id")
+        await preload_lists(
+            ctx,
+            "agenda",
+            checkins,
+            select(AgendaItem).where(AgendaItem.checkin_id.in_(checkins)).order_by(AgendaItem.id),
+            lambda a: a.checkin_id,
+        )
+        await preload_lists(
+            ctx,
+            "updates",
+            checkins,
+            select(StatusUpdate)
+            .where(StatusUpdate.checkin_id.in_(checkins), StatusUpdate.deleted_at.is_(None))
+            .order_by(StatusUpdate.id),
+            lambda u: u.checkin_id,
+        )
+        await preload_lists(
+            ctx,
+            "open_actions",
+            ships,
+            select(ActionItem)
+            .where(ActionItem.mentorship_id.in_(ships), ActionItem.state == ActionState.OPEN)
+            .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id),
+            lambda a: a.mentorship_id,
+        )
+
     async def compose(self, ctx: DeliveryContext, row: OutboxRow, p: Pair, c: CheckIn) -> Send | Drop:
         if c.scheduled_at <= ctx.now:
             return Drop(
                 OutboxStatus.MISSED, "the check-in had already started when the reminder could be sent"
             )
         person = p.person(kinds.CheckinRemind.of(row).member_id)
-        agenda = await agenda_of(ctx, c)
-        updates = await updates_of(ctx, c)
-        actions = await planning.open_actions(ctx, p.m)
+        items = await agenda(ctx, c)
+        actions = await open_actions(ctx, p.m)
         people = {p.mentor.id: p.mentor, p.mentee.id: p.mentee}
         if person.id == p.mentee.id:
-            message = wording.reminder_mentee(p.m, p.mentor, c, agenda, actions, people)
+            message = wording.reminder_mentee(p.m, p.mentor, c, items, actions, people)
         else:
-            message = wording.reminder_mentor(p.m, p.mentee, c, agenda, updates, actions, people)
+            news = await updates(ctx, c)
+            message = wording.reminder_mentor(p.m, p.mentee, c, items, news, actions, people)
         return Send(dm(person), message)
 
 

@@ -42,15 +42,19 @@ def interaction_body(payload: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
+def _after_answer(name: str) -> bool:
+    return "run_ack_function_asynchronously" in name or name == "after_ack"
+
+
 async def settle() -> None:
-    """Wait for bolt's after-ack listener work (it runs on after the HTTP answer) to finish."""
+    """Wait for the work that runs on after the HTTP answer: bolt's listener tasks, and the slash
+    commands the adapter starts after their ack (`adapters.slack.listeners.after_ack`)."""
     async with asyncio.timeout(WAIT):
         while True:
             pending = [
                 t
                 for t in asyncio.all_tasks()
-                if not t.done()
-                and "run_ack_function_asynchronously" in getattr(t.get_coro(), "__qualname__", "")
+                if not t.done() and _after_answer(getattr(t.get_coro(), "__qualname__", ""))
             ]
             if not pending:
                 return
