@@ -127,7 +127,7 @@ async def program(request: web.Request) -> web.Response:
     core = request.app[CORE]
     async with core.sessions() as s:
         health = await workspace_health(s, viewer.workspace_id, core.clock.now(), period)
-    return _html(pages.program_page(health, csrf, request.query.get("msg")))
+    return _html(pages.program_page(health, csrf, _flash(request)))
 
 
 async def pair(request: web.Request) -> web.Response:
@@ -136,15 +136,14 @@ async def pair(request: web.Request) -> web.Response:
         return _signin(request)
     viewer, csrf = signed
     core = request.app[CORE]
-    try:
-        ident = int(request.match_info["id"])
-    except ValueError:
+    ident = _row_id(request.match_info["id"])
+    if ident is None:
         return _html(pages.not_found_page(), 404)
     async with core.sessions() as s:
         summary = await pair_summary(s, viewer.workspace_id, ident, core.clock.now())
     if summary is None:
         return _html(pages.not_found_page(), 404)
-    return _html(pages.pair_page(summary, csrf, request.query.get("msg")))
+    return _html(pages.pair_page(summary, csrf, _flash(request)))
 
 
 async def nudge(request: web.Request) -> web.Response:
@@ -153,9 +152,8 @@ async def nudge(request: web.Request) -> web.Response:
         return _signin(request, status=401)
     viewer, csrf = signed
     form = await _check_csrf(request, csrf)
-    try:
-        ident = int(request.match_info["id"])
-    except ValueError:
+    ident = _row_id(request.match_info["id"])
+    if ident is None:
         return _html(pages.not_found_page(), 404)
     core = request.app[CORE]
     try:
@@ -167,7 +165,20 @@ async def nudge(request: web.Request) -> web.Response:
             return _html(pages.not_found_page(), 404)
         message = exc.message
     target = f"/dashboard/pairs/{ident}" if form.get("back") == "pair" else "/dashboard"
-    raise web.HTTPSeeOther(f"{target}?{_query({'msg': message})}")
+    # Signed, so a link someone else made cannot put words in the page's mouth.
+    raise web.HTTPSeeOther(f"{target}?{_query({'msg': request.app[SIGNER].sign({'m': message})})}")
+
+
+def _flash(request: web.Request) -> str | None:
+    """The outcome the last form post redirected with; None when missing or not signed by us."""
+    value = request.app[SIGNER].unsign(request.query.get("msg"))
+    text = value.get("m") if value else None
+    return text if isinstance(text, str) else None
+
+
+def _row_id(raw: str) -> int | None:
+    """A row id from a URL: digits within a BIGINT, else None (a 404, not a database error)."""
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**63 else None
 
 
 def _query(values: dict[str, str]) -> str:

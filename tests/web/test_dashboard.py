@@ -114,7 +114,12 @@ async def test_another_workspaces_ids_answer_404(dash: Dash) -> None:
         csrf = csrf_of(page)
         async with client.get(f"{dash.url}/dashboard/pairs/{ours}") as resp:
             assert resp.status == 200
-        for path in (f"/dashboard/pairs/{theirs}", "/dashboard/pairs/999999", "/dashboard/pairs/x"):
+        for path in (
+            f"/dashboard/pairs/{theirs}",
+            "/dashboard/pairs/999999",
+            "/dashboard/pairs/x",
+            "/dashboard/pairs/99999999999999999999999",  # past BIGINT: a 404, not a database error
+        ):
             async with client.get(dash.url + path) as resp:
                 assert resp.status == 404, path
         async with client.post(f"{dash.url}/dashboard/pairs/{theirs}/nudge", data={"csrf": csrf}) as resp:
@@ -144,6 +149,9 @@ async def test_nudge_needs_the_form_token_and_plans_two_dms(dash: Dash) -> None:
             assert str(resp.url).startswith(f"{dash.url}/dashboard/pairs/{pair}?msg=")
         assert "Nudged mentor0 and mentee0" in page
         assert page.count("<td>pending</td>") == 2
+        # A message made up by someone else's link is not shown as ours.
+        async with client.get(f"{dash.url}/dashboard?msg=Your+account+is+suspended") as resp:
+            assert "suspended" not in await resp.text()
     async with dash.h.app.core.sessions() as s:
         rows = list(await s.scalars(select(OutboxRow).where(OutboxRow.kind == "insight.nudge")))
     assert (
