@@ -86,6 +86,9 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def _logging(settings: Settings, console: bool) -> None:
     """Log lines go to stderr, except in the console: there they would land in the conversation, so
     they go to a file in the data folder and only errors reach the terminal."""
+    # Alembic is imported only to migrate, after this set-up, and would log its plugin set-up at INFO;
+    # `mentorbot migrate` says what it did on stdout.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if not console:
         logging.basicConfig(level=settings.log_level, format=LOG_FORMAT, stream=sys.stderr)
         return
