@@ -72,7 +72,16 @@ async def test_a_community_manager_signs_in_spots_a_quiet_pair_and_nudges_it(
     await _run(d.get, f"{dash.url}/dashboard")
     link = await _run(d.find_element, By.LINK_TEXT, "Sign in with Slack")
     await _run(link.click)
-    assert await _run(lambda: d.current_url) == f"{dash.url}/dashboard"
+
+    def signed_in() -> bool:
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        # The sign-in goes through the fake provider and back: wait for the dashboard's own page.
+        WebDriverWait(d, 10).until(expected_conditions.presence_of_element_located((By.ID, "kpi-active")))
+        return bool(d.current_url == f"{dash.url}/dashboard")
+
+    assert await _run(signed_in)
 
     def kpi(name: str) -> str:
         return d.find_element(By.ID, f"kpi-{name}").text
@@ -89,7 +98,18 @@ async def test_a_community_manager_signs_in_spots_a_quiet_pair_and_nudges_it(
     pair = dash.slack.mentorship_ids[0]
     button = await _run(d.find_element, By.CSS_SELECTOR, f'#at-risk button[value="{pair}"]')
     await _run(button.click)
-    flash = await _run(lambda: d.find_element(By.CSS_SELECTOR, ".flash").text)
+
+    def flash_text() -> str:
+        # The click posts the form and follows the redirect; wait for the new page rather than race it.
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        found = WebDriverWait(d, 10).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash"))
+        )
+        return str(found.text)
+
+    flash = await _run(flash_text)
     assert "Nudged mentor0 and mentee0" in flash
 
     await _run(d.get, f"{dash.url}/dashboard/pairs/{pair}")
