@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -229,41 +230,54 @@ def _resolve_place(raw: str, places: list[_Place]) -> str:
     return _raise_ask(raw, wording.zone_place_question(raw), ranked[:4])
 
 
+BIG_PLACE = 300_000  # people: places this big are suggested by name
+
+
+@lru_cache(maxsize=1)
+def _big_places() -> tuple[list[str], list[_Place]]:
+    """Folded names of places over BIG_PLACE people (the biggest place of each name), sorted by name so a
+    prefix is a bisect: (names, places) in the same order."""
+    by_name, _people = _places()
+    found = sorted(
+        (
+            (key, biggest)
+            for key, places in by_name.items()
+            if (biggest := max(places, key=lambda place: place.population)).population >= BIG_PLACE
+        ),
+        key=lambda named: named[0],
+    )
+    return [key for key, _ in found], [place for _, place in found]
+
+
 @lru_cache(maxsize=1)
 def _suggestion_names() -> dict[str, str]:
-    """Folded name → zone for "did you mean": zone names and cities of over 300,000 people."""
-    by_name, _people = _places()
+    """Folded name → zone for "did you mean": zone names and the names of big places."""
     names = dict(_zones())
-    for key, places in by_name.items():
-        biggest = max(places, key=lambda place: place.population)
-        if biggest.population >= 300_000 and key not in names:
-            names[key] = biggest.zone
+    for key, place in zip(*_big_places(), strict=True):
+        names.setdefault(key, place.zone)
     return names
 
 
 def suggestions(typed: str, limit: int = 25) -> list[tuple[str, str]]:
     """(label, IANA zone) pairs for what someone has typed so far, for autocomplete: zone names that
-    contain it, then cities of over 300,000 people that start with it ("berl" → "Berlin — Europe/
-    Berlin"); with nothing typed, UTC and the most populous zones. At most `limit` (Discord shows 25)."""
+    contain it, then big places whose name starts with it, the most populous first ("berl" → "Berlin —
+    Europe/Berlin"); with nothing typed, UTC and the most populous zones. One entry per zone, at most
+    `limit` (Discord shows 25). It runs on the event loop at every keystroke: a scan of the ~600 zone
+    names and a bisect into the place names, not a scan of all 185,000."""
     needle = fold(typed)
     if not needle:
         _by_name, people = _places()
         top = sorted(people, key=people.__getitem__, reverse=True)[: limit - 1]
         return [("UTC", "UTC"), *((zone, zone) for zone in top)]
-    found: dict[str, str] = {}  # zone → label: one entry per zone
+    found: dict[str, str] = {}  # zone → label
     for key, zone in _zones().items():
         if needle in key:
             found.setdefault(zone, zone)
-    by_name, _people = _places()
-    # Each name as typed ("bangalore"), labelled with itself, its biggest place first.
-    cities = [
-        (key, max(places, key=lambda place: place.population))
-        for key, places in by_name.items()
-        if key.startswith(needle)
-    ]
-    for key, place in sorted(cities, key=lambda found_place: -found_place[1].population):
-        if place.population >= 300_000:
-            found.setdefault(place.zone, f"{key.title()} — {place.zone}")
+    names, places = _big_places()
+    start, end = bisect_left(names, needle), bisect_left(names, needle + "\uffff")
+    # The most populous first; of one place's names the shortest ("bangalore", not "bang galloleu").
+    for i in sorted(range(start, end), key=lambda i: (-places[i].population, len(names[i]))):
+        found.setdefault(places[i].zone, f"{names[i].title()} — {places[i].zone}")
     return [(label, zone) for zone, label in found.items()][:limit]
 
 
