@@ -28,7 +28,7 @@ from bot.interactions.grammar import (
     take_selector,
 )
 from bot.interactions.registry import Command, CommandHandler, CommandRegistry, Sub
-from bot.interactions.vocabulary import actions_sub
+from bot.interactions.vocabulary import actions_sub, mentor_sub
 from bot.messages import Reply, reply
 from bot.persistence.tables import CheckIn, Mentorship
 from bot.services import actions, checkins, mentorships, planning, profile, zonenames
@@ -555,6 +555,7 @@ def register(registry: CommandRegistry) -> None:
             "`/mentor cadence every 2 weeks on tue 10am`, or `/mentor help`."
         ),
         footer="With several mentorships, mention the other person to pick one: `/mentor next @sam`.",
+        split=mentor_sub,
     )
     registry.add_command(mentor)
     subs = [
@@ -720,6 +721,7 @@ def register(registry: CommandRegistry) -> None:
             "add text @owner due friday | done 3 | help",
             _actions_fallback(registry),
             help=(("(nothing)", "open action items in your mentorships"),),
+            split=actions_sub,
             hint=ACTIONS_HINT,
         )
     )

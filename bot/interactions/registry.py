@@ -37,7 +37,9 @@ ThreadHandler = Callable[["UnitOfWork", "Actor", str, str], Awaitable["Reply | N
 DISCORD_MAX_OPTIONS = 25
 DISCORD_DESCRIPTION_MAX = 100
 
-HelpLine = tuple[str, str]  # (usage after the command, what it does)
+HelpLine = tuple[str, str]
+# (text after the command, the registry) → (the word naming the sub-command, the rest)
+Splitter = Callable[[str, "CommandRegistry"], tuple[str, str]]  # (usage after the command, what it does)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class Command:
     help: tuple[HelpLine, ...] = ()
     hint: str = ""
     footer: str = ""
+    # Reads the sub-command word and the rest, filler and phrases taken out ("please move …" →
+    # ("move", "…")); default: the first word.
+    split: Splitter | None = None
 
 
 @dataclass

@@ -17,7 +17,6 @@ from bot.interactions import clarify
 from bot.interactions.failures import Failure, classify
 from bot.interactions.grammar import subcommand
 from bot.interactions.registry import CommandRegistry
-from bot.interactions.vocabulary import actions_sub, mentor_sub
 from bot.messages import Reply, reply
 from bot.privacy import retention
 from bot.services import checkins, lifecycle
@@ -191,7 +190,7 @@ class Router:
         """`text` after `/command`: its sub-command's handler, else the command's own; `help` anywhere
         in the first two words shows the help page (`/mentor help pair`, `/mentor pair help`)."""
         cmd = self.registry.commands[command]
-        sub_word, rest = self._split(command, text)
+        sub_word, rest = cmd.split(text, self.registry) if cmd.split else subcommand(text)
         has_subs = bool(self.registry.subs.get(command))
         # "/checkin help needed on the migration" is an update: free text only asks for help when it is
         # the one word.
@@ -208,13 +207,6 @@ class Router:
             return await cmd.handler(uow, actor, text)
         guess = self.registry.guess(command, sub_word)
         raise ParseError(wording.unknown_sub(command, sub_word, guess, rest, cmd.hint))
-
-    def _split(self, command: str, text: str) -> tuple[str, str]:
-        if command == "mentor":
-            return mentor_sub(text, self.registry)
-        if command == "actions":
-            return actions_sub(text, self.registry)
-        return subcommand(text)
 
     async def _action(self, uow: UnitOfWork, actor: Actor, action_id: str) -> Reply:
         parsed = parse_control_id(action_id)
