@@ -220,3 +220,13 @@ async def test_the_pair_hears_what_a_setting_means_and_who_changed_it(h: Harness
     assert h.chat.with_text("set reminders for both of you: 1 day before")
     await h.say("ann", "/mentor reminders 1 day")  # the same again: nothing new to tell
     assert len(h.chat.with_text("set reminders for both of you")) == 1
+
+
+async def test_a_move_said_twice_moves_once_and_tells_the_pair_once(h: Harness) -> None:
+    await h.pair()
+    await h.say("ann", WEEKLY)
+    assert "Moved" in await h.text("ann", "/mentor please move the next session to friday 3pm")
+    again = await h.text("ann", "/mentor please move the next session to friday 3pm")
+    assert "already at Fri 4 Dec, 15:00" in again and "Moved" not in again
+    await h.advance("1m")
+    assert len(h.chat.with_text("moved the check-in of")) == 1

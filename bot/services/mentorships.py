@@ -302,6 +302,9 @@ async def reschedule(uow: UnitOfWork, actor: Actor, when_text: str, other: Selec
     if after_slot is not None and when >= after_slot:
         raise UserError(wording.reschedule_past_next(after_slot, zone_of(me)))
     old = c.scheduled_at
+    if when == old:
+        # Said twice (a retry, a double submit): nothing moves and nobody is told again.
+        return Reply(wording.reschedule_unchanged(when, zone_of(me)))
     c.scheduled_at = when
     planning.record_activity(m, uow.now)
     await schedules.reconcile_mentorship(uow, ws, m)

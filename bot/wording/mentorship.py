@@ -218,6 +218,10 @@ def reschedule_past() -> str:
     return "That time has already passed. Try e.g. `/mentor reschedule tomorrow 15:00` or `/mentor reschedule dec 3 10am`."
 
 
+def reschedule_unchanged(at: datetime, tz: ZoneInfo) -> Message:
+    return simple(f"The next check-in is already at {format_local(at, tz)} — nothing to move.")
+
+
 def reschedule_past_next(next_slot: datetime, tz: ZoneInfo) -> str:
     return (
         f"That's on or after the following check-in ({format_local(next_slot, tz)}). To drop this one instead, "
