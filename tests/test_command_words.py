@@ -49,7 +49,13 @@ async def test_a_bare_cancel_asks_whether_the_check_in_or_the_mentorship(h: Harn
     assert not asked.ok and "just the next check-in, or the whole mentorship" in text
     assert await skipped_days(h) == []
     [action] = re.findall(r"\[Skip the next check-in → :press (\S+?)\]", text)
+    second = render((await h.say("ann", "/mentor cancel")).message)
+    [later] = re.findall(r"\[Skip the next check-in → :press (\S+?)\]", second)
     assert (await h.press("ann", action)).ok
+    assert await skipped_days(h) == [1]
+    # The second prompt was for Tue 1 Dec too: pressed now, it refuses rather than skip Tue 8 Dec.
+    late = await h.press("ann", later)
+    assert not late.ok and "Only the next check-in can be skipped" in render(late.message)
     assert await skipped_days(h) == [1]
 
 

@@ -193,10 +193,14 @@ async def _skip(uow: UnitOfWork, actor: Actor, p: Parsed, other: str | None) -> 
 async def _cancel(uow: UnitOfWork, actor: Actor, p: Parsed, other: str | None) -> Reply:
     """ "cancel the next session" is a skip; a bare "cancel" might mean the mentorship: ask."""
     if not p.words:
+        # The skip names its day: pressed later, after another skip or a move, it refuses instead of
+        # skipping whichever check-in is next by then.
+        day = await mentorships.next_day(uow, actor, other)
+        skip = f"skip the one on {day.isoformat()}" if day else "skip"
         raise AskBack(
             wording.cancel_which(),
             "",
-            (("Skip the next check-in", "skip"), ("End the mentorship", "end")),
+            (("Skip the next check-in", skip), ("End the mentorship", "end")),
         )
     return await _skip_said(uow, actor, p, other, "cancel")
 

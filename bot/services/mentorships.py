@@ -215,6 +215,16 @@ async def next_checkin(uow: UnitOfWork, actor: Actor, other: Selector) -> Reply:
     return Reply(wording.next_checkin(m, mentor, mentee, c, rec, uow.now))
 
 
+async def next_day(uow: UnitOfWork, actor: Actor, other: Selector) -> date | None:
+    """The day of the next check-in in the actor's zone; None when there is none. For a question asked
+    back, so its answer names that check-in and a later press cannot act on another one."""
+    ws, me = await actor_member(uow, actor)
+    m = await pick(uow, ws, me, other, (MentorshipState.ACTIVE,), "/mentor skip")
+    require_access(me, m)
+    c = await schedules.reconcile_mentorship(uow, ws, m)
+    return c.scheduled_at.astimezone(zone_of(me)).date() if c is not None else None
+
+
 async def pause(uow: UnitOfWork, actor: Actor, until: date | None, other: Selector) -> Reply:
     ws, me = await actor_member(uow, actor)
     # Pausing again while paused sets a new end (or none).
