@@ -195,6 +195,8 @@ async def test_a_one_word_typo_of_a_keyword_is_asked_about_not_posted(h: Harness
 
 def test_zone_autocomplete_offers_zones_and_cities_from_the_one_list() -> None:
     assert zonenames.suggestions("berl")[0] == ("Europe/Berlin", "Europe/Berlin")
+    assert zonenames.suggestions("ber")[0] == ("Europe/Berlin", "Europe/Berlin")  # before Bermuda, Canberra
+    assert zonenames.suggestions("est")[0] == ("EST — America/New_York", "America/New_York")
     assert "Asia/Kolkata" in [zone for _label, zone in zonenames.suggestions("bang")]
     assert zonenames.suggestions("")[0] == ("UTC", "UTC") and len(zonenames.suggestions("")) == 25
     assert zonenames.suggestions("zzzz") == []

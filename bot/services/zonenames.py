@@ -270,9 +270,21 @@ def suggestions(typed: str, limit: int = 25) -> list[tuple[str, str]]:
         top = sorted(people, key=people.__getitem__, reverse=True)[: limit - 1]
         return [("UTC", "UTC"), *((zone, zone) for zone in top)]
     found: dict[str, str] = {}  # zone → label
-    for key, zone in _zones().items():
-        if needle in key:
-            found.setdefault(zone, zone)
+    # An abbreviation first ("est" → EST — America/New_York), its most populous zone per offset.
+    for offset_zones in _abbreviations().get(needle.upper(), {}).values():
+        zone = _most_populous(offset_zones)[0]
+        found.setdefault(zone, f"{needle.upper()} — {zone}")
+    # Then zone names: those with a part starting with it before the rest, the most populous first
+    # ("ber" → Europe/Berlin, then Atlantic/Bermuda, then Australia/Canberra).
+    _by_name, people = _places()
+    matches = {zone: key for key, zone in _zones().items() if needle in key}
+
+    def rank(zone: str) -> tuple[bool, int]:
+        starts = any(word.startswith(needle) for word in fold(zone).split("/"))
+        return not starts, -people.get(zone, 0)
+
+    for zone in sorted(matches, key=rank):
+        found.setdefault(zone, zone)
     names, places = _big_places()
     start, end = bisect_left(names, needle), bisect_left(names, needle + "\uffff")
     # The most populous first; of one place's names the shortest ("bangalore", not "bang galloleu").
